@@ -1,0 +1,28 @@
+"""The send activity: `herald.delivery.deliver` with its errors mapped for Temporal."""
+
+from __future__ import annotations
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from herald.channels import ChannelRegistry
+from herald.delivery import PermanentSendError, RetryableSendError, deliver
+from herald.models import SEND_ACTIVITY, SendRequest, SendResult
+from herald.store import Database
+
+
+class SendActivities:
+    def __init__(self, database: Database, channels: ChannelRegistry) -> None:
+        self._database = database
+        self._channels = channels
+
+    @activity.defn(name=SEND_ACTIVITY)
+    async def send_message(self, request: SendRequest) -> SendResult:
+        try:
+            return await deliver(self._database, self._channels, request)
+        except PermanentSendError as exc:
+            # Non-retryable: a person must fix the definition or the data; retrying in a
+            # loop would only hide that. The message shows in the Temporal UI.
+            raise ApplicationError(str(exc), type="PermanentSendError", non_retryable=True) from exc
+        except RetryableSendError as exc:
+            raise ApplicationError(str(exc), type="RetryableSendError") from exc

@@ -1,0 +1,29 @@
+"""Recording engagement events next to the message that caused them (one transaction)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from herald.analytics.event_names import SEND_EVENT
+from herald.models import Event, MessageRecord
+from herald.store.events import put_event
+
+
+async def record_send(session: AsyncSession, message: MessageRecord) -> str:
+    """Record `_email.send` (or the channel's equivalent); its id is derived from the
+    message's idempotency key, so recording twice stores it once."""
+    attributes = {
+        "message_id": message.provider_message_id or "",
+        "journey_id": message.journey or "",
+        "journey_activity_id": message.step_id or "",
+        "template": message.template or "",
+    }
+    event = Event(
+        id="send-" + hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:48],
+        endpoint_id=message.endpoint_id,
+        event_type=SEND_EVENT[message.channel],
+        attributes={k: v for k, v in attributes.items() if v},
+    )
+    return await put_event(session, event)

@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI): management endpoints now; webhooks and tracking join later."""

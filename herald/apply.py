@@ -1,0 +1,75 @@
+"""Applying validated definitions to the store, and what each application did."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from herald.definitions import DefinitionError
+from herald.models import Definition, EndpointDefinition, Journey, Segment, SendStep
+from herald.models.base import HeraldModel
+from herald.store.endpoints import upsert_endpoints
+from herald.store.journeys import publish_journey
+from herald.store.segments import put_segment
+from herald.store.templates import get_template, put_template
+
+
+class ApplyResult(HeraldModel):
+    kind: str
+    name: str
+    version: int | None = None
+    changed: bool = True
+
+    def describe(self) -> str:
+        version = f" v{self.version}" if self.version else ""
+        verb = "applied" if self.changed else "unchanged"
+        return f"{self.kind} {self.name}{version} {verb}"
+
+
+async def apply_definitions(
+    session: AsyncSession, definitions: Sequence[Definition]
+) -> list[ApplyResult]:
+    # Endpoints and templates first, so journeys applied alongside can refer to them.
+    ordered = sorted(definitions, key=lambda d: _ORDER.index(d.kind))
+    results = [await _apply_one(session, d) for d in ordered]
+    problems = [p for d in ordered if isinstance(d, Journey) for p in await _missing(session, d)]
+    if problems:
+        raise DefinitionError(problems)  # the caller's transaction rolls everything back
+    return results
+
+
+_ORDER = ("Endpoint", "Template", "Segment", "Journey")
+
+
+async def _missing(session: AsyncSession, journey: Journey) -> list[str]:
+    """Templates a journey's send steps name that do not exist (or not at the pinned version)."""
+    problems = []
+    for step_id, step in journey.steps.items():
+        if isinstance(step, SendStep):
+            found = await get_template(session, step.template, step.template_version)
+            if found is None:
+                pinned = f" version {step.template_version}" if step.template_version else ""
+                problems.append(
+                    f"Journey {journey.name!r}: steps.{step_id}.template: "
+                    f"{step.template!r}{pinned} does not exist; apply the template first or with it"
+                )
+            elif found.template.channel != step.channel.value:
+                problems.append(
+                    f"Journey {journey.name!r}: steps.{step_id}.template: {step.template!r} is "
+                    f"a {found.template.channel} template, the step sends {step.channel.value}"
+                )
+    return problems
+
+
+async def _apply_one(session: AsyncSession, definition: Definition) -> ApplyResult:
+    if isinstance(definition, EndpointDefinition):
+        await upsert_endpoints(session, [definition.to_endpoint()])
+        return ApplyResult(kind="Endpoint", name=definition.id)
+    if isinstance(definition, Journey):
+        version, changed = await publish_journey(session, definition)
+    elif isinstance(definition, Segment):
+        version, changed = await put_segment(session, definition)
+    else:
+        version, changed = await put_template(session, definition)
+    return ApplyResult(kind=definition.kind, name=definition.name, version=version, changed=changed)

@@ -1,0 +1,36 @@
+"""The local outbox provider: messages are kept in Herald's database, not delivered.
+
+It is the embedded default for every channel, so a demo or a test sees exactly what would
+have been sent (`herald outbox list`). Its unique key on the idempotency key is the same
+guarantee a real provider's idempotency token gives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from herald.models import DeliveryResult, DeliveryStatus, OutgoingMessage
+from herald.store import Database
+from herald.store.outbox import add_to_outbox
+
+
+class OutboxProvider:
+    name = "outbox"
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def send(self, messages: Sequence[OutgoingMessage]) -> list[DeliveryResult]:
+        results = []
+        async with self._database.session() as session:
+            for message in messages:
+                outbox_id = await add_to_outbox(session, message)
+                results.append(
+                    DeliveryResult(
+                        idempotency_key=message.idempotency_key,
+                        status=DeliveryStatus.ACCEPTED,
+                        provider=self.name,
+                        provider_message_id=f"outbox-{outbox_id}",
+                    )
+                )
+        return results

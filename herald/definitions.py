@@ -1,0 +1,119 @@
+"""Reading definition files (YAML or JSON, one or many documents) into validated models.
+
+Every problem in a file is reported, each naming the file, the document, the field path and
+what is allowed; a file with any problem yields nothing, so nothing from it is applied.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from herald.models import DEFINITION_ADAPTER, KINDS, Definition
+
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class DefinitionError(ValueError):
+    """One or more problems in definition files; `problems` holds one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def load_files(paths: Iterable[Path]) -> list[Definition]:
+    """Validate every file first; raise with all problems of all files, or return them all."""
+    loaded: list[Definition] = []
+    problems: list[str] = []
+    for path in expand(paths):
+        try:
+            loaded += load_file(path)
+        except DefinitionError as exc:
+            problems += exc.problems
+    if problems:
+        raise DefinitionError(problems)
+    return loaded
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files as given; a directory stands for its definition files, sorted."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.iterdir() if p.suffix in SUFFIXES)
+        else:
+            out.append(path)
+    return out
+
+
+def load_file(path: Path) -> list[Definition]:
+    return validate_documents(_read(path), str(path))
+
+
+def validate_documents(documents: list[Any], source: str) -> list[Definition]:
+    """The same checks for documents that arrive over HTTP or from a script."""
+    problems: list[str] = []
+    out: list[Definition] = []
+    for index, document in enumerate(documents, start=1):
+        where = f"{source}: document {index}"
+        if not isinstance(document, dict):
+            got = type(document).__name__
+            problems.append(f"{where}: expected a mapping with `kind`, got {got}")
+            continue
+        try:
+            out.append(DEFINITION_ADAPTER.validate_python(document))
+        except ValidationError as exc:
+            problems += [f"{_describe(where, document)}: {p}" for p in _explain(exc, document)]
+    if problems:
+        raise DefinitionError(problems)
+    return out
+
+
+def _read(path: Path) -> list[Any]:
+    if not path.exists():
+        raise DefinitionError([f"{path}: no such file"])
+    if path.suffix not in SUFFIXES:
+        raise DefinitionError([f"{path}: unknown file type; allowed: {', '.join(SUFFIXES)}"])
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix == ".json":
+            data = json.loads(text)
+            return data if isinstance(data, list) else [data]
+        return [d for d in yaml.safe_load_all(text) if d is not None]
+    except json.JSONDecodeError as exc:
+        raise DefinitionError([f"{path}: line {exc.lineno} column {exc.colno}: {exc.msg}"]) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise DefinitionError([f"{path}: {at}{problem} (not valid YAML)"]) from exc
+
+
+def _describe(where: str, document: dict[str, Any]) -> str:
+    kind, name = document.get("kind"), document.get("name") or document.get("Id") or document.get("id")
+    if kind in KINDS and name:
+        return f"{where} ({kind} {name!r})"
+    return where
+
+
+def _explain(exc: ValidationError, document: dict[str, Any]) -> list[str]:
+    tags = {document.get("kind"), document.get("channel")} - {None}
+    lines = []
+    for error in exc.errors(include_url=False):
+        path = [str(p) for p in error["loc"]]
+        while path and path[0] in tags | {"function-after[_needs_a_body(), EmailTemplate]"}:
+            path.pop(0)
+        field = ".".join(path) or "(document)"
+        message = error["msg"]
+        if error["type"] == "union_tag_not_found" and not path:
+            field, message = "kind", f"missing; allowed: {', '.join(KINDS)}"
+        elif error["type"] == "union_tag_not_found":
+            message = f"missing `{error['ctx']['discriminator'].strip(chr(39))}`"
+        lines.append(f"{field}: {message.removeprefix('Value error, ')}")
+    return lines

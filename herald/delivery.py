@@ -1,0 +1,171 @@
+"""Sending one message, exactly once: the domain logic behind the send activity.
+
+claim the idempotency key -> load the endpoint -> check it can be reached -> load and render
+the template -> hand the message to the channel's provider -> record the outcome and the
+engagement event. A retry after a crash finds the claimed key: if the message was sent it is
+not sent again; if it was only claimed, the provider gets the same key, and its own
+idempotency (the outbox's unique key, SES/Twilio tokens) absorbs a possible double.
+"""
+
+from __future__ import annotations
+
+from herald.analytics import record_send
+from herald.channels import ChannelRegistry
+from herald.models import (
+    DeliveryStatus,
+    Endpoint,
+    MessageRecord,
+    MessageStatus,
+    OutgoingMessage,
+    SendOutcome,
+    SendRequest,
+    SendResult,
+    TemplateVersion,
+)
+from herald.store import Database
+from herald.store.endpoints import get_endpoint
+from herald.store.messages import claim_message, finish_message
+from herald.store.templates import get_template
+from herald.templates import TemplateRenderError, build_context, render_template
+
+
+class PermanentSendError(Exception):
+    """The message can never be sent as asked; retrying will not help. Says what to fix."""
+
+
+class RetryableSendError(Exception):
+    """The provider could not take the message now; the same request may succeed later."""
+
+
+_TERMINAL = {MessageStatus.SENT, MessageStatus.SKIPPED, MessageStatus.FAILED}
+
+
+async def deliver(database: Database, channels: ChannelRegistry, req: SendRequest) -> SendResult:
+    """Send `req` once. Raises PermanentSendError (recorded as FAILED) or RetryableSendError."""
+    try:
+        return await _deliver(database, channels, req)
+    except PermanentSendError as exc:
+        async with database.session() as session:
+            await finish_message(session, req.idempotency_key, MessageStatus.FAILED, reason=str(exc))
+        raise
+
+
+async def _deliver(database: Database, channels: ChannelRegistry, req: SendRequest) -> SendResult:
+    async with database.session() as session:
+        record = await claim_message(
+            session,
+            idempotency_key=req.idempotency_key,
+            channel=req.channel,
+            endpoint_id=req.endpoint_id,
+            journey=req.journey,
+            journey_version=req.journey_version,
+            step_id=req.step_id,
+            template=req.template,
+        )
+        if record.status in _TERMINAL:
+            return _result_of(record, duplicate=True)
+        endpoint = await get_endpoint(session, req.endpoint_id)
+        stored = await get_template(session, req.template, req.template_version)
+    if endpoint is None:
+        raise PermanentSendError(
+            f"endpoint {req.endpoint_id!r} does not exist; upsert it (herald apply, or "
+            "client.upsert_endpoints) before it enters a journey"
+        )
+    if stored is None:
+        pinned = f" version {req.template_version}" if req.template_version else ""
+        raise PermanentSendError(f"template {req.template!r}{pinned} does not exist; apply it first")
+    skip = _skip_reason(endpoint, req, stored)
+    if skip:
+        return await _finish(database, req, MessageStatus.SKIPPED, stored.version, reason=skip)
+    message = _render(endpoint, req, stored)
+    return await _hand_over(database, channels, req, message, stored.version)
+
+
+def _skip_reason(endpoint: Endpoint, req: SendRequest, stored: TemplateVersion) -> str | None:
+    if endpoint.opt_out != "NONE":
+        return "endpoint opted out"
+    if endpoint.endpoint_status != "ACTIVE":
+        return "endpoint inactive"
+    if endpoint.channel_type.family != req.channel:
+        return f"endpoint is {endpoint.channel_type.value}, step sends {req.channel.value}"
+    if stored.template.channel != req.channel.value:
+        raise PermanentSendError(
+            f"template {req.template!r} is a {stored.template.channel} template; "
+            f"the step sends {req.channel.value}"
+        )
+    return None
+
+
+def _render(endpoint: Endpoint, req: SendRequest, stored: TemplateVersion) -> OutgoingMessage:
+    context = build_context(
+        endpoint,
+        defaults=stored.template.default_substitutions,
+        substitutions=req.substitutions,
+        journey={"Name": req.journey, "Version": req.journey_version, "StepId": req.step_id},
+    )
+    try:
+        content = render_template(stored.template, context)
+    except TemplateRenderError as exc:
+        raise PermanentSendError(str(exc)) from exc
+    return OutgoingMessage(
+        idempotency_key=req.idempotency_key,
+        channel=req.channel,
+        endpoint_id=endpoint.id,
+        address=endpoint.address,
+        content=content,
+        journey=req.journey,
+        step_id=req.step_id,
+    )
+
+
+async def _hand_over(
+    database: Database,
+    channels: ChannelRegistry,
+    req: SendRequest,
+    message: OutgoingMessage,
+    template_version: int,
+) -> SendResult:
+    provider = channels.for_channel(req.channel)
+    [result] = await provider.send([message])
+    if result.status is DeliveryStatus.RETRYABLE:
+        raise RetryableSendError(f"{provider.name}: {result.reason or 'try again later'}")
+    status = MessageStatus.SENT if result.status is DeliveryStatus.ACCEPTED else MessageStatus.FAILED
+    return await _finish(
+        database,
+        req,
+        status,
+        template_version,
+        provider=provider.name,
+        provider_message_id=result.provider_message_id,
+        reason=result.reason,
+    )
+
+
+async def _finish(
+    database: Database,
+    req: SendRequest,
+    status: MessageStatus,
+    template_version: int,
+    **fields: str | None,
+) -> SendResult:
+    async with database.session() as session:
+        record = await finish_message(
+            session, req.idempotency_key, status, template_version=template_version, **fields
+        )
+        if status is MessageStatus.SENT:
+            await record_send(session, record)
+    return _result_of(record, duplicate=False)
+
+
+def _result_of(record: MessageRecord, *, duplicate: bool) -> SendResult:
+    outcome = {
+        MessageStatus.SENT: SendOutcome.SENT,
+        MessageStatus.SKIPPED: SendOutcome.SKIPPED,
+    }.get(record.status, SendOutcome.FAILED)
+    return SendResult(
+        outcome=outcome,
+        idempotency_key=record.idempotency_key,
+        provider_message_id=record.provider_message_id,
+        reason=record.reason,
+        duplicate=duplicate,
+    )

@@ -1,0 +1,90 @@
+"""Pydantic models for every Herald resource, one file each, shaped on Amazon Pinpoint's."""
+
+from herald.models.campaign import Campaign, CampaignMessage, CampaignSchedule
+from herald.models.channel import ChannelType, MessageChannel
+from herald.models.definition import DEFINITION_ADAPTER, KINDS, Definition, EndpointDefinition
+from herald.models.endpoint import Demographic, Endpoint, Location
+from herald.models.event import Event
+from herald.models.journey import (
+    ExitStep,
+    Journey,
+    JourneyVersion,
+    SendStep,
+    Step,
+    WaitStep,
+)
+from herald.models.journey_run import (
+    JOURNEY_WORKFLOW,
+    SEARCH_ATTRIBUTES,
+    SEND_ACTIVITY,
+    JourneyInput,
+    JourneyResult,
+    JourneyState,
+    StepVisit,
+    journey_workflow_id,
+)
+from herald.models.message import (
+    DeliveryResult,
+    DeliveryStatus,
+    MessageRecord,
+    MessageStatus,
+    OutboxMessage,
+    OutgoingMessage,
+)
+from herald.models.segment import Segment
+from herald.models.send import SendOutcome, SendRequest, SendResult
+from herald.models.template import (
+    EmailTemplate,
+    RenderedMessage,
+    SmsTemplate,
+    Template,
+    TemplateVersion,
+)
+from herald.models.user import EndpointUser, User
+
+__all__ = [
+    "JOURNEY_WORKFLOW",
+    "SEARCH_ATTRIBUTES",
+    "SEND_ACTIVITY",
+    "JourneyInput",
+    "JourneyResult",
+    "JourneyState",
+    "StepVisit",
+    "journey_workflow_id",
+    "DEFINITION_ADAPTER",
+    "KINDS",
+    "Campaign",
+    "CampaignMessage",
+    "CampaignSchedule",
+    "ChannelType",
+    "Definition",
+    "DeliveryResult",
+    "DeliveryStatus",
+    "Demographic",
+    "EmailTemplate",
+    "Endpoint",
+    "EndpointDefinition",
+    "EndpointUser",
+    "Event",
+    "ExitStep",
+    "Journey",
+    "JourneyVersion",
+    "Location",
+    "MessageChannel",
+    "MessageRecord",
+    "MessageStatus",
+    "OutboxMessage",
+    "OutgoingMessage",
+    "RenderedMessage",
+    "Segment",
+    "SendOutcome",
+    "SendRequest",
+    "SendResult",
+    "SendStep",
+    "SmsTemplate",
+    "Step",
+    "Template",
+    "TemplateVersion",
+    "User",
+    "WaitStep",
+]

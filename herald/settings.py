@@ -1,0 +1,50 @@
+"""Runtime settings: one model, read from `HERALD_*` environment variables (or `.env`)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a Herald process needs to find its database, Temporal and its peers."""
+
+    model_config = SettingsConfigDict(env_prefix="HERALD_", env_file=".env", extra="ignore")
+
+    home: Path = Field(
+        default=Path(".herald"),
+        description="Directory for embedded state: SQLite files, the dev server's database, logs.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL. sqlite:///path or postgresql://user@host/db. "
+        "Default: a SQLite file under HERALD_HOME.",
+    )
+    temporal_address: str | None = Field(
+        default=None,
+        description="host:port of the Temporal frontend. Unset under `herald dev`: start the "
+        "embedded dev server. Elsewhere unset means localhost:7233.",
+    )
+    temporal_namespace: str = Field(default="default", description="Temporal namespace.")
+    task_queue: str = Field(default="herald", description="Task queue for workflows/activities.")
+    api_host: str = Field(default="127.0.0.1", description="Interface the HTTP API binds.")
+    api_port: int = Field(default=8000, description="Port of the HTTP API.")
+    dev_temporal_port: int = Field(default=7233, description="gRPC port of the embedded server.")
+    dev_ui_port: int = Field(default=8233, description="Port of the embedded Temporal UI.")
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home / 'herald.db'}"
+
+    @property
+    def resolved_temporal_address(self) -> str:
+        return self.temporal_address or f"localhost:{self.dev_temporal_port}"
+
+    @property
+    def ui_url(self) -> str:
+        return f"http://localhost:{self.dev_ui_port}"

@@ -1,0 +1,15 @@
+"""Dialect-specific INSERT for upserts: SQLite and PostgreSQL share ON CONFLICT semantics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def insert_for(session: AsyncSession, table: Any) -> Any:
+    """An INSERT with `.on_conflict_do_nothing()` / `.on_conflict_do_update()` for this dialect."""
+    if session.bind.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)

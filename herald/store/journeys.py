@@ -1,0 +1,73 @@
+"""Journeys: publishing makes an immutable version; running participants keep theirs."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from herald.models import Journey, JourneyVersion
+from herald.store.checksum import checksum
+from herald.store.clock import aware, utcnow
+from herald.store.tables import JourneyRow, JourneyVersionRow
+
+
+async def publish_journey(session: AsyncSession, journey: Journey) -> tuple[int, bool]:
+    """Publish a journey. Returns (latest version, whether a new version was published)."""
+    document = journey.model_dump(mode="json")
+    digest = checksum(document)
+    now = utcnow()
+    row = await session.get(JourneyRow, journey.name, with_for_update=True)
+    if row is not None:
+        latest = await session.get(JourneyVersionRow, (journey.name, row.latest_version))
+        if latest is not None and latest.checksum == digest:
+            return row.latest_version, False
+        row.latest_version += 1
+        row.updated_at = now
+        version = row.latest_version
+    else:
+        version = 1
+        session.add(
+            JourneyRow(
+                name=journey.name, latest_version=1, state="ACTIVE", created_at=now, updated_at=now
+            )
+        )
+    session.add(
+        JourneyVersionRow(
+            name=journey.name,
+            version=version,
+            definition=document,
+            checksum=digest,
+            published_at=now,
+        )
+    )
+    await session.flush()
+    return version, True
+
+
+async def get_journey(
+    session: AsyncSession, name: str, version: int | None = None
+) -> JourneyVersion | None:
+    """The given version, or the latest published one."""
+    if version is None:
+        row = await session.get(JourneyRow, name)
+        if row is None:
+            return None
+        version = row.latest_version
+    stored = await session.get(JourneyVersionRow, (name, version))
+    if stored is None:
+        return None
+    return JourneyVersion(
+        journey=Journey.model_validate(stored.definition),
+        version=stored.version,
+        published_at=aware(stored.published_at),
+    )
+
+
+async def list_journeys(session: AsyncSession) -> list[JourneyVersion]:
+    result = await session.execute(select(JourneyRow).order_by(JourneyRow.name))
+    out = []
+    for row in result.scalars():
+        found = await get_journey(session, row.name, row.latest_version)
+        if found is not None:
+            out.append(found)
+    return out

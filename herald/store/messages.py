@@ -1,0 +1,108 @@
+"""The message log. A send first claims its idempotency key; the unique constraint makes a
+second claim of the same key find the first one instead of sending again."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from herald.models import MessageChannel, MessageRecord, MessageStatus
+from herald.store.clock import aware, utcnow
+from herald.store.dialect import insert_for
+from herald.store.tables import MessageRow
+
+
+async def claim_message(
+    session: AsyncSession,
+    *,
+    idempotency_key: str,
+    channel: MessageChannel,
+    endpoint_id: str,
+    journey: str | None = None,
+    journey_version: int | None = None,
+    step_id: str | None = None,
+    campaign: str | None = None,
+    template: str | None = None,
+) -> MessageRecord:
+    """Record a PENDING message for the key, or return the record already there."""
+    now = utcnow()
+    stmt = insert_for(session, MessageRow).values(
+        idempotency_key=idempotency_key,
+        channel=channel.value,
+        endpoint_id=endpoint_id,
+        status=MessageStatus.PENDING.value,
+        journey=journey,
+        journey_version=journey_version,
+        step_id=step_id,
+        campaign=campaign,
+        template=template,
+        created_at=now,
+        updated_at=now,
+    )
+    await session.execute(stmt.on_conflict_do_nothing(index_elements=["idempotency_key"]))
+    found = await get_message(session, idempotency_key)
+    assert found is not None
+    return found
+
+
+async def finish_message(
+    session: AsyncSession,
+    idempotency_key: str,
+    status: MessageStatus,
+    *,
+    provider: str | None = None,
+    provider_message_id: str | None = None,
+    template_version: int | None = None,
+    reason: str | None = None,
+) -> MessageRecord:
+    row = await _row(session, idempotency_key)
+    if row is None:
+        raise LookupError(f"no message with idempotency key {idempotency_key!r}")
+    row.status = status.value
+    row.provider, row.provider_message_id, row.reason = provider, provider_message_id, reason
+    if template_version is not None:
+        row.template_version = template_version
+    row.updated_at = utcnow()
+    await session.flush()
+    return _to_model(row)
+
+
+async def get_message(session: AsyncSession, idempotency_key: str) -> MessageRecord | None:
+    row = await _row(session, idempotency_key)
+    return _to_model(row) if row else None
+
+
+async def list_messages(
+    session: AsyncSession, *, journey: str | None = None, endpoint_id: str | None = None
+) -> list[MessageRecord]:
+    query = select(MessageRow).order_by(MessageRow.id)
+    if journey:
+        query = query.where(MessageRow.journey == journey)
+    if endpoint_id:
+        query = query.where(MessageRow.endpoint_id == endpoint_id)
+    return [_to_model(r) for r in (await session.execute(query)).scalars()]
+
+
+async def _row(session: AsyncSession, idempotency_key: str) -> MessageRow | None:
+    result = await session.execute(
+        select(MessageRow).where(MessageRow.idempotency_key == idempotency_key)
+    )
+    return result.scalar_one_or_none()
+
+
+def _to_model(row: MessageRow) -> MessageRecord:
+    return MessageRecord(
+        idempotency_key=row.idempotency_key,
+        channel=MessageChannel(row.channel),
+        endpoint_id=row.endpoint_id,
+        status=MessageStatus(row.status),
+        journey=row.journey,
+        journey_version=row.journey_version,
+        step_id=row.step_id,
+        template=row.template,
+        template_version=row.template_version,
+        provider=row.provider,
+        provider_message_id=row.provider_message_id,
+        reason=row.reason,
+        created_at=aware(row.created_at),
+    )

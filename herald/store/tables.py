@@ -1,0 +1,155 @@
+"""SQLAlchemy tables. Alembic migrations in `migrations/` create exactly these.
+
+Documents (attributes, definitions, rendered content) are JSON columns so SQLite and
+PostgreSQL share one schema; what is filtered or joined on is a real column with an index.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Json = dict[str, Any]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: DateTime(timezone=True), Json: JSON}
+
+
+class EndpointRow(Base):
+    __tablename__ = "endpoints"
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    channel_type: Mapped[str] = mapped_column(String(32), index=True)
+    address: Mapped[str] = mapped_column(String(320), index=True)
+    user_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    attributes: Mapped[Json]
+    demographic: Mapped[Json]
+    location: Mapped[Json]
+    metrics: Mapped[Json]
+    opt_out: Mapped[str] = mapped_column(String(8))
+    endpoint_status: Mapped[str] = mapped_column(String(16))
+    effective_date: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    user_attributes: Mapped[Json]
+    updated_at: Mapped[datetime]
+
+
+class EventRow(Base):
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    endpoint_id: Mapped[str] = mapped_column(String(200), index=True)
+    event_type: Mapped[str] = mapped_column(String(100), index=True)
+    timestamp: Mapped[datetime] = mapped_column(index=True)
+    attributes: Mapped[Json]
+    metrics: Mapped[Json]
+    session_id: Mapped[str | None] = mapped_column(String(200))
+    received_at: Mapped[datetime]
+
+
+class TemplateRow(Base):
+    __tablename__ = "templates"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    active_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class TemplateVersionRow(Base):
+    __tablename__ = "template_versions"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition: Mapped[Json]
+    checksum: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class SegmentRow(Base):
+    __tablename__ = "segments"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[Json]
+    checksum: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime]
+
+
+class JourneyRow(Base):
+    __tablename__ = "journeys"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    latest_version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class JourneyVersionRow(Base):
+    __tablename__ = "journey_versions"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    definition: Mapped[Json]
+    checksum: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[datetime]
+
+
+class CampaignRow(Base):
+    __tablename__ = "campaigns"
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    definition: Mapped[Json]
+    state: Mapped[str] = mapped_column(String(24))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class MessageRow(Base):
+    """The message log. The unique idempotency key is what makes a second send impossible."""
+
+    __tablename__ = "messages"
+    __table_args__ = (UniqueConstraint("idempotency_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    idempotency_key: Mapped[str] = mapped_column(String(300))
+    channel: Mapped[str] = mapped_column(String(16))
+    endpoint_id: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    journey: Mapped[str | None] = mapped_column(String(100), index=True)
+    journey_version: Mapped[int | None] = mapped_column(Integer)
+    step_id: Mapped[str | None] = mapped_column(String(64))
+    campaign: Mapped[str | None] = mapped_column(String(100), index=True)
+    template: Mapped[str | None] = mapped_column(String(100))
+    template_version: Mapped[int | None] = mapped_column(Integer)
+    provider: Mapped[str | None] = mapped_column(String(32))
+    provider_message_id: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class OutboxRow(Base):
+    """Messages kept by the local outbox provider (the embedded default channel)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (UniqueConstraint("idempotency_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    idempotency_key: Mapped[str] = mapped_column(String(300))
+    channel: Mapped[str] = mapped_column(String(16))
+    endpoint_id: Mapped[str] = mapped_column(String(200), index=True)
+    address: Mapped[str] = mapped_column(String(320))
+    content: Mapped[Json]
+    journey: Mapped[str | None] = mapped_column(String(100))
+    step_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]

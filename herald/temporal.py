@@ -1,0 +1,61 @@
+"""Connecting to Temporal the way every Herald process does, and registering search attributes."""
+
+from __future__ import annotations
+
+import logging
+
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import (
+    AddSearchAttributesRequest,
+    ListSearchAttributesRequest,
+)
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from temporalio.service import RPCError, RPCStatusCode
+
+from herald.models import SEARCH_ATTRIBUTES
+from herald.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def connect(settings: Settings, address: str | None = None) -> Client:
+    """A client with the pydantic data converter, which every Herald payload needs."""
+    return await Client.connect(
+        address or settings.resolved_temporal_address,
+        namespace=settings.temporal_namespace,
+        data_converter=pydantic_data_converter,
+    )
+
+
+def dev_server_flags() -> list[str]:
+    """`temporal server start-dev` flags that register Herald's search attributes."""
+    flags = []
+    for key in SEARCH_ATTRIBUTES:
+        flags += ["--search-attribute", f"{key.name}=Keyword"]
+    return flags
+
+
+async def ensure_search_attributes(client: Client) -> None:
+    """Register Herald's search attributes on a server that lacks them (a real cluster)."""
+    try:
+        listed = await client.operator_service.list_search_attributes(
+            ListSearchAttributesRequest(namespace=client.namespace)
+        )
+        present = set(listed.custom_attributes)
+    except RPCError as exc:
+        # The time-skipping test server can add search attributes but not list them.
+        if exc.status != RPCStatusCode.UNIMPLEMENTED:
+            raise
+        present = set()
+    missing = {
+        key.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+        for key in SEARCH_ATTRIBUTES
+        if key.name not in present
+    }
+    if missing:
+        log.info("registering search attributes %s", sorted(missing))
+        await client.operator_service.add_search_attributes(
+            AddSearchAttributesRequest(namespace=client.namespace, search_attributes=missing)
+        )

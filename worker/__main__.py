@@ -1,0 +1,41 @@
+"""`python -m worker` (and `herald worker`): migrate, connect, register, run until signalled."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from herald.settings import Settings
+from herald.store import Database, upgrade
+from herald.temporal import connect, ensure_search_attributes
+from worker.build import build_worker
+
+log = logging.getLogger("herald.worker")
+
+
+async def run(settings: Settings) -> None:
+    url = settings.resolved_database_url
+    await asyncio.to_thread(upgrade, url)
+    client = await connect(settings)
+    await ensure_search_attributes(client)
+    database = Database(url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    worker = build_worker(client, task_queue=settings.task_queue, database=database)
+    log.info("worker polling task queue %r on %s", settings.task_queue, client.service_client.config.target_host)
+    async with worker:
+        await stop.wait()
+        log.info("stopping: finishing running activities")
+    await database.dispose()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    asyncio.run(run(Settings()))
+
+
+if __name__ == "__main__":
+    main()

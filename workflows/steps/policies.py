@@ -1,0 +1,17 @@
+"""Timeouts and retries for the activities steps call."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio.common import RetryPolicy
+
+SEND_TIMEOUT = timedelta(seconds=60)
+
+# Provider outages are retried for as long as the journey lives (with backoff capped at 10
+# minutes); errors a person must fix are raised non-retryable by the activity itself.
+SEND_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=10),
+)
