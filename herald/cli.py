@@ -118,7 +118,9 @@ def _outbox_table(messages: list[OutboxMessage]) -> Table:
         if c.text or c.html:
             text += " | " + (c.text or c.html or "").strip().replace("\n", " ")[:80]
         where = f"{m.journey}/{m.step_id}" if m.journey else ""
-        table.add_row(str(m.id), m.created_at.strftime("%H:%M:%S"), m.channel, m.address, where, text)
+        table.add_row(
+            str(m.id), m.created_at.strftime("%H:%M:%S"), m.channel, m.address, where, text
+        )
     return table
 
 
@@ -135,8 +137,12 @@ def journeys_enter(
 
 @app.command()
 def dev(
-    demo: Annotated[bool, typer.Option(help="Load journeys/ and enter example participants.")] = False,
-    journeys: Annotated[Path, typer.Option(help="Definitions to load with --demo.")] = Path("journeys"),
+    demo: Annotated[
+        bool, typer.Option(help="Load journeys/ and enter example participants.")
+    ] = False,
+    journeys: Annotated[Path, typer.Option(help="Definitions to load with --demo.")] = Path(
+        "journeys"
+    ),
 ) -> None:
     """Run Herald on embedded defaults: Temporal dev server + UI, worker, HTTP API."""
     from herald.dev import run_dev
@@ -160,7 +166,9 @@ def api() -> None:
 
     settings = Settings()
     upgrade(settings.resolved_database_url)
-    uvicorn.run("herald.api.app:create_app", factory=True, host=settings.api_host, port=settings.api_port)
+    uvicorn.run(
+        "herald.api.app:create_app", factory=True, host=settings.api_host, port=settings.api_port
+    )
 
 
 @db_app.command("upgrade")

@@ -66,7 +66,11 @@ class HeraldClient:
 
     @classmethod
     async def connect(
-        cls, settings: Settings | None = None, *, temporal: Client | None = None, migrate: bool = True
+        cls,
+        settings: Settings | None = None,
+        *,
+        temporal: Client | None = None,
+        migrate: bool = True,
     ) -> HeraldClient:
         settings = settings or Settings()
         if migrate:
@@ -114,7 +118,9 @@ class HeraldClient:
                 raise NotFoundError(f"endpoint {event.endpoint_id!r} does not exist")
             return await event_store.put_event(session, event)
 
-    async def events(self, endpoint_id: str | None = None, event_type: str | None = None) -> list[Event]:
+    async def events(
+        self, endpoint_id: str | None = None, event_type: str | None = None
+    ) -> list[Event]:
         async with self.database.session() as session:
             return await event_store.list_events(session, endpoint_id, event_type)
 
@@ -135,7 +141,9 @@ class HeraldClient:
         self, *, journey: str | None = None, endpoint_id: str | None = None
     ) -> list[MessageRecord]:
         async with self.database.session() as session:
-            return await message_store.list_messages(session, journey=journey, endpoint_id=endpoint_id)
+            return await message_store.list_messages(
+                session, journey=journey, endpoint_id=endpoint_id
+            )
 
     # journeys
 
@@ -147,13 +155,17 @@ class HeraldClient:
         if published is None:
             raise NotFoundError(f"journey {journey!r} is not published; `herald apply` it first")
         if endpoint is None:
-            raise NotFoundError(f"endpoint {endpoint_id!r} does not exist; apply or upsert it first")
+            raise NotFoundError(
+                f"endpoint {endpoint_id!r} does not exist; apply or upsert it first"
+            )
         workflow_id = journey_workflow_id(journey, endpoint_id)
         client = await self.temporal()
         try:
             handle: WorkflowHandle[object, object] = await client.start_workflow(
                 JOURNEY_WORKFLOW,
-                JourneyInput(journey=published.journey, version=published.version, participant_id=endpoint_id),
+                JourneyInput(
+                    journey=published.journey, version=published.version, participant_id=endpoint_id
+                ),
                 id=workflow_id,
                 task_queue=self.settings.task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
@@ -187,4 +199,5 @@ class HeraldClient:
     async def journey_state(self, journey: str, endpoint_id: str) -> JourneyState | None:
         client = await self.temporal()
         handle = client.get_workflow_handle(journey_workflow_id(journey, endpoint_id))
-        return await handle.query("state", result_type=JourneyState)
+        state: JourneyState | None = await handle.query("state", result_type=JourneyState)
+        return state

@@ -96,7 +96,10 @@ def _read(path: Path) -> list[Any]:
 
 
 def _describe(where: str, document: dict[str, Any]) -> str:
-    kind, name = document.get("kind"), document.get("name") or document.get("Id") or document.get("id")
+    kind, name = (
+        document.get("kind"),
+        document.get("name") or document.get("Id") or document.get("id"),
+    )
     if kind in KINDS and name:
         return f"{where} ({kind} {name!r})"
     return where

@@ -46,7 +46,9 @@ async def deliver(database: Database, channels: ChannelRegistry, req: SendReques
         return await _deliver(database, channels, req)
     except PermanentSendError as exc:
         async with database.session() as session:
-            await finish_message(session, req.idempotency_key, MessageStatus.FAILED, reason=str(exc))
+            await finish_message(
+                session, req.idempotency_key, MessageStatus.FAILED, reason=str(exc)
+            )
         raise
 
 
@@ -73,7 +75,9 @@ async def _deliver(database: Database, channels: ChannelRegistry, req: SendReque
         )
     if stored is None:
         pinned = f" version {req.template_version}" if req.template_version else ""
-        raise PermanentSendError(f"template {req.template!r}{pinned} does not exist; apply it first")
+        raise PermanentSendError(
+            f"template {req.template!r}{pinned} does not exist; apply it first"
+        )
     skip = _skip_reason(endpoint, req, stored)
     if skip:
         return await _finish(database, req, MessageStatus.SKIPPED, stored.version, reason=skip)
@@ -129,7 +133,9 @@ async def _hand_over(
     [result] = await provider.send([message])
     if result.status is DeliveryStatus.RETRYABLE:
         raise RetryableSendError(f"{provider.name}: {result.reason or 'try again later'}")
-    status = MessageStatus.SENT if result.status is DeliveryStatus.ACCEPTED else MessageStatus.FAILED
+    status = (
+        MessageStatus.SENT if result.status is DeliveryStatus.ACCEPTED else MessageStatus.FAILED
+    )
     return await _finish(
         database,
         req,

@@ -10,6 +10,7 @@ again on the same HERALD_HOME and waiting journeys carry on where they were.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 from pathlib import Path
 
@@ -111,10 +112,8 @@ async def _serve(
             for message in await client.outbox(after_id=seen, limit=200):
                 _show(message)
                 seen = message.id
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), 1.0)
-            except TimeoutError:
-                pass
     return 0
 
 

@@ -91,7 +91,11 @@ def temporal_argv(settings: Settings) -> list[str]:
         "--ui-port",
         str(settings.dev_ui_port),
         "--ui-disable-news-fetch",
-        *(["--namespace", settings.temporal_namespace] if settings.temporal_namespace != "default" else []),
+        *(
+            ["--namespace", settings.temporal_namespace]
+            if settings.temporal_namespace != "default"
+            else []
+        ),
         "--log-level",
         "warn",
         *dev_server_flags(),

@@ -11,7 +11,6 @@ from temporalio.api.operatorservice.v1 import (
 )
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
-
 from temporalio.service import RPCError, RPCStatusCode
 
 from herald.models import SEARCH_ATTRIBUTES

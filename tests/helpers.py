@@ -17,17 +17,17 @@ async def eventually(
     probe: Callable[[], Awaitable[T]],
     until: Callable[[T], bool],
     *,
-    timeout: float = 20.0,
+    deadline_s: float = 20.0,
     what: str = "condition",
 ) -> T:
     """Poll `probe` until `until(value)` holds; fail with the last value at the deadline."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + deadline_s
     while True:
         value = await probe()
         if until(value):
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}; last: {value!r}")
+            raise AssertionError(f"no {what} within {deadline_s}s; last: {value!r}")
         await asyncio.sleep(0.05)
 
 

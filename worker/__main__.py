@@ -25,7 +25,11 @@ async def run(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     worker = build_worker(client, task_queue=settings.task_queue, database=database)
-    log.info("worker polling task queue %r on %s", settings.task_queue, client.service_client.config.target_host)
+    log.info(
+        "worker polling task queue %r on %s",
+        settings.task_queue,
+        client.service_client.config.target_host,
+    )
     async with worker:
         await stop.wait()
         log.info("stopping: finishing running activities")

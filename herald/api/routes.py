@@ -48,7 +48,9 @@ async def put_event(client: Client, event: Event) -> dict[str, str]:
 
 
 @router.post("/v1/journeys/{journey}/participants")
-async def enter(client: Client, journey: str, endpoint_id: Annotated[str, Body(embed=True)]) -> EnterResult:
+async def enter(
+    client: Client, journey: str, endpoint_id: Annotated[str, Body(embed=True)]
+) -> EnterResult:
     return await client.enter(journey, endpoint_id)
 
 

@@ -22,7 +22,13 @@ HERALD_CAMPAIGN = SearchAttributeKey.for_keyword("HeraldCampaign")
 HERALD_PARTICIPANT = SearchAttributeKey.for_keyword("HeraldParticipant")
 HERALD_STEP = SearchAttributeKey.for_keyword("HeraldStep")
 HERALD_WAITING_FOR = SearchAttributeKey.for_keyword("HeraldWaitingFor")
-SEARCH_ATTRIBUTES = (HERALD_JOURNEY, HERALD_CAMPAIGN, HERALD_PARTICIPANT, HERALD_STEP, HERALD_WAITING_FOR)
+SEARCH_ATTRIBUTES = (
+    HERALD_JOURNEY,
+    HERALD_CAMPAIGN,
+    HERALD_PARTICIPANT,
+    HERALD_STEP,
+    HERALD_WAITING_FOR,
+)
 
 
 def journey_workflow_id(journey: str, participant: str) -> str:

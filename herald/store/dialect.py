@@ -10,6 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 def insert_for(session: AsyncSession, table: Any) -> Any:
     """An INSERT with `.on_conflict_do_nothing()` / `.on_conflict_do_update()` for this dialect."""
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)

@@ -77,14 +77,14 @@ async def list_endpoint_ids(session: AsyncSession, limit: int = 1000) -> list[st
 def _to_model(row: EndpointRow, user: EndpointUser | None) -> Endpoint:
     return Endpoint(
         id=row.id,
-        channel_type=row.channel_type,  # type: ignore[arg-type]
+        channel_type=row.channel_type,
         address=row.address,
         user=user,
         attributes=row.attributes,
-        demographic=row.demographic,  # type: ignore[arg-type]
-        location=row.location,  # type: ignore[arg-type]
+        demographic=row.demographic,
+        location=row.location,
         metrics=row.metrics,
-        opt_out=row.opt_out,  # type: ignore[arg-type]
-        endpoint_status=row.endpoint_status,  # type: ignore[arg-type]
+        opt_out=row.opt_out,
+        endpoint_status=row.endpoint_status,
         effective_date=row.effective_date,
     )

@@ -39,7 +39,9 @@ async def list_outbox(
     after_id: int = 0,
 ) -> list[OutboxMessage]:
     """The newest `limit` messages (with ids above `after_id`), oldest first."""
-    query = select(OutboxRow).where(OutboxRow.id > after_id).order_by(OutboxRow.id.desc()).limit(limit)
+    query = (
+        select(OutboxRow).where(OutboxRow.id > after_id).order_by(OutboxRow.id.desc()).limit(limit)
+    )
     if journey:
         query = query.where(OutboxRow.journey == journey)
     if endpoint_id:

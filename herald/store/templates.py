@@ -27,7 +27,11 @@ async def put_template(session: AsyncSession, template: Template) -> tuple[int, 
     version = await _next_version(session, template.name)
     session.add(
         TemplateVersionRow(
-            name=template.name, version=version, definition=document, checksum=digest, created_at=now
+            name=template.name,
+            version=version,
+            definition=document,
+            checksum=digest,
+            created_at=now,
         )
     )
     if row is None:

@@ -53,7 +53,9 @@ def render_template(template: Template, context: dict[str, Any]) -> RenderedMess
     if isinstance(template, EmailTemplate):
         return _render_email(template, context)
     if isinstance(template, SmsTemplate):
-        return RenderedMessage(body=render_part(template.name, "body", template.body, context, html=False))
+        return RenderedMessage(
+            body=render_part(template.name, "body", template.body, context, html=False)
+        )
     raise TemplateRenderError(f"template {template.name!r}: channel {template.channel} unsupported")
 
 
@@ -61,7 +63,11 @@ def _render_email(template: EmailTemplate, context: dict[str, Any]) -> RenderedM
     name = template.name
     return RenderedMessage(
         subject=render_part(name, "subject", template.subject, context, html=False),
-        html=render_part(name, "html", template.html, context, html=True) if template.html else None,
-        text=render_part(name, "text", template.text, context, html=False) if template.text else None,
+        html=render_part(name, "html", template.html, context, html=True)
+        if template.html
+        else None,
+        text=render_part(name, "text", template.text, context, html=False)
+        if template.text
+        else None,
         from_address=template.from_address,
     )

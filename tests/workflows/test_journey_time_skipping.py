@@ -33,7 +33,9 @@ async def test_three_day_wait_sends_twice(
 ) -> None:
     herald = _client(time_skipping_env, sqlite_database, task_queue)
     await herald.apply(definitions(wait="P3D"))
-    async with build_worker(time_skipping_env.client, task_queue=task_queue, database=sqlite_database):
+    async with build_worker(
+        time_skipping_env.client, task_queue=task_queue, database=sqlite_database
+    ):
         entered = await herald.enter("onboarding", "ann")
         await until_waiting(herald, "onboarding", "ann")
         assert len(await herald.outbox()) == 1
@@ -62,7 +64,9 @@ async def test_entering_twice_enters_once(
 ) -> None:
     herald = _client(time_skipping_env, sqlite_database, task_queue)
     await herald.apply(definitions(wait="PT1H", journey="once"))
-    async with build_worker(time_skipping_env.client, task_queue=task_queue, database=sqlite_database):
+    async with build_worker(
+        time_skipping_env.client, task_queue=task_queue, database=sqlite_database
+    ):
         first = await herald.enter("once", "ann")
         second = await herald.enter("once", "ann")
         await until_waiting(herald, "once", "ann")
@@ -109,7 +113,9 @@ async def test_unknown_endpoint_fails_the_step_once_with_a_clear_error(
     herald = _client(time_skipping_env, sqlite_database, task_queue)
     journey = next(d for d in definitions(journey="ghost") if d.kind == "Journey")
     await herald.apply(definitions(journey="ghost"))
-    async with build_worker(time_skipping_env.client, task_queue=task_queue, database=sqlite_database):
+    async with build_worker(
+        time_skipping_env.client, task_queue=task_queue, database=sqlite_database
+    ):
         with pytest.raises(WorkflowFailureError) as failure:
             await time_skipping_env.client.execute_workflow(
                 JOURNEY_WORKFLOW,
