@@ -15,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from herald.models import DEFINITION_ADAPTER, KINDS, Definition
+from herald.models.journey import STEP_TYPES
 
 SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -112,6 +113,7 @@ def _explain(exc: ValidationError, document: dict[str, Any]) -> list[str]:
         path = [str(p) for p in error["loc"]]
         while path and path[0] in tags | {"function-after[_needs_a_body(), EmailTemplate]"}:
             path.pop(0)
+        path = _without_step_tags(path)
         field = ".".join(path) or "(document)"
         message = error["msg"]
         if error["type"] == "union_tag_not_found" and not path:
@@ -120,3 +122,13 @@ def _explain(exc: ValidationError, document: dict[str, Any]) -> list[str]:
             message = f"missing `{error['ctx']['discriminator'].strip(chr(39))}`"
         lines.append(f"{field}: {message.removeprefix('Value error, ')}")
     return lines
+
+
+def _without_step_tags(path: list[str]) -> list[str]:
+    """pydantic puts the union tag after `steps.<id>` (steps.nap.wait.duration); users wrote
+    steps.nap.duration."""
+    return [
+        part
+        for i, part in enumerate(path)
+        if not (i >= 2 and path[i - 2] == "steps" and part in STEP_TYPES)
+    ]

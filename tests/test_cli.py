@@ -96,7 +96,9 @@ def test_events_put_and_outbox_list_json(runner: CliRunner, tmp_path: Path) -> N
     assert runner.invoke(app, ["apply", write(tmp_path, "g.yaml", GOOD)]).exit_code == 0
     put = runner.invoke(app, ["events", "put", "--endpoint", "ann", "--type", "purchase"])
     assert put.exit_code == 0, put.output
-    bad_attr = runner.invoke(app, ["events", "put", "--endpoint", "ann", "--type", "p", "--attr", "x"])
+    bad_attr = runner.invoke(
+        app, ["events", "put", "--endpoint", "ann", "--type", "p", "--attr", "x"]
+    )
     assert bad_attr.exit_code == 2
     assert "expected KEY=VALUE" in bad_attr.stderr
     listed = runner.invoke(app, ["outbox", "list", "--json"])

@@ -48,6 +48,7 @@ class ExitStep(StepBase):
 
 
 Step = Annotated[SendStep | WaitStep | ExitStep, Field(discriminator="type")]
+STEP_TYPES = ("send", "wait", "exit")
 
 
 def next_steps(step: Step) -> list[str]:

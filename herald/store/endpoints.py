@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import Endpoint, EndpointUser
-from herald.store.clock import utcnow
+from herald.store.clock import aware, utcnow
 from herald.store.dialect import insert_for
 from herald.store.tables import EndpointRow, UserRow
 
@@ -86,5 +86,5 @@ def _to_model(row: EndpointRow, user: EndpointUser | None) -> Endpoint:
         metrics=row.metrics,
         opt_out=row.opt_out,
         endpoint_status=row.endpoint_status,
-        effective_date=row.effective_date,
+        effective_date=aware(row.effective_date) if row.effective_date else None,
     )

@@ -99,6 +99,7 @@ def _to_model(row: MessageRow) -> MessageRecord:
         journey=row.journey,
         journey_version=row.journey_version,
         step_id=row.step_id,
+        campaign=row.campaign,
         template=row.template,
         template_version=row.template_version,
         provider=row.provider,

@@ -6,11 +6,13 @@ PostgreSQL share one schema; what is filtered or joined on is a real column with
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -21,9 +23,31 @@ NAMING = {
 Json = dict[str, Any]
 
 
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timestamps stored as UTC and read back timezone-aware on every dialect.
+
+    SQLite keeps no offset: without this, 09:00+01:00 would come back as 09:00 UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: Herald stores timezone-aware times only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: DateTime(timezone=True), Json: JSON}
+    type_annotation_map = {datetime: UtcDateTime(), Json: JSON}
 
 
 class EndpointRow(Base):

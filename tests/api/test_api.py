@@ -17,7 +17,6 @@ from herald.settings import Settings
 from herald.store import upgrade
 
 
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

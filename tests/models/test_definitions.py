@@ -171,11 +171,6 @@ def test_a_missing_kind_lists_the_allowed_kinds(tmp_path: Path) -> None:
     assert "kind: missing; allowed: Endpoint, Journey, Segment, Template" in problem
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="definitions._explain strips the union tag only at the front of the path, so the "
-    "problem says steps.nap.wait.duration",
-)
 def test_an_unreadable_wait_duration_names_its_field(tmp_path: Path) -> None:
     steps = "  nap: {type: wait, duration: soon, next: bye}\n  bye: {type: exit}\n"
     path = _write(tmp_path / "journey.yaml", _journey_yaml(steps, "nap"))

@@ -86,18 +86,10 @@ async def test_endpoint_round_trips_pinpoint_fields(database: Database) -> None:
     assert loaded.metrics == {"visits": 3.0, "spend": 12.5}
 
 
-def _known_sqlite_bug(request: pytest.FixtureRequest, database: Database, bug: str) -> None:
-    if database.dialect == "sqlite":
-        request.applymarker(pytest.mark.xfail(reason=bug, strict=True))
-
-
 PARIS_WINTER = timezone(timedelta(hours=1))
 
 
-async def test_endpoint_effective_date_round_trips(
-    request: pytest.FixtureRequest, database: Database
-) -> None:
-    _known_sqlite_bug(request, database, "endpoints._to_model returns SQLite's naive datetime")
+async def test_endpoint_effective_date_round_trips(database: Database) -> None:
     effective = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
     sent = _endpoint("ann", {}).model_copy(update={"effective_date": effective})
     async with database.session() as session:
@@ -108,10 +100,7 @@ async def test_endpoint_effective_date_round_trips(
     assert loaded.effective_date == effective
 
 
-async def test_event_timestamp_with_an_offset_keeps_its_instant(
-    request: pytest.FixtureRequest, database: Database
-) -> None:
-    _known_sqlite_bug(request, database, "SQLite stores the wall clock and reads it back as UTC")
+async def test_event_timestamp_with_an_offset_keeps_its_instant(database: Database) -> None:
     at = datetime(2026, 1, 2, 9, 0, tzinfo=PARIS_WINTER)
     async with database.session() as session:
         await put_event(session, Event(id="ev-1", endpoint_id="ann", event_type="t", timestamp=at))

@@ -14,7 +14,9 @@ from worker import build_worker
 async def test_journey_is_searchable_and_described_in_the_ui(
     dev_client: Client, database: Database, task_queue: str
 ) -> None:
-    herald = HeraldClient(Settings(database_url=database.url, task_queue=task_queue), database, dev_client)
+    herald = HeraldClient(
+        Settings(database_url=database.url, task_queue=task_queue), database, dev_client
+    )
     journey = f"ui-{task_queue[-8:]}"
     await herald.apply(definitions(wait="PT1S", journey=journey))
     async with build_worker(dev_client, task_queue=task_queue, database=database):

@@ -119,7 +119,7 @@ async def test_unknown_endpoint_fails_the_step_once_with_a_clear_error(
         with pytest.raises(WorkflowFailureError) as failure:
             await time_skipping_env.client.execute_workflow(
                 JOURNEY_WORKFLOW,
-                JourneyInput(journey=journey, version=1, participant_id="nobody"),  # type: ignore[arg-type]
+                JourneyInput(journey=journey, version=1, participant_id="nobody"),
                 id=journey_workflow_id("ghost", "nobody"),
                 task_queue=task_queue,
             )

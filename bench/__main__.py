@@ -1,0 +1,35 @@
+"""`make bench` (`python -m bench [--quick]`): one table of ratios, plus a JSON file."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+from dataclasses import asdict
+from pathlib import Path
+
+from bench import render
+from bench.timing import Result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
+    parser.add_argument("--out", type=Path, default=Path("bench/results/latest.json"))
+    args = parser.parse_args()
+    n, repeats = (2_000, 3) if args.quick else (20_000, 5)
+    results: list[Result] = [render.run(n, repeats)]
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
+    print(f"{'benchmark':<34} {'herald':>14}  {'baseline':<26} {'':>14}  ratio (time)")
+    for result in results:
+        print(result.row())
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps([asdict(r) | {"ratio": r.ratio} for r in results], indent=2))
+    print(f"results: {args.out}")
+
+
+if __name__ == "__main__":
+    main()

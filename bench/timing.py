@@ -1,0 +1,38 @@
+"""Timing helpers: best-of-N wall time, so a noisy neighbour inflates neither side."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class Result:
+    name: str
+    baseline: str
+    ops: int
+    seconds: float
+    baseline_seconds: float
+
+    @property
+    def ratio(self) -> float:
+        """Herald's time over the baseline's for the same work (1.0 = as fast)."""
+        return self.seconds / self.baseline_seconds
+
+    def row(self) -> str:
+        rate = self.ops / self.seconds
+        base_rate = self.ops / self.baseline_seconds
+        return (
+            f"{self.name:<34} {rate:>12,.0f}/s  {self.baseline:<26} {base_rate:>12,.0f}/s  "
+            f"x{self.ratio:.2f}"
+        )
+
+
+def best_of(repeats: int, work: Callable[[], None]) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best

@@ -1,0 +1,74 @@
+"""Saved histories replay against today's workflow code.
+
+A change to JourneyWorkflow that would break participants already waiting (they could be
+mid-journey for months) fails here; such changes go behind `workflow.patched`. To add a
+history after a deliberate, patched change: `python -m tests.workflows.test_replay NAME`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from temporalio.client import WorkflowHistory
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer
+
+from herald.client import HeraldClient
+from herald.settings import Settings
+from herald.store import Database, upgrade
+from herald.temporal import ensure_search_attributes
+from tests.helpers import definitions, until_waiting
+from worker.build import SANDBOX
+from workflows import WORKFLOWS
+
+HISTORIES = Path(__file__).parent / "histories"
+
+
+@pytest.mark.parametrize("path", sorted(HISTORIES.glob("*.json")), ids=lambda p: p.stem)
+async def test_saved_history_replays(path: Path) -> None:
+    history = WorkflowHistory.from_json(path.stem, path.read_text())
+    replayer = Replayer(
+        workflows=WORKFLOWS, workflow_runner=SANDBOX, data_converter=pydantic_data_converter
+    )
+    await replayer.replay_workflow(history)
+
+
+def test_there_is_a_history_to_replay() -> None:
+    assert list(HISTORIES.glob("*.json")), "no saved histories: the replay test checks nothing"
+
+
+async def record(name: str) -> None:
+    """Run the sample journey under time skipping and save its history as NAME.json."""
+    from tests.conftest import binary
+    from worker import build_worker
+
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=binary("temporal-test-server"),
+        data_converter=pydantic_data_converter,
+    )
+    await ensure_search_attributes(env.client)
+    url = f"sqlite:///{tempfile.mkdtemp()}/h.db"
+    upgrade(url)
+    database = Database(url)
+    herald = HeraldClient(Settings(database_url=url, task_queue="record"), database, env.client)
+    await herald.apply(definitions(wait="P3D"))
+    async with build_worker(env.client, task_queue="record", database=database):
+        entered = await herald.enter("onboarding", "ann")
+        await until_waiting(herald, "onboarding", "ann")
+        await env.sleep(timedelta(days=3, minutes=1))
+        handle = env.client.get_workflow_handle(entered.workflow_id)
+        await handle.result()
+        history = await handle.fetch_history()
+    (HISTORIES / f"{name}.json").write_text(history.to_json())
+    await database.dispose()
+    await env.shutdown()
+
+
+if __name__ == "__main__":
+    asyncio.run(record(sys.argv[1]))
