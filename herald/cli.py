@@ -135,6 +135,21 @@ def journeys_enter(
     out.print(f"{endpoint} {verb} {name} v{result.version} ({result.workflow_id})", highlight=False)
 
 
+@journeys_app.command("list")
+def journeys_list(as_json: JsonFlag = False) -> None:
+    """Published journeys with their latest version."""
+    published = _run(lambda c: c.journeys())
+    if as_json:
+        _print_json([p.model_dump(mode="json") for p in published])
+        return
+    table = Table("journey", "version", "published", "steps", "description")
+    for p in published:
+        when = p.published_at.strftime("%Y-%m-%d %H:%M")
+        steps = str(len(p.journey.steps))
+        table.add_row(p.journey.name, str(p.version), when, steps, p.journey.description)
+    out.print(table)
+
+
 @app.command()
 def dev(
     demo: Annotated[

@@ -29,6 +29,7 @@ from herald.models import (
     Event,
     JourneyInput,
     JourneyState,
+    JourneyVersion,
     MessageRecord,
     OutboxMessage,
     journey_workflow_id,
@@ -146,6 +147,11 @@ class HeraldClient:
             )
 
     # journeys
+
+    async def journeys(self) -> list[JourneyVersion]:
+        """Every published journey at its latest version."""
+        async with self.database.session() as session:
+            return await journey_store.list_journeys(session)
 
     async def enter(self, journey: str, endpoint_id: str) -> EnterResult:
         """Start `endpoint_id` on the latest published version of `journey`, once."""

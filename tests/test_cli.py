@@ -104,3 +104,14 @@ def test_events_put_and_outbox_list_json(runner: CliRunner, tmp_path: Path) -> N
     listed = runner.invoke(app, ["outbox", "list", "--json"])
     assert listed.exit_code == 0
     assert json.loads(listed.stdout) == []
+
+
+def test_journeys_list_json_shows_latest_version(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["apply", write(tmp_path, "g.yaml", GOOD)]).exit_code == 0
+    changed = GOOD.replace("steps:\n  send:", "description: v2\nsteps:\n  send:")
+    assert runner.invoke(app, ["apply", write(tmp_path, "g2.yaml", changed)]).exit_code == 0
+    listed = runner.invoke(app, ["journeys", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    [journey] = json.loads(listed.stdout)
+    assert (journey["journey"]["name"], journey["version"]) == ("hello", 2)
+    assert journey["journey"]["description"] == "v2"

@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.testing import WorkflowEnvironment
 
 from herald.client import HeraldClient
 from herald.models import OutboxMessage
@@ -68,8 +70,12 @@ async def herald(dev_settings: Settings) -> AsyncIterator[HeraldClient]:
     await client.close()
 
 
-async def start_dev(settings: Settings, journeys: Path) -> asyncio.subprocess.Process:
+async def start_dev(
+    settings: Settings, journeys: Path, temporal_address: str | None = None
+) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HERALD_")}
+    if temporal_address:
+        env["HERALD_TEMPORAL_ADDRESS"] = temporal_address
     env.update(
         HERALD_HOME=str(settings.home),
         HERALD_API_PORT=str(settings.api_port),
@@ -122,3 +128,24 @@ async def test_dev_demo_runs_stops_cleanly_and_resumes_waiting_journeys(
         output = await interrupt(second)
     assert "dev-ann already in dev-journey" in output
     assert steps(done) == ["hello", "again"]
+
+
+async def test_dev_uses_the_temporal_server_it_is_given(
+    tmp_path: Path, dev_settings: Settings, herald: HeraldClient, dev_env: WorkflowEnvironment
+) -> None:
+    journeys = tmp_path / "journeys"
+    journeys.mkdir()
+    (journeys / "dev.yaml").write_text(JOURNEY.replace("PT6S", "PT1S"))
+    address = dev_env.client.service_client.config.target_host
+
+    process = await start_dev(dev_settings, journeys, temporal_address=address)
+    try:
+        done = await eventually(herald.outbox, lambda m: len(m) == 2, deadline_s=60, what="sends")
+    finally:
+        output = await interrupt(process)
+    assert f"using the Temporal server at {address}" in output
+    assert "stopped: api, worker" in output
+    assert not port_open(dev_settings.dev_ui_port), "started its own server anyway"
+    assert steps(done) == ["hello", "again"]
+    handle = dev_env.client.get_workflow_handle("journey:dev-journey:dev-ann")
+    assert (await handle.describe()).status == WorkflowExecutionStatus.COMPLETED
