@@ -39,6 +39,12 @@ async def test_three_day_wait_sends_twice(
         entered = await herald.enter("onboarding", "ann")
         await until_waiting(herald, "onboarding", "ann")
         assert len(await herald.outbox()) == 1
+        described = await time_skipping_env.client.get_workflow_handle(
+            entered.workflow_id
+        ).describe()
+        shown = {p.key.name: p.value for p in described.typed_search_attributes}
+        assert shown["HeraldStep"] == "nap"
+        assert shown["HeraldWaitingFor"] == "timer"
         await time_skipping_env.sleep(timedelta(days=2, hours=23))
         assert len(await herald.outbox()) == 1, "the second message came before 3 days"
         await time_skipping_env.sleep(timedelta(hours=2))
