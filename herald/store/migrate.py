@@ -18,8 +18,12 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the database at `url` up to `revision`. Safe to run from several processes."""
+def upgrade(url: str, revision: str = "heads") -> None:
+    """Bring the database at `url` up to `revision`. Safe to run from several processes.
+
+    "heads": rooms may add migrations on parallel branches from the same parent; every
+    branch applies, and a merge revision joins them when convenient.
+    """
     engine = make_sync_engine(url)
     try:
         with engine.begin() as connection:

@@ -1,0 +1,22 @@
+"""`herald`: a thin command line over `herald.client`. Every listing has `--json`.
+
+Each command group lives in its own module and is registered here.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from herald.cli import definitions, events, journeys, outbox, pinpoint, runtime
+
+app = typer.Typer(help="Herald: journeys and campaigns on Temporal.", no_args_is_help=True)
+app.command()(definitions.apply)
+app.add_typer(events.app, name="events")
+app.add_typer(outbox.app, name="outbox")
+app.add_typer(journeys.app, name="journeys")
+app.add_typer(pinpoint.app, name="pinpoint")
+runtime.register(app)
+
+
+def main() -> None:
+    app()

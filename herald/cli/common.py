@@ -1,0 +1,48 @@
+"""Shared pieces of the `herald` commands: running a client call, printing, errors."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from rich.console import Console
+
+from herald.client import HeraldClient, NotFoundError
+from herald.definitions import DefinitionError
+
+out = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def run(work: Callable[[HeraldClient], Awaitable[T]]) -> T:
+    """Run one client call; user errors exit 2 with the message, never a traceback."""
+
+    async def go() -> T:
+        async with await HeraldClient.connect() as client:
+            return await work(client)
+
+    try:
+        return asyncio.run(go())
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
+        err.print("nothing was applied", highlight=False)
+        raise typer.Exit(2) from None
+    except NotFoundError as exc:
+        fail(str(exc))
+
+
+def fail(message: str) -> NoReturn:
+    """Print a user error and exit 2."""
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")

@@ -1,0 +1,53 @@
+"""`herald pinpoint import`: bring Pinpoint resources over as Herald definitions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+
+from herald.cli.common import JsonFlag, fail, out, print_json, run
+from herald.pinpoint import PinpointImportError, translate
+
+app = typer.Typer(help="Import resources exported from Amazon Pinpoint.", no_args_is_help=True)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="Pinpoint request JSON (e.g. WriteSegmentRequest).")],
+    kind: Annotated[str, typer.Option(help="What the file holds, e.g. segment, email-template.")],
+    name: Annotated[str, typer.Option(help="Name of the Herald resource to create.")],
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write Herald YAML here instead of applying.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Translate a Pinpoint resource and apply it (or write it out with --out)."""
+    try:
+        document = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        fail(f"{file}: no such file")
+    except json.JSONDecodeError as exc:
+        fail(f"{file}: line {exc.lineno} column {exc.colno}: {exc.msg}")
+    try:
+        definitions = translate(kind, document, name)
+    except PinpointImportError as exc:
+        fail(f"{file}: {exc}")
+    if out_file is not None:
+        docs = [
+            d.model_dump(mode="json", by_alias=True, exclude_defaults=True) for d in definitions
+        ]
+        for doc, definition in zip(docs, definitions, strict=True):
+            doc["kind"] = definition.kind
+        out_file.write_text(yaml.safe_dump_all(docs, sort_keys=False))
+        out.print(f"wrote {len(docs)} definition(s) to {out_file}", highlight=False)
+        return
+    results = run(lambda c: c.apply(definitions))
+    if as_json:
+        print_json([r.model_dump() for r in results])
+        return
+    for result in results:
+        out.print(result.describe(), highlight=False)

@@ -1,0 +1,9 @@
+"""Moving from Amazon Pinpoint: translators from Pinpoint's request JSON to Herald models.
+
+Each translator takes the parsed JSON and a name and returns Herald definitions, or raises
+`PinpointImportError` naming the JSON path it cannot translate.
+"""
+
+from herald.pinpoint.registry import TRANSLATORS, PinpointImportError, translate
+
+__all__ = ["TRANSLATORS", "PinpointImportError", "translate"]
