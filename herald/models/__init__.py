@@ -2,6 +2,13 @@
 
 from herald.models.campaign import Campaign, CampaignMessage, CampaignSchedule
 from herald.models.channel import ChannelType, MessageChannel
+from herald.models.content import (
+    InAppButton,
+    InAppContent,
+    PushOptions,
+    SmsOptions,
+    VoiceOptions,
+)
 from herald.models.definition import DEFINITION_ADAPTER, KINDS, Definition, EndpointDefinition
 from herald.models.endpoint import Demographic, Endpoint, Location
 from herald.models.event import Event
@@ -62,6 +69,8 @@ __all__ = [
     "EndpointUser",
     "Event",
     "ExitStep",
+    "InAppButton",
+    "InAppContent",
     "Journey",
     "JourneyInput",
     "JourneyResult",
@@ -73,18 +82,21 @@ __all__ = [
     "MessageStatus",
     "OutboxMessage",
     "OutgoingMessage",
+    "PushOptions",
     "RenderedMessage",
     "Segment",
     "SendOutcome",
     "SendRequest",
     "SendResult",
     "SendStep",
+    "SmsOptions",
     "SmsTemplate",
     "Step",
     "StepVisit",
     "Template",
     "TemplateVersion",
     "User",
+    "VoiceOptions",
     "WaitStep",
     "journey_workflow_id",
 ]

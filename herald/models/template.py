@@ -1,5 +1,7 @@
 """Message templates: per-channel parts with Jinja2 variables, versioned on every change."""
 
+# RenderedMessage is re-exported here for the code that renders templates into it.
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from herald.models.base import HeraldModel
+from herald.models.content import RenderedMessage
 from herald.models.names import ResourceName
 
 
@@ -52,11 +55,4 @@ class TemplateVersion(HeraldModel):
     created_at: datetime
 
 
-class RenderedMessage(HeraldModel):
-    """The parts of a message after rendering, whatever the channel."""
-
-    subject: str | None = None
-    html: str | None = None
-    text: str | None = None
-    body: str | None = None
-    from_address: str | None = None
+__all__ = ["EmailTemplate", "RenderedMessage", "SmsTemplate", "Template", "TemplateVersion"]
