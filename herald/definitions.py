@@ -15,7 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from herald.models import DEFINITION_ADAPTER, KINDS, Definition
-from herald.models.journey import STEP_TYPES
+from herald.models.journey_steps import STEP_TYPES
 
 SUFFIXES = (".yaml", ".yml", ".json")
 

@@ -77,7 +77,7 @@ def test_invalid_definition_exits_2_names_file_field_and_allowed_values(
     assert result.exit_code == 2
     assert path in result.stderr
     assert "steps.send" in result.stderr
-    assert "'send', 'wait', 'exit'" in result.stderr
+    assert "'send', 'wait', 'wait_for_event'" in result.stderr
     assert "nothing was applied" in result.stderr
     # The valid endpoint in the same file was not applied either.
     listed = runner.invoke(app, ["events", "put", "--endpoint", "bob", "--type", "x"])

@@ -7,6 +7,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import SendActivities
+from activities.journey import JourneyActivities
 from herald.channels import ChannelRegistry
 from herald.store import Database
 from workflows import WORKFLOWS
@@ -32,7 +33,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[sends.send_message],
+        activities=[sends.send_message, *JourneyActivities(database).all()],
         workflow_runner=SANDBOX,
         max_cached_workflows=max_cached_workflows,
     )

@@ -1,7 +1,9 @@
 """JourneyWorkflow: one participant going through one published journey version.
 
-A short loop: look up the step, announce it (search attribute, current details), run the
-step's function, follow the id it returns. Each step type is one small function in `steps/`.
+A short loop: hold while paused, look up the step, announce it (search attribute, current
+details), run the step's function, follow the id it returns. Each step type is one small
+function in `steps/`. Signals feed the inbox that waits look at: app events, replies, pause,
+resume, cancel, and a migration to a newer version (which continues as new on that version).
 """
 
 from __future__ import annotations
@@ -16,11 +18,24 @@ with workflow.unsafe.imports_passed_through():
         JourneyState,
         StepVisit,
     )
-    from herald.models.journey_run import HERALD_STEP
-    from workflows.steps import StepContext, run_step
+    from herald.models.journey_run import (
+        CANCEL_SIGNAL,
+        EVENT_SIGNAL,
+        HERALD_STEP,
+        MIGRATE_SIGNAL,
+        PAUSE_SIGNAL,
+        REPLY_SIGNAL,
+        RESUME_SIGNAL,
+        Carried,
+        EventSignal,
+        MigrateSignal,
+        ReplySignal,
+    )
+    from workflows.steps import Inbox, Migrating, StepContext, Stopped, run_step
+    from workflows.steps.waiting import hold_while_paused, raise_if_stopping
 
-# A journey is acyclic, so this bound is never reached by a valid definition; it keeps a
-# corrupt one from spinning forever in history.
+# Loops must pass through a wait (validated at apply), so this bound is only reached by a
+# participant looping for a very long time; it keeps history bounded all the same.
 MAX_STEPS = 1000
 
 
@@ -28,37 +43,47 @@ MAX_STEPS = 1000
 class JourneyWorkflow:
     def __init__(self) -> None:
         self._state: JourneyState | None = None
+        self._inbox = Inbox()
 
     @workflow.run
     async def run(self, inp: JourneyInput) -> JourneyResult:
+        state = self._initial_state(inp)
+        ctx = StepContext(inp=inp, state=state, inbox=self._inbox)
+        if inp.trigger is not None:
+            self.event(inp.trigger)
+        step_id: str | None = inp.start_at or inp.journey.start
+        try:
+            for _ in range(MAX_STEPS):
+                if step_id is None:
+                    break
+                step_id = await self._run_one(ctx, step_id)
+        except Stopped as stop:
+            state.exit_reason = f"cancelled: {stop}"
+        except Migrating:
+            self._continue_on_new_version(ctx)
+        return self._finish(ctx)
+
+    def _initial_state(self, inp: JourneyInput) -> JourneyState:
+        carried = inp.carried
         state = JourneyState(
             journey=inp.journey.name,
             version=inp.version,
             participant_id=inp.participant_id,
-            current_step=inp.journey.start,
+            current_step=inp.start_at or inp.journey.start,
+            visits=list(carried.visits) if carried else [],
+            message_keys=dict(carried.message_keys) if carried else {},
         )
         self._state = state
-        ctx = StepContext(inp=inp, state=state)
-        step_id: str | None = inp.journey.start
-        for _ in range(MAX_STEPS):
-            if step_id is None:
-                break
-            step_id = await self._run_one(ctx, step_id)
-        state.current_step, state.finished = None, True
-        workflow.set_current_details(f"**finished** after {len(state.visits)} steps")
-        last = state.visits[-1].step_id if state.visits else None
-        return JourneyResult(
-            journey=inp.journey.name,
-            version=inp.version,
-            participant_id=inp.participant_id,
-            visits=state.visits,
-            exit_step=last,
-        )
+        return state
 
     async def _run_one(self, ctx: StepContext, step_id: str) -> str | None:
-        step = ctx.inp.journey.steps[step_id]
         ctx.state.current_step = step_id
+        await hold_while_paused(ctx)
+        raise_if_stopping(ctx)
+        step = ctx.inp.journey.steps[step_id]
         visit = StepVisit(step_id=step_id, type=step.type, entered_at=workflow.now())
+        if ctx.inp.version > 1:
+            visit.version = ctx.inp.version
         ctx.state.visits.append(visit)
         workflow.upsert_search_attributes([HERALD_STEP.value_set(step_id)])
         title = f" ({step.title})" if step.title else ""
@@ -66,6 +91,70 @@ class JourneyWorkflow:
         next_id, outcome = await run_step(ctx, step_id, step)
         visit.outcome = outcome
         return next_id
+
+    def _continue_on_new_version(self, ctx: StepContext) -> None:
+        target = self._inbox.migrate
+        assert target is not None
+        current = ctx.state.current_step or ctx.inp.journey.start
+        resume_at = target.step_map.get(current, current)
+        workflow.continue_as_new(
+            JourneyInput(
+                journey=target.journey,
+                version=target.version,
+                participant_id=ctx.inp.participant_id,
+                entry_n=ctx.inp.entry_n,
+                start_at=resume_at,
+                carried=Carried(
+                    entered_at=ctx.state.visits[0].entered_at
+                    if ctx.state.visits
+                    else workflow.now(),
+                    visits=ctx.state.visits,
+                    message_keys=ctx.state.message_keys,
+                ),
+            )
+        )
+
+    def _finish(self, ctx: StepContext) -> JourneyResult:
+        state = ctx.state
+        state.current_step, state.finished = None, True
+        reason = state.exit_reason or "completed"
+        workflow.set_current_details(f"**finished** ({reason}) after {len(state.visits)} steps")
+        return JourneyResult(
+            journey=ctx.inp.journey.name,
+            version=ctx.inp.version,
+            participant_id=ctx.inp.participant_id,
+            visits=state.visits,
+            exit_step=state.visits[-1].step_id if state.visits else None,
+            exit_reason=reason,
+        )
+
+    @workflow.signal(name=EVENT_SIGNAL)
+    def event(self, event: EventSignal) -> None:
+        if event.id not in self._inbox.seen_ids:
+            self._inbox.seen_ids.add(event.id)
+            self._inbox.events.append(event)
+
+    @workflow.signal(name=REPLY_SIGNAL)
+    def reply(self, reply: ReplySignal) -> None:
+        if reply.id not in self._inbox.seen_ids:
+            self._inbox.seen_ids.add(reply.id)
+            self._inbox.replies.append(reply)
+
+    @workflow.signal(name=PAUSE_SIGNAL)
+    def pause(self) -> None:
+        self._inbox.paused = True
+
+    @workflow.signal(name=RESUME_SIGNAL)
+    def resume(self) -> None:
+        self._inbox.paused = False
+
+    @workflow.signal(name=CANCEL_SIGNAL)
+    def cancel(self, reason: str) -> None:
+        self._inbox.cancel_reason = reason or "cancelled"
+
+    @workflow.signal(name=MIGRATE_SIGNAL)
+    def migrate(self, target: MigrateSignal) -> None:
+        self._inbox.migrate = target
 
     @workflow.query
     def state(self) -> JourneyState | None:

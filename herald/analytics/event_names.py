@@ -13,3 +13,14 @@ SEND_EVENT = {
     MessageChannel.CUSTOM: "_custom.send",
 }
 JOURNEY_SEND = "_journey.send"
+
+# Engagement with a message, by the event names the channels record.
+ENGAGEMENT_EVENTS: dict[str, frozenset[str]] = {
+    "delivered": frozenset(
+        {"_email.delivered", "_SMS.SUCCESS", "_push.delivered", "_voice.delivered"}
+    ),
+    "opened": frozenset({"_email.open", "_push.open", "_inapp.opened"}),
+    "clicked": frozenset({"_email.click", "_push.click", "_inapp.click"}),
+    "replied": frozenset({"_SMS.RECEIVED", "_email.reply"}),
+    "bounced": frozenset({"_email.hardbounce", "_email.softbounce", "_SMS.FAILURE"}),
+}

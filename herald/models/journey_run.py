@@ -16,6 +16,18 @@ from herald.models.journey import Journey
 
 JOURNEY_WORKFLOW = "JourneyWorkflow"
 SEND_ACTIVITY = "send_message"
+PLAN_WAIT_ACTIVITY = "plan_wait"
+EVALUATE_ACTIVITY = "evaluate_conditions"
+UPDATE_ACTIVITY = "update_attributes"
+WEBHOOK_ACTIVITY = "call_webhook"
+
+# Signal names on JourneyWorkflow.
+EVENT_SIGNAL = "event"
+REPLY_SIGNAL = "reply"
+PAUSE_SIGNAL = "pause"
+RESUME_SIGNAL = "resume"
+CANCEL_SIGNAL = "cancel"
+MIGRATE_SIGNAL = "migrate"
 
 HERALD_JOURNEY = SearchAttributeKey.for_keyword("HeraldJourney")
 HERALD_CAMPAIGN = SearchAttributeKey.for_keyword("HeraldCampaign")
@@ -31,8 +43,35 @@ SEARCH_ATTRIBUTES = (
 )
 
 
-def journey_workflow_id(journey: str, participant: str) -> str:
-    return f"journey:{journey}:{participant}"
+def journey_workflow_id(journey: str, participant: str, entry_n: int = 1) -> str:
+    """`journey:{journey}:{participant}`, plus `:{n}` for the second entry on (re-entry)."""
+    base = f"journey:{journey}:{participant}"
+    return base if entry_n == 1 else f"{base}:{entry_n}"
+
+
+class StepVisit(HeraldModel):
+    step_id: str
+    type: str
+    entered_at: datetime
+    outcome: str | None = None
+    version: int | None = None
+
+
+class Carried(HeraldModel):
+    """What a participant brings along when it moves to a new journey version."""
+
+    entered_at: datetime
+    visits: list[StepVisit] = Field(default_factory=list)
+    message_keys: dict[str, str] = Field(default_factory=dict)
+
+
+class EventSignal(HeraldModel):
+    """An app event of the participant, signalled to its running journeys."""
+
+    id: str
+    event_type: str
+    attributes: dict[str, str] = Field(default_factory=dict)
+    timestamp: datetime
 
 
 class JourneyInput(HeraldModel):
@@ -41,13 +80,29 @@ class JourneyInput(HeraldModel):
     journey: Journey
     version: int = Field(ge=1)
     participant_id: str = Field(min_length=1, description="The endpoint id.")
+    entry_n: int = Field(default=1, ge=1, description="Which entry of this participant.")
+    start_at: str | None = Field(default=None, description="Resume here (after a migration).")
+    carried: Carried | None = None
+    trigger: EventSignal | None = Field(default=None, description="The event that entered it.")
 
 
-class StepVisit(HeraldModel):
-    step_id: str
-    type: str
-    entered_at: datetime
-    outcome: str | None = None
+class ReplySignal(HeraldModel):
+    """An inbound reply (SMS or email) from the participant's address."""
+
+    id: str
+    channel: str
+    text: str
+    from_address: str
+    to_address: str | None = None
+    received_at: datetime
+
+
+class MigrateSignal(HeraldModel):
+    """Move a waiting participant to `version`, at the step its current one maps to."""
+
+    journey: Journey
+    version: int
+    step_map: dict[str, str] = Field(default_factory=dict)
 
 
 class JourneyState(HeraldModel):
@@ -58,8 +113,12 @@ class JourneyState(HeraldModel):
     participant_id: str
     current_step: str | None
     waiting_until: datetime | None = None
+    waiting_for: str | None = None
+    paused: bool = False
     visits: list[StepVisit] = Field(default_factory=list)
+    message_keys: dict[str, str] = Field(default_factory=dict)
     finished: bool = False
+    exit_reason: str | None = None
 
 
 class JourneyResult(HeraldModel):
@@ -68,3 +127,4 @@ class JourneyResult(HeraldModel):
     participant_id: str
     visits: list[StepVisit]
     exit_step: str | None
+    exit_reason: str = "completed"

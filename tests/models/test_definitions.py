@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -89,7 +90,7 @@ def test_multi_document_yaml_loads_every_kind(tmp_path: Path) -> None:
     assert list(journey.steps) == ["first", "nap", "bye"]
     assert isinstance(journey.steps["first"], SendStep)
     assert isinstance(journey.steps["nap"], WaitStep)
-    assert journey.steps["nap"].duration.days == 3
+    assert journey.steps["nap"].duration == timedelta(days=3)
 
 
 def test_json_file_with_one_object_loads(tmp_path: Path) -> None:
@@ -133,7 +134,7 @@ def test_unknown_step_type_lists_the_allowed_ones(tmp_path: Path) -> None:
     assert "Journey 'broken'" in problem
     assert "steps.first" in problem
     assert "'sned'" in problem
-    assert "'send', 'wait', 'exit'" in problem
+    assert "'send', 'wait', 'wait_for_event'" in problem
 
 
 def test_next_naming_a_missing_step_lists_the_steps(tmp_path: Path) -> None:
@@ -151,16 +152,24 @@ def test_a_start_that_is_not_a_step_is_rejected(tmp_path: Path) -> None:
     assert "start: 'first' is not a step" in problem
 
 
-def test_a_loop_between_steps_is_rejected(tmp_path: Path) -> None:
+def test_a_loop_with_no_wait_is_rejected(tmp_path: Path) -> None:
     steps = (
-        "  first: {type: send, template: hello, next: nap}\n"
-        "  nap: {type: wait, duration: P1D, next: first}\n"
+        "  first: {type: send, template: hello, next: tag}\n"
+        "  tag: {type: update, set: {seen: ['1']}, next: first}\n"
     )
     path = _write(tmp_path / "journey.yaml", _journey_yaml(steps))
     [problem] = _problems(path)
     assert str(path) in problem
-    assert "loop" in problem
-    assert "first -> nap -> first" in problem
+    assert "loop with no wait (first -> tag -> first)" in problem
+
+
+def test_a_loop_through_a_wait_is_allowed(tmp_path: Path) -> None:
+    steps = (
+        "  first: {type: send, template: hello, next: nap}\n"
+        "  nap: {type: wait, duration: P1D, next: first}\n"
+    )
+    [journey] = load_files([_write(tmp_path / "journey.yaml", _journey_yaml(steps))])
+    assert journey.kind == "Journey"
 
 
 def test_a_missing_kind_lists_the_allowed_kinds(tmp_path: Path) -> None:

@@ -1,19 +1,45 @@
-"""What every step function gets: the workflow input and the participant's live state."""
+"""What every step function gets: the workflow input, the participant's live state, and the
+signals received so far."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from herald.models import JourneyInput, JourneyState
+    from herald.models.journey_run import EventSignal, MigrateSignal, ReplySignal
+
+
+class Stopped(Exception):
+    """The participant was cancelled while on a step."""
+
+
+class Migrating(Exception):
+    """A migration to a new journey version arrived while the participant waited."""
+
+
+@dataclass
+class Inbox:
+    """Signals as they arrive. Lists only grow, so a step remembers where it started."""
+
+    events: list[EventSignal] = field(default_factory=list)
+    replies: list[ReplySignal] = field(default_factory=list)
+    seen_ids: set[str] = field(default_factory=set)
+    paused: bool = False
+    cancel_reason: str | None = None
+    migrate: MigrateSignal | None = None
+
+    def interrupted(self) -> bool:
+        return self.paused or self.cancel_reason is not None or self.migrate is not None
 
 
 @dataclass
 class StepContext:
     inp: JourneyInput
     state: JourneyState
+    inbox: Inbox
 
     @property
     def participant(self) -> str:

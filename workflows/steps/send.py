@@ -18,8 +18,10 @@ def idempotency_key(ctx: StepContext, step_id: str) -> str:
 
 
 async def run_send(ctx: StepContext, step_id: str, step: SendStep) -> tuple[str | None, str]:
+    key = idempotency_key(ctx, step_id)
+    ctx.state.message_keys[step_id] = key
     request = SendRequest(
-        idempotency_key=idempotency_key(ctx, step_id),
+        idempotency_key=key,
         endpoint_id=ctx.participant,
         channel=step.channel,
         template=step.template,

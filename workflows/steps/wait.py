@@ -1,31 +1,46 @@
-"""`wait`: a durable timer. A worker restart, or a server restart, does not lose it."""
+"""`wait`: a duration, an absolute time, a local time of day, or an attribute's date."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from herald.models import WaitStep
-    from herald.models.journey_run import HERALD_WAITING_FOR
+    from herald.models.journey_ops import PlanWaitRequest, PlanWaitResult
+    from herald.models.journey_run import PLAN_WAIT_ACTIVITY
 
 from workflows.steps.context import StepContext
-
-# Participants that started waiting before HeraldWaitingFor was set have no such upsert in
-# their history; the patch keeps their replay deterministic.
-WAITING_FOR_PATCH = "wait-sets-herald-waiting-for"
+from workflows.steps.policies import LOOKUP_RETRY, LOOKUP_TIMEOUT
+from workflows.steps.waiting import wait_until
 
 
 async def run_wait(ctx: StepContext, step_id: str, step: WaitStep) -> tuple[str | None, str]:
-    until = workflow.now() + step.duration
-    ctx.state.waiting_until = until
-    workflow.set_current_details(
-        f"**step** `{step_id}`: waiting {step.duration} until {until.isoformat()}"
-    )
-    marked = workflow.patched(WAITING_FOR_PATCH)
-    if marked:
-        workflow.upsert_search_attributes([HERALD_WAITING_FOR.value_set("timer")])
-    await workflow.sleep(step.duration, summary=f"{step_id}: wait {step.duration}")
-    if marked:
-        workflow.upsert_search_attributes([HERALD_WAITING_FOR.value_unset()])
-    ctx.state.waiting_until = None
+    until = await _resolve(ctx, step_id, step)
+    summary = f"{step_id}: wait {step.duration}" if step.duration else f"{step_id}: until {until}"
+    await wait_until(ctx, until, waiting_for="timer", summary=summary)
     return step.next, "waited"
+
+
+async def _resolve(ctx: StepContext, step_id: str, step: WaitStep) -> datetime:
+    if step.duration is not None:
+        return workflow.now() + step.duration
+    if step.until is not None:
+        return step.until
+    # Local times and attribute dates depend on the participant's timezone and data: an
+    # activity resolves them once and the answer is kept in history.
+    plan: PlanWaitResult = await workflow.execute_activity(
+        PLAN_WAIT_ACTIVITY,
+        PlanWaitRequest(
+            endpoint_id=ctx.participant,
+            step=step,
+            now=workflow.now(),
+            default_timezone=ctx.inp.journey.settings.schedule.timezone,
+        ),
+        result_type=PlanWaitResult,
+        start_to_close_timeout=LOOKUP_TIMEOUT,
+        retry_policy=LOOKUP_RETRY,
+        summary=f"{step_id}: resolve wait for {ctx.participant}",
+    )
+    return plan.until

@@ -1,0 +1,96 @@
+"""Activities journey steps call besides sending: waits, splits, updates, webhooks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from herald.journeys import attributes, conditions, waits, webhook
+from herald.journeys.errors import PermanentStepError, RetryableStepError
+from herald.models import Endpoint
+from herald.models.journey_ops import (
+    EvaluateRequest,
+    EvaluateResult,
+    PlanWaitRequest,
+    PlanWaitResult,
+    UpdateRequest,
+    UpdateResult,
+    WebhookRequest,
+    WebhookResult,
+)
+from herald.models.journey_run import (
+    EVALUATE_ACTIVITY,
+    PLAN_WAIT_ACTIVITY,
+    UPDATE_ACTIVITY,
+    WEBHOOK_ACTIVITY,
+)
+from herald.store import Database
+from herald.store.endpoints import get_endpoint
+
+
+class JourneyActivities:
+    def __init__(self, database: Database, http: httpx.AsyncClient | None = None) -> None:
+        self._database = database
+        self._http = http or httpx.AsyncClient()
+
+    async def _endpoint(self, endpoint_id: str) -> Endpoint:
+        async with self._database.session() as session:
+            endpoint = await get_endpoint(session, endpoint_id)
+        if endpoint is None:
+            raise _permanent(f"endpoint {endpoint_id!r} does not exist")
+        return endpoint
+
+    @activity.defn(name=PLAN_WAIT_ACTIVITY)
+    async def plan_wait(self, request: PlanWaitRequest) -> PlanWaitResult:
+        endpoint = await self._endpoint(request.endpoint_id)
+        return waits.plan_wait(endpoint, request.step, request.now, request.default_timezone)
+
+    @activity.defn(name=EVALUATE_ACTIVITY)
+    async def evaluate_conditions(self, request: EvaluateRequest) -> EvaluateResult:
+        endpoint = await self._endpoint(request.endpoint_id)
+        async with self._database.session() as session:
+            evaluation = conditions.Evaluation(
+                session, endpoint, request.now, request.entered_at, request.message_keys
+            )
+            try:
+                return EvaluateResult(matches=[await evaluation.group(g) for g in request.groups])
+            except PermanentStepError as exc:
+                raise _permanent(str(exc)) from exc
+
+    @activity.defn(name=UPDATE_ACTIVITY)
+    async def update_attributes(self, request: UpdateRequest) -> UpdateResult:
+        try:
+            async with self._database.session() as session:
+                return await attributes.update_attributes(session, request)
+        except PermanentStepError as exc:
+            raise _permanent(str(exc)) from exc
+
+    @activity.defn(name=WEBHOOK_ACTIVITY)
+    async def call_webhook(self, request: WebhookRequest) -> WebhookResult:
+        endpoint = await self._endpoint(request.endpoint_id)
+        try:
+            result = await webhook.call(self._http, request, endpoint)
+        except PermanentStepError as exc:
+            raise _permanent(str(exc)) from exc
+        except RetryableStepError as exc:
+            delay = timedelta(seconds=exc.retry_after) if exc.retry_after else None
+            raise ApplicationError(
+                str(exc), type="RetryableStepError", next_retry_delay=delay
+            ) from exc
+        if result.saved:
+            update = UpdateRequest(endpoint_id=endpoint.id, scope="endpoint", set=result.saved)
+            async with self._database.session() as session:
+                await attributes.update_attributes(session, update)
+        return result
+
+    def all(self) -> list[Callable[..., Any]]:
+        return [self.plan_wait, self.evaluate_conditions, self.update_attributes, self.call_webhook]
+
+
+def _permanent(message: str) -> ApplicationError:
+    return ApplicationError(message, type="PermanentStepError", non_retryable=True)

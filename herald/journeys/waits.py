@@ -1,0 +1,77 @@
+"""Resolving waits that depend on the participant: local time of day, attribute dates."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from herald.models import Endpoint
+from herald.models.journey_ops import PlanWaitResult
+from herald.models.journey_steps import AttributeDate, WaitStep
+
+WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+
+
+def participant_zone(endpoint: Endpoint, default: str) -> tuple[ZoneInfo, str]:
+    """The endpoint's own timezone when it has a valid one, else the journey's."""
+    for name in (endpoint.demographic.timezone, default, "UTC"):
+        if name:
+            try:
+                return ZoneInfo(name), name
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC"), "UTC"
+
+
+def next_local_time(now: datetime, at: time, zone: ZoneInfo, weekdays: list[str]) -> datetime:
+    """The first `at` in `zone` at or after `now`, on one of `weekdays` (any when empty)."""
+    local_now = now.astimezone(zone)
+    for days in range(0, 8):
+        day = local_now.date() + timedelta(days=days)
+        if weekdays and WEEKDAYS[day.weekday()] not in weekdays:
+            continue
+        candidate = _local(day, at, zone)
+        if candidate >= now:
+            return candidate
+    raise AssertionError("a week always holds an allowed weekday")
+
+
+def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
+    # A local time skipped by a DST jump resolves to the same wall-clock offset as before
+    # the jump (fold=0), i.e. one hour later in real time: the message goes out, not lost.
+    return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
+
+
+def attribute_date(
+    endpoint: Endpoint, spec: AttributeDate, zone: ZoneInfo
+) -> tuple[datetime | None, str]:
+    values = (
+        endpoint.attributes
+        if spec.scope == "endpoint"
+        else (endpoint.user.user_attributes if endpoint.user else {})
+    ).get(spec.name, [])
+    if not values:
+        return None, f"{spec.scope} attribute {spec.name!r} is missing; not waiting"
+    raw = values[0]
+    try:
+        parsed = datetime.fromisoformat(raw)
+    except ValueError:
+        return None, f"{spec.name!r} value {raw!r} is not an ISO date; not waiting"
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    return parsed.astimezone(UTC) + spec.offset, f"{spec.name} {raw} {_signed(spec.offset)}"
+
+
+def _signed(offset: timedelta) -> str:
+    return f"- {-offset}" if offset < timedelta(0) else f"+ {offset}"
+
+
+def plan_wait(endpoint: Endpoint, step: WaitStep, now: datetime, default_tz: str) -> PlanWaitResult:
+    zone, zone_name = participant_zone(endpoint, default_tz)
+    if step.local_time is not None:
+        until = next_local_time(now, step.local_time, zone, list(step.weekdays))
+        return PlanWaitResult(until=until, timezone=zone_name, note=f"local {step.local_time}")
+    assert step.attribute_date is not None, "plain durations and times never reach here"
+    found, note = attribute_date(endpoint, step.attribute_date, zone)
+    until = max(found, now) if found else now
+    return PlanWaitResult(until=until, timezone=zone_name, note=note)

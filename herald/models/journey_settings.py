@@ -1,0 +1,104 @@
+"""Journey settings: how participants enter, when the journey runs, and sending limits."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from herald.models.base import HeraldModel
+from herald.models.channel import MessageChannel
+from herald.models.journey_steps import Weekday
+from herald.models.names import ResourceName
+
+
+class SegmentEntry(HeraldModel):
+    segment: ResourceName
+    refresh: timedelta | None = Field(default=None, description="Admit new members this often.")
+
+
+class EventEntry(HeraldModel):
+    event_type: str = Field(min_length=1)
+    attributes: dict[str, str] = Field(default_factory=dict, description="All must match.")
+    segment: ResourceName | None = Field(default=None, description="Only members may enter.")
+
+
+class Entry(HeraldModel):
+    """No segment and no event: participants enter only directly (client, CLI, API)."""
+
+    segment: SegmentEntry | None = None
+    event: EventEntry | None = None
+
+    @model_validator(mode="after")
+    def _one_start(self) -> Entry:
+        if self.segment and self.event:
+            raise ValueError("entry takes `segment` or `event`, not both")
+        return self
+
+
+class ReEntry(HeraldModel):
+    allowed: bool = False
+    max_entries: int | None = Field(default=None, ge=1, description="Per participant, ever.")
+    min_interval: timedelta | None = Field(default=None, description="Between two entries.")
+
+
+class Schedule(HeraldModel):
+    start: datetime | None = None
+    end: datetime | None = None
+    timezone: str = "UTC"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Schedule:
+        if self.start and self.end and self.end <= self.start:
+            raise ValueError("schedule `end` must be after `start`")
+        return self
+
+
+class TimeframeCap(HeraldModel):
+    count: int = Field(ge=1)
+    window: timedelta = Field(gt=timedelta(0))
+
+
+class Limits(HeraldModel):
+    daily_cap: int | None = Field(default=None, ge=1, description="Messages per participant/day.")
+    total_cap: int | None = Field(default=None, ge=1, description="Messages per participant.")
+    timeframe_cap: TimeframeCap | None = None
+    messages_per_second: int | None = Field(default=None, ge=1)
+
+
+class QuietTime(HeraldModel):
+    """Local hours (in the participant's timezone) when nothing is sent."""
+
+    start: time
+    end: time
+    mode: Literal["wait", "skip"] = Field(
+        default="wait", description="Hold until it ends, or skip."
+    )
+
+
+class Window(HeraldModel):
+    start: time
+    end: time
+
+
+class OpenHours(HeraldModel):
+    """Per channel and weekday, the local windows when sending is allowed."""
+
+    channels: dict[MessageChannel, dict[Weekday, list[Window]]] = Field(default_factory=dict)
+
+
+class ClosedDay(HeraldModel):
+    name: str = ""
+    start: datetime
+    end: datetime
+
+
+class JourneySettings(HeraldModel):
+    entry: Entry = Field(default_factory=Entry)
+    re_entry: ReEntry = Field(default_factory=ReEntry)
+    schedule: Schedule = Field(default_factory=Schedule)
+    limits: Limits = Field(default_factory=Limits)
+    quiet_time: QuietTime | None = None
+    open_hours: OpenHours | None = None
+    closed_days: dict[MessageChannel, list[ClosedDay]] = Field(default_factory=dict)

@@ -1,0 +1,49 @@
+"""`wait_for_reply`: a two-way reply to an earlier SMS or email, routed by keyword or pattern."""
+
+from __future__ import annotations
+
+import re
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from herald.models.journey_run import ReplySignal
+    from herald.models.journey_steps import ReplyBranch, SendStep, WaitForReplyStep
+
+from workflows.steps.context import StepContext
+from workflows.steps.waiting import wait_until
+
+
+def branch_for(text: str, branches: list[ReplyBranch]) -> ReplyBranch | None:
+    words = text.strip().split()
+    first = words[0].casefold().strip(".,!?") if words else ""
+    for branch in branches:
+        if first and first in {k.casefold() for k in branch.keywords}:
+            return branch
+        if branch.pattern and re.search(branch.pattern, text.strip()):
+            return branch
+    return None
+
+
+async def run_wait_for_reply(
+    ctx: StepContext, step_id: str, step: WaitForReplyStep
+) -> tuple[str | None, str]:
+    sent = ctx.inp.journey.steps[step.after_step]
+    channel = sent.channel.value if isinstance(sent, SendStep) else ""
+    start = len(ctx.inbox.replies)
+
+    def reply() -> ReplySignal | None:
+        return next((r for r in ctx.inbox.replies[start:] if r.channel == channel), None)
+
+    until = workflow.now() + step.timeout
+    summary = f"{step_id}: wait for a reply to {step.after_step} up to {step.timeout}"
+    if not await wait_until(
+        ctx, until, waiting_for="reply", summary=summary, done=lambda: reply() is not None
+    ):
+        return step.on_timeout, "timed out"
+    got = reply()
+    assert got is not None
+    branch = branch_for(got.text, step.branches)
+    if branch is None:
+        return step.on_other_reply, f"reply {got.text[:40]!r} matched no branch"
+    return branch.next, f"reply {got.text[:40]!r}"

@@ -1,0 +1,102 @@
+"""Durable waits that a pause stops, a cancel or a migration interrupts, and a signal ends.
+
+Each wait is one Temporal timer per uninterrupted stretch; a pause stops the clock (the
+remaining time is waited after resume), as Pinpoint's paused journeys did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from herald.models.journey_run import HERALD_WAITING_FOR
+
+from workflows.steps.context import Migrating, StepContext, Stopped
+
+# Participants that started waiting before HeraldWaitingFor was set have no such upsert in
+# their history; the patch keeps their replay deterministic.
+WAITING_FOR_PATCH = "wait-sets-herald-waiting-for"
+
+
+async def wait_until(
+    ctx: StepContext,
+    until: datetime,
+    *,
+    waiting_for: str,
+    summary: str,
+    done: Callable[[], bool] | None = None,
+) -> bool:
+    """Wait until `until` (False) or until `done()` holds (True)."""
+    marked = workflow.patched(WAITING_FOR_PATCH)
+    _announce(ctx, waiting_for, until, marked)
+    try:
+        return await _wait_loop(ctx, until, summary, done or (lambda: False), waiting_for, marked)
+    finally:
+        ctx.state.waiting_until = ctx.state.waiting_for = None
+        if marked:
+            workflow.upsert_search_attributes([HERALD_WAITING_FOR.value_unset()])
+
+
+async def _wait_loop(
+    ctx: StepContext,
+    until: datetime,
+    summary: str,
+    done: Callable[[], bool],
+    waiting_for: str,
+    marked: bool,
+) -> bool:
+    inbox = ctx.inbox
+    while True:
+        raise_if_stopping(ctx)
+        if done():
+            return True
+        remaining = until - workflow.now()
+        if remaining.total_seconds() <= 0:
+            return False
+        try:
+            await workflow.wait_condition(
+                lambda: done() or inbox.interrupted(), timeout=remaining, timeout_summary=summary
+            )
+        except TimeoutError:
+            return done()
+        if inbox.paused and not done():
+            paused_at = workflow.now()
+            await hold_while_paused(ctx, marked)
+            until += workflow.now() - paused_at
+            _announce(ctx, waiting_for, until, marked)
+
+
+async def hold_while_paused(ctx: StepContext, marked: bool = True) -> None:
+    """Block while the journey is paused (no timer: a pause lasts until resumed)."""
+    inbox = ctx.inbox
+    if not inbox.paused:
+        return
+    ctx.state.paused = True
+    if marked:
+        workflow.upsert_search_attributes([HERALD_WAITING_FOR.value_set("paused")])
+    workflow.set_current_details(f"**paused** at step `{ctx.state.current_step}`")
+    await workflow.wait_condition(
+        lambda: not inbox.paused or inbox.cancel_reason is not None or inbox.migrate is not None
+    )
+    ctx.state.paused = False
+    raise_if_stopping(ctx)
+
+
+def raise_if_stopping(ctx: StepContext) -> None:
+    if ctx.inbox.cancel_reason is not None:
+        raise Stopped(ctx.inbox.cancel_reason)
+    if ctx.inbox.migrate is not None:
+        raise Migrating()
+
+
+def _announce(ctx: StepContext, waiting_for: str, until: datetime, marked: bool) -> None:
+    ctx.state.waiting_until, ctx.state.waiting_for = until, waiting_for
+    step = ctx.state.current_step
+    workflow.set_current_details(
+        f"**step** `{step}`: waiting for {waiting_for} until {until.isoformat()}"
+    )
+    if marked:
+        workflow.upsert_search_attributes([HERALD_WAITING_FOR.value_set(waiting_for)])
