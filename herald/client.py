@@ -16,26 +16,23 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from temporalio.client import Client, WorkflowHandle
-from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.client import Client
 
 from herald.apply import ApplyResult, apply_definitions
 from herald.definitions import load_files
+from herald.journeys import entry, lifecycle, routing
+from herald.journeys.entry import EnterResult
 from herald.models import (
-    JOURNEY_WORKFLOW,
     Definition,
     Endpoint,
     Event,
-    JourneyInput,
     JourneyState,
     JourneyVersion,
     MessageRecord,
     OutboxMessage,
     journey_workflow_id,
 )
-from herald.models.base import HeraldModel
-from herald.models.journey_run import HERALD_JOURNEY, HERALD_PARTICIPANT, HERALD_STEP
+from herald.models.journey_run import ReplySignal
 from herald.settings import Settings
 from herald.store import Database, upgrade
 from herald.store import endpoints as endpoint_store
@@ -43,20 +40,12 @@ from herald.store import events as event_store
 from herald.store import journeys as journey_store
 from herald.store import messages as message_store
 from herald.store import outbox as outbox_store
+from herald.store.tables import EventRow
 from herald.temporal import connect
 
 
 class NotFoundError(LookupError):
     """A named resource does not exist; the message says which and how to create it."""
-
-
-class EnterResult(HeraldModel):
-    journey: str
-    version: int
-    endpoint_id: str
-    workflow_id: str
-    run_id: str | None
-    already_entered: bool
 
 
 class HeraldClient:
@@ -113,11 +102,19 @@ class HeraldClient:
         async with self.database.session() as session:
             return await endpoint_store.get_endpoint(session, endpoint_id)
 
-    async def put_event(self, event: Event) -> str:
+    async def put_event(self, event: Event, *, route: bool = True) -> str:
+        """Record an event once (by id) and, the first time, bring it to the journeys that
+        enter on it or wait for it."""
         async with self.database.session() as session:
             if await endpoint_store.get_endpoint(session, event.endpoint_id) is None:
                 raise NotFoundError(f"endpoint {event.endpoint_id!r} does not exist")
-            return await event_store.put_event(session, event)
+            seen = event.id is not None and await session.get(EventRow, event.id) is not None
+            event_id = await event_store.put_event(session, event)
+        if route and not seen:
+            await routing.route_event(
+                self.temporal, self.database, event, event_id, self.settings.task_queue
+            )
+        return event_id
 
     async def events(
         self, endpoint_id: str | None = None, event_type: str | None = None
@@ -154,7 +151,10 @@ class HeraldClient:
             return await journey_store.list_journeys(session)
 
     async def enter(self, journey: str, endpoint_id: str) -> EnterResult:
-        """Start `endpoint_id` on the latest published version of `journey`, once."""
+        """Enter `endpoint_id` into the latest published version of `journey`.
+
+        The result says whether it entered, or why not (already in, re-entry rules,
+        journey paused/closed, outside its schedule)."""
         async with self.database.session() as session:
             published = await journey_store.get_journey(session, journey)
             endpoint = await endpoint_store.get_endpoint(session, endpoint_id)
@@ -164,43 +164,27 @@ class HeraldClient:
             raise NotFoundError(
                 f"endpoint {endpoint_id!r} does not exist; apply or upsert it first"
             )
-        workflow_id = journey_workflow_id(journey, endpoint_id)
-        client = await self.temporal()
-        try:
-            handle: WorkflowHandle[object, object] = await client.start_workflow(
-                JOURNEY_WORKFLOW,
-                JourneyInput(
-                    journey=published.journey, version=published.version, participant_id=endpoint_id
-                ),
-                id=workflow_id,
-                task_queue=self.settings.task_queue,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-                search_attributes=TypedSearchAttributes(
-                    [
-                        SearchAttributePair(HERALD_JOURNEY, journey),
-                        SearchAttributePair(HERALD_PARTICIPANT, endpoint_id),
-                        SearchAttributePair(HERALD_STEP, published.journey.start),
-                    ]
-                ),
-                static_summary=f"journey {journey} v{published.version} for {endpoint_id}",
-            )
-        except WorkflowAlreadyStartedError:
-            return EnterResult(
-                journey=journey,
-                version=published.version,
-                endpoint_id=endpoint_id,
-                workflow_id=workflow_id,
-                run_id=None,
-                already_entered=True,
-            )
-        return EnterResult(
-            journey=journey,
-            version=published.version,
-            endpoint_id=endpoint_id,
-            workflow_id=workflow_id,
-            run_id=handle.first_execution_run_id,
-            already_entered=False,
+        return await entry.enter(
+            await self.temporal(), self.database, published, endpoint_id,
+            task_queue=self.settings.task_queue,
+        )  # fmt: skip
+
+    async def journey_transition(self, journey: str, action: str) -> int:
+        """pause | resume | close | cancel; returns how many participants were signalled."""
+        return await lifecycle.transition(await self.temporal(), self.database, journey, action)
+
+    async def journey_status(self, journey: str) -> lifecycle.JourneyStatus:
+        return await lifecycle.status(await self.temporal(), self.database, journey)
+
+    async def migrate(self, journey: str, version: int, step_map: dict[str, str]) -> int:
+        """Move waiting participants to `version` at mapped steps; returns how many moved."""
+        return await lifecycle.migrate(
+            await self.temporal(), self.database, journey, version, step_map
         )
+
+    async def deliver_reply(self, endpoint_id: str, reply: ReplySignal) -> int:
+        """Signal a reply to the participant's journeys waiting for one."""
+        return await routing.route_reply(await self.temporal(), self.database, endpoint_id, reply)
 
     async def journey_state(self, journey: str, endpoint_id: str) -> JourneyState | None:
         client = await self.temporal()

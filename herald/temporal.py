@@ -32,7 +32,8 @@ def dev_server_flags() -> list[str]:
     """`temporal server start-dev` flags that register Herald's search attributes."""
     flags = []
     for key in SEARCH_ATTRIBUTES:
-        flags += ["--search-attribute", f"{key.name}=Keyword"]
+        kind = key.indexed_value_type.name.title().replace("_", "")
+        flags += ["--search-attribute", f"{key.name}={kind}"]
     return flags
 
 
@@ -49,7 +50,7 @@ async def ensure_search_attributes(client: Client) -> None:
             raise
         present = set()
     missing = {
-        key.name: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+        key.name: IndexedValueType.ValueType(int(key.indexed_value_type))
         for key in SEARCH_ATTRIBUTES
         if key.name not in present
     }

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Request
 
 from herald.apply import ApplyResult
-from herald.client import EnterResult, HeraldClient
+from herald.client import HeraldClient
 from herald.definitions import validate_documents
+from herald.journeys.entry import EnterResult
 from herald.models import Endpoint, Event, OutboxMessage
 
 router = APIRouter()

@@ -63,4 +63,4 @@ def db_upgrade() -> None:
 
     url = Settings().resolved_database_url
     upgrade(url)
-    out.print(f"database at revision {current(url)}", highlight=False)
+    out.print(f"database at revision {', '.join(current(url))}", highlight=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.analytics.event_names import ENGAGEMENT_EVENTS
@@ -101,7 +101,7 @@ def _message_ref(ids: list[str]) -> ColumnElement[bool]:
     """Engagement events name their message in attributes.message_id (or message_key)."""
     message_id = EventRow.attributes["message_id"].as_string()
     message_key = EventRow.attributes["message_key"].as_string()
-    return message_id.in_(ids) | message_key.in_(ids)
+    return or_(message_id.in_(ids), message_key.in_(ids))
 
 
 def _values(endpoint: Endpoint, condition: AttributeCondition) -> list[str]:

@@ -30,12 +30,14 @@ CANCEL_SIGNAL = "cancel"
 MIGRATE_SIGNAL = "migrate"
 
 HERALD_JOURNEY = SearchAttributeKey.for_keyword("HeraldJourney")
+HERALD_JOURNEY_VERSION = SearchAttributeKey.for_int("HeraldJourneyVersion")
 HERALD_CAMPAIGN = SearchAttributeKey.for_keyword("HeraldCampaign")
 HERALD_PARTICIPANT = SearchAttributeKey.for_keyword("HeraldParticipant")
 HERALD_STEP = SearchAttributeKey.for_keyword("HeraldStep")
 HERALD_WAITING_FOR = SearchAttributeKey.for_keyword("HeraldWaitingFor")
 SEARCH_ATTRIBUTES = (
     HERALD_JOURNEY,
+    HERALD_JOURNEY_VERSION,
     HERALD_CAMPAIGN,
     HERALD_PARTICIPANT,
     HERALD_STEP,

@@ -71,3 +71,20 @@ async def list_journeys(session: AsyncSession) -> list[JourneyVersion]:
         if found is not None:
             out.append(found)
     return out
+
+
+JOURNEY_STATES = ("ACTIVE", "PAUSED", "CLOSED", "CANCELLED", "COMPLETED")
+
+
+async def get_state(session: AsyncSession, name: str) -> str | None:
+    row = await session.get(JourneyRow, name)
+    return row.state if row else None
+
+
+async def set_state(session: AsyncSession, name: str, state: str) -> None:
+    if state not in JOURNEY_STATES:
+        raise ValueError(f"journey state {state!r}; allowed: {', '.join(JOURNEY_STATES)}")
+    row = await session.get(JourneyRow, name, with_for_update=True)
+    if row is None:
+        raise LookupError(f"journey {name!r} is not published")
+    row.state, row.updated_at = state, utcnow()

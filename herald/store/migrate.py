@@ -34,12 +34,20 @@ def upgrade(url: str, revision: str = "heads") -> None:
         engine.dispose()
 
 
-def current(url: str) -> str | None:
+def current(url: str) -> tuple[str, ...]:
+    """The revisions the database is at (one per branch head), sorted; empty when none."""
     from alembic.runtime.migration import MigrationContext
 
     engine = make_sync_engine(url)
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
     finally:
         engine.dispose()
+
+
+def heads() -> tuple[str, ...]:
+    """The newest revisions the code knows."""
+    from alembic.script import ScriptDirectory
+
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))

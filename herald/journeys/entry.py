@@ -1,0 +1,177 @@
+"""Entering a participant into a journey: the one path direct, event and segment entry share.
+
+It applies the journey's state and schedule, the re-entry rules (allowed, cap, minimum
+interval), and starts the participant's workflow on a deterministic id, so a second attempt
+with the same entry number finds the first instead of starting twice.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import Field
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from herald.models import JOURNEY_WORKFLOW, JourneyInput, JourneyVersion, journey_workflow_id
+from herald.models.base import HeraldModel
+from herald.models.journey_run import (
+    EVENT_SIGNAL,
+    HERALD_JOURNEY,
+    HERALD_JOURNEY_VERSION,
+    HERALD_PARTICIPANT,
+    HERALD_STEP,
+    EventSignal,
+)
+from herald.store import Database
+from herald.store.entries import EntryRecord, last_entry, record_entry
+from herald.store.journeys import get_state
+
+
+class EnterResult(HeraldModel):
+    journey: str
+    version: int
+    endpoint_id: str
+    workflow_id: str
+    run_id: str | None
+    already_entered: bool
+    refused: str | None = Field(default=None, description="Why no entry was made.")
+
+
+async def enter(
+    temporal: Client,
+    database: Database,
+    published: JourneyVersion,
+    endpoint_id: str,
+    *,
+    task_queue: str,
+    trigger: EventSignal | None = None,
+    now: datetime | None = None,
+) -> EnterResult:
+    now = now or datetime.now(UTC)
+    journey = published.journey
+    async with database.session() as session:
+        state = await get_state(session, journey.name)
+        previous = await last_entry(session, journey.name, endpoint_id)
+    refused = _refusal(published, state, previous, now)
+    if refused is None and previous is not None and await _running(temporal, previous.workflow_id):
+        refused = "still in the journey"
+        if trigger is not None:
+            await signal_quietly(temporal, previous.workflow_id, EVENT_SIGNAL, trigger)
+    entry_n = previous.entry_n + 1 if previous and journey.settings.re_entry.allowed else 1
+    workflow_id = journey_workflow_id(journey.name, endpoint_id, entry_n)
+    result = EnterResult(
+        journey=journey.name,
+        version=published.version,
+        endpoint_id=endpoint_id,
+        workflow_id=workflow_id,
+        run_id=None,
+        already_entered=previous is not None and refused == "already entered",
+        refused=refused,
+    )
+    if refused is not None:
+        return result
+    inp = JourneyInput(
+        journey=journey, version=published.version, participant_id=endpoint_id, entry_n=entry_n
+    )
+    try:
+        run_id = await _start(temporal, inp, workflow_id, task_queue, trigger)
+    except WorkflowAlreadyStartedError:
+        return result.model_copy(update={"already_entered": True, "refused": "already entered"})
+    async with database.session() as session:
+        await record_entry(
+            session,
+            EntryRecord(
+                journey=journey.name,
+                participant_id=endpoint_id,
+                entry_n=entry_n,
+                version=published.version,
+                workflow_id=workflow_id,
+                trigger="event" if trigger else "direct",
+                entered_at=now,
+            ),
+        )
+    return result.model_copy(update={"run_id": run_id})
+
+
+async def _running(temporal: Client, workflow_id: str) -> bool:
+    try:
+        described = await temporal.get_workflow_handle(workflow_id).describe()
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            return False
+        raise
+    return described.status == WorkflowExecutionStatus.RUNNING
+
+
+async def signal_quietly(
+    temporal: Client, workflow_id: str, signal: str, arg: object | None = None
+) -> bool:
+    """Signal a participant; False when it has finished (or never existed)."""
+    handle = temporal.get_workflow_handle(workflow_id)
+    try:
+        if arg is None:
+            await handle.signal(signal)
+        else:
+            await handle.signal(signal, arg)
+    except RPCError as exc:
+        if exc.status == RPCStatusCode.NOT_FOUND:
+            return False
+        raise
+    return True
+
+
+def _refusal(
+    published: JourneyVersion, state: str | None, previous: EntryRecord | None, now: datetime
+) -> str | None:
+    settings = published.journey.settings
+    if state not in (None, "ACTIVE"):
+        return f"journey is {state}"
+    if settings.schedule.start and now < settings.schedule.start:
+        return f"journey starts at {settings.schedule.start.isoformat()}"
+    if settings.schedule.end and now >= settings.schedule.end:
+        return f"journey ended at {settings.schedule.end.isoformat()}"
+    if previous is None:
+        return None
+    rules = settings.re_entry
+    if not rules.allowed:
+        return "already entered"
+    if rules.max_entries and previous.entry_n >= rules.max_entries:
+        return f"entered {previous.entry_n} times, the re-entry cap"
+    if rules.min_interval and now - previous.entered_at < rules.min_interval:
+        return f"entered less than {rules.min_interval} ago"
+    return None
+
+
+async def _start(
+    temporal: Client,
+    inp: JourneyInput,
+    workflow_id: str,
+    task_queue: str,
+    trigger: EventSignal | None,
+) -> str | None:
+    name, participant = inp.journey.name, inp.participant_id
+    attributes = TypedSearchAttributes(
+        [
+            SearchAttributePair(HERALD_JOURNEY, name),
+            SearchAttributePair(HERALD_JOURNEY_VERSION, inp.version),
+            SearchAttributePair(HERALD_PARTICIPANT, participant),
+            SearchAttributePair(HERALD_STEP, inp.journey.start),
+        ]
+    )
+    # With a trigger, signal-with-start: a duplicate delivery of the same event signals the
+    # running participant (which ignores an event id it has seen) instead of entering twice.
+    handle = await temporal.start_workflow(
+        JOURNEY_WORKFLOW,
+        inp,
+        id=workflow_id,
+        task_queue=task_queue,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        search_attributes=attributes,
+        static_summary=f"journey {name} v{inp.version} for {participant}",
+        start_signal=EVENT_SIGNAL if trigger else None,
+        start_signal_args=[trigger] if trigger else [],
+    )
+    return handle.first_execution_run_id or handle.result_run_id

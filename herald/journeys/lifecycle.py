@@ -1,0 +1,140 @@
+"""A journey's lifecycle: pause, resume, close, cancel, status and migration to a version.
+
+The journey's state lives in the store (it gates new entries); running participants learn of
+a change by signal. Participants are found through the entries table, which is immediate,
+rather than Temporal's visibility, which lags.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+
+from temporalio.client import Client, WorkflowExecutionStatus
+
+from herald.journeys.entry import signal_quietly
+from herald.models.base import HeraldModel
+from herald.models.journey_run import (
+    CANCEL_SIGNAL,
+    HERALD_JOURNEY,
+    HERALD_STEP,
+    MIGRATE_SIGNAL,
+    PAUSE_SIGNAL,
+    RESUME_SIGNAL,
+    MigrateSignal,
+)
+from herald.store import Database
+from herald.store.entries import EntryRecord, count_entries, entries, set_entry_version
+from herald.store.journeys import get_journey, get_state, set_state
+
+
+class LifecycleError(ValueError):
+    """A lifecycle request that cannot be carried out; says why."""
+
+
+class JourneyStatus(HeraldModel):
+    journey: str
+    state: str
+    latest_version: int
+    entered: int
+    running: int
+    finished: int
+    at_step: dict[str, int]
+    by_status: dict[str, int]
+
+
+_TRANSITIONS = {
+    "pause": ({"ACTIVE"}, "PAUSED", PAUSE_SIGNAL),
+    "resume": ({"PAUSED"}, "ACTIVE", RESUME_SIGNAL),
+    "close": ({"ACTIVE", "PAUSED"}, "CLOSED", None),
+    "cancel": ({"ACTIVE", "PAUSED", "CLOSED"}, "CANCELLED", CANCEL_SIGNAL),
+}
+
+
+async def transition(temporal: Client, database: Database, name: str, action: str) -> int:
+    """Apply pause / resume / close / cancel. Returns how many participants were signalled."""
+    allowed, target, signal = _TRANSITIONS[action]
+    async with database.session() as session:
+        state = await get_state(session, name)
+        if state is None:
+            raise LifecycleError(f"journey {name!r} is not published")
+        if state not in allowed:
+            raise LifecycleError(f"cannot {action} journey {name!r}: it is {state}")
+        await set_state(session, name, target)
+    if signal is None:
+        return 0
+    arg = f"journey {name} cancelled" if signal == CANCEL_SIGNAL else None
+    signalled = 0
+    async for entry in _all_entries(database, name):
+        signalled += int(await signal_quietly(temporal, entry.workflow_id, signal, arg))
+    return signalled
+
+
+async def _all_entries(database: Database, name: str) -> AsyncIterator[EntryRecord]:
+    cursor = ("", 0)
+    while True:
+        async with database.session() as session:
+            page = await entries(session, name, after=cursor)
+        for entry in page:
+            yield entry
+        if len(page) < 1000:
+            return
+        cursor = (page[-1].participant_id, page[-1].entry_n)
+
+
+async def status(temporal: Client, database: Database, name: str) -> JourneyStatus:
+    async with database.session() as session:
+        state = await get_state(session, name)
+        latest = await get_journey(session, name)
+        entered = await count_entries(session, name)
+    if state is None or latest is None:
+        raise LifecycleError(f"journey {name!r} is not published")
+    by_status: Counter[str] = Counter()
+    at_step: Counter[str] = Counter()
+    async for execution in temporal.list_workflows(f'{HERALD_JOURNEY.name} = "{name}"'):
+        status_name = execution.status.name if execution.status else "UNKNOWN"
+        by_status[status_name] += 1
+        if execution.status == WorkflowExecutionStatus.RUNNING:
+            step = execution.typed_search_attributes.get(HERALD_STEP)
+            at_step[step or "?"] += 1
+    running = by_status.get("RUNNING", 0)
+    return JourneyStatus(
+        journey=name,
+        state=state,
+        latest_version=latest.version,
+        entered=entered,
+        running=running,
+        finished=sum(by_status.values()) - running,
+        at_step=dict(at_step),
+        by_status=dict(by_status),
+    )
+
+
+async def migrate(
+    temporal: Client, database: Database, name: str, version: int, step_map: dict[str, str]
+) -> int:
+    """Move waiting participants to `version`; refuse a mapping that would lose anyone."""
+    async with database.session() as session:
+        target = await get_journey(session, name, version)
+    if target is None:
+        raise LifecycleError(f"journey {name!r} has no version {version}")
+    bad = {k: v for k, v in step_map.items() if v not in target.journey.steps}
+    if bad:
+        raise LifecycleError(f"--map targets not in version {version}: {bad}")
+    current = await status(temporal, database, name)
+    lost = sorted(s for s in current.at_step if step_map.get(s, s) not in target.journey.steps)
+    if lost:
+        raise LifecycleError(
+            f"participants wait at steps {lost} that version {version} does not have; "
+            "map each with --map OLD=NEW"
+        )
+    signal = MigrateSignal(journey=target.journey, version=version, step_map=step_map)
+    moved = 0
+    async for entry in _all_entries(database, name):
+        if entry.version != version and await signal_quietly(
+            temporal, entry.workflow_id, MIGRATE_SIGNAL, signal
+        ):
+            moved += 1
+            async with database.session() as session:
+                await set_entry_version(session, entry, version)
+    return moved
