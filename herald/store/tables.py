@@ -9,7 +9,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -177,3 +186,53 @@ class OutboxRow(Base):
     journey: Mapped[str | None] = mapped_column(String(100))
     step_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
+
+
+class JourneyEntryRow(Base):
+    """Each time a participant entered a journey: re-entry rules and lifecycle operations
+    read this, not Temporal's eventually consistent visibility."""
+
+    __tablename__ = "journey_entries"
+    journey: Mapped[str] = mapped_column(String(100), primary_key=True)
+    participant_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    entry_n: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    workflow_id: Mapped[str] = mapped_column(String(400))
+    trigger: Mapped[str] = mapped_column(String(16))
+    entered_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SuppressionRow(Base):
+    """Addresses nothing is sent to on a channel: invalid, bounced, or opted out at a provider."""
+
+    __tablename__ = "suppressions"
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    address: Mapped[str] = mapped_column(String(320), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class ProviderThrottleRow(Base):
+    """One rate limiter per provider, shared by every worker: the next free send time (GCRA)."""
+
+    __tablename__ = "provider_throttles"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_free_us: Mapped[int] = mapped_column(BigInteger)
+
+
+class InAppMessageRow(Base):
+    """In-app messages kept per endpoint until the app fetches and dismisses them."""
+
+    __tablename__ = "in_app_messages"
+    __table_args__ = (UniqueConstraint("idempotency_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    idempotency_key: Mapped[str] = mapped_column(String(300))
+    endpoint_id: Mapped[str] = mapped_column(String(200), index=True)
+    content: Mapped[Json]
+    priority: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[datetime | None]
+    journey: Mapped[str | None] = mapped_column(String(100))
+    step_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    dismissed_at: Mapped[datetime | None]
