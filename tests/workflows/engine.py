@@ -1,0 +1,111 @@
+"""A small harness for journey tests under time skipping: apply, run a worker, enter, wait."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from temporalio.client import WorkflowHandle
+from temporalio.testing import WorkflowEnvironment
+
+from herald.client import HeraldClient
+from herald.models import DEFINITION_ADAPTER, JourneyResult, JourneyState, OutboxMessage
+from herald.settings import Settings
+from herald.store import Database
+from tests.helpers import eventually
+from worker import build_worker
+
+
+def endpoint(endpoint_id: str, **fields: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "kind": "Endpoint",
+        "Id": endpoint_id,
+        "ChannelType": "EMAIL",
+        "Address": f"{endpoint_id}@example.com",
+        "User": {"UserId": f"u-{endpoint_id}", "UserAttributes": {"FirstName": [endpoint_id]}},
+    }
+    doc.update(fields)
+    return doc
+
+
+def template(name: str, channel: str = "EMAIL") -> dict[str, Any]:
+    if channel == "SMS":
+        return {
+            "kind": "Template",
+            "name": name,
+            "channel": "SMS",
+            "body": f"{name} for {{{{ Id }}}}",
+        }
+    return {"kind": "Template", "name": name, "channel": "EMAIL", "subject": name, "text": "hi"}
+
+
+def journey(name: str, start: str, steps: dict[str, Any], **settings: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {"kind": "Journey", "name": name, "start": start, "steps": steps}
+    if settings:
+        doc["settings"] = settings
+    return doc
+
+
+@dataclass
+class Engine:
+    env: WorkflowEnvironment
+    herald: HeraldClient
+
+    async def apply(self, *docs: dict[str, Any]) -> None:
+        await self.herald.apply([DEFINITION_ADAPTER.validate_python(d) for d in docs])
+
+    def handle(self, journey: str, participant: str, n: int = 1) -> WorkflowHandle[Any, Any]:
+        suffix = "" if n == 1 else f":{n}"
+        return self.env.client.get_workflow_handle(
+            f"journey:{journey}:{participant}{suffix}", result_type=JourneyResult
+        )
+
+    async def state(self, journey: str, participant: str) -> JourneyState | None:
+        return await self.herald.journey_state(journey, participant)
+
+    async def waiting(self, journey: str, participant: str, on: str | None = None) -> JourneyState:
+        """Until the participant waits (on a timer, event, reply...) at step `on`, if given."""
+
+        def ready(s: JourneyState | None) -> bool:
+            return (
+                s is not None
+                and (s.waiting_until is not None or s.paused)
+                and (on is None or s.current_step == on)
+            )
+
+        found = await eventually(
+            lambda: self.state(journey, participant), ready, what=f"{participant} waiting"
+        )
+        assert found is not None
+        return found
+
+    async def finish(self, journey: str, participant: str, n: int = 1) -> JourneyResult:
+        result: JourneyResult = await self.handle(journey, participant, n).result()
+        return result
+
+    async def now(self) -> datetime:
+        """The test server's clock: it runs ahead of the wall clock once time is skipped."""
+        return await self.env.get_current_time()
+
+    async def skip(self, delta: timedelta) -> None:
+        await self.env.sleep(delta)
+
+    async def outbox(self, journey: str) -> list[OutboxMessage]:
+        return await self.herald.outbox(journey=journey)
+
+    def path(self, result: JourneyResult) -> list[str]:
+        return [v.step_id for v in result.visits]
+
+
+@asynccontextmanager
+async def running_engine(
+    env: WorkflowEnvironment, database: Database, task_queue: str
+) -> AsyncIterator[Engine]:
+    herald = HeraldClient(
+        Settings(database_url=database.url, task_queue=task_queue), database, env.client
+    )
+    async with build_worker(env.client, task_queue=task_queue, database=database):
+        yield Engine(env, herald)
