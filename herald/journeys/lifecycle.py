@@ -11,12 +11,12 @@ from collections import Counter
 from collections.abc import AsyncIterator
 
 from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.service import RPCError, RPCStatusCode
 
 from herald.journeys.entry import signal_quietly
 from herald.models.base import HeraldModel
 from herald.models.journey_run import (
     CANCEL_SIGNAL,
-    HERALD_JOURNEY,
     HERALD_STEP,
     MIGRATE_SIGNAL,
     PAUSE_SIGNAL,
@@ -82,6 +82,27 @@ async def _all_entries(database: Database, name: str) -> AsyncIterator[EntryReco
         cursor = (page[-1].participant_id, page[-1].entry_n)
 
 
+async def participants(
+    temporal: Client, database: Database, name: str
+) -> AsyncIterator[tuple[EntryRecord, str, str | None]]:
+    """(entry, workflow status, current step) for every entry of the journey.
+
+    Read from each participant's workflow rather than from visibility, which lags behind
+    and which not every server (the time-skipping test server) serves.
+    """
+    async for entry in _all_entries(database, name):
+        try:
+            described = await temporal.get_workflow_handle(entry.workflow_id).describe()
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                yield entry, "UNKNOWN", None
+                continue
+            raise
+        status_name = described.status.name if described.status else "UNKNOWN"
+        step = described.typed_search_attributes.get(HERALD_STEP)
+        yield entry, status_name, step
+
+
 async def status(temporal: Client, database: Database, name: str) -> JourneyStatus:
     async with database.session() as session:
         state = await get_state(session, name)
@@ -91,11 +112,9 @@ async def status(temporal: Client, database: Database, name: str) -> JourneyStat
         raise LifecycleError(f"journey {name!r} is not published")
     by_status: Counter[str] = Counter()
     at_step: Counter[str] = Counter()
-    async for execution in temporal.list_workflows(f'{HERALD_JOURNEY.name} = "{name}"'):
-        status_name = execution.status.name if execution.status else "UNKNOWN"
+    async for _, status_name, step in participants(temporal, database, name):
         by_status[status_name] += 1
-        if execution.status == WorkflowExecutionStatus.RUNNING:
-            step = execution.typed_search_attributes.get(HERALD_STEP)
+        if status_name == WorkflowExecutionStatus.RUNNING.name:
             at_step[step or "?"] += 1
     running = by_status.get("RUNNING", 0)
     return JourneyStatus(

@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from temporalio.client import WorkflowHandle
+from sqlalchemy import select
+from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from herald.client import HeraldClient
 from herald.models import DEFINITION_ADAPTER, JourneyResult, JourneyState, OutboxMessage
 from herald.settings import Settings
 from herald.store import Database
+from herald.store.tables import JourneyEntryRow
 from tests.helpers import eventually
 from worker import build_worker
 
@@ -104,8 +106,19 @@ class Engine:
 async def running_engine(
     env: WorkflowEnvironment, database: Database, task_queue: str
 ) -> AsyncIterator[Engine]:
-    herald = HeraldClient(
-        Settings(database_url=database.url, task_queue=task_queue), database, env.client
-    )
+    settings = Settings(database_url=database.url, task_queue=task_queue)
+    herald = HeraldClient(settings, database, env.client, clock=env.get_current_time)
     async with build_worker(env.client, task_queue=task_queue, database=database):
         yield Engine(env, herald)
+    await _terminate_leftovers(env, database)
+
+
+async def _terminate_leftovers(env: WorkflowEnvironment, database: Database) -> None:
+    """Participants still waiting when a test ends would fire timers on a queue nobody
+    polls, and the time-skipping server stops skipping while work is pending."""
+    async with database.session() as session:
+        rows = (await session.execute(select(JourneyEntryRow.workflow_id))).scalars().all()
+    for workflow_id in rows:
+        handle = env.client.get_workflow_handle(workflow_id)
+        if (await handle.describe()).status == WorkflowExecutionStatus.RUNNING:
+            await handle.terminate("test finished")

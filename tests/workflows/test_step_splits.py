@@ -27,7 +27,7 @@ async def test_attribute_metric_and_segment_conditions(engine: Engine) -> None:
     pro = endpoint("pro", Attributes={"Plan": ["pro"]}, Metrics={"spend": 120})
     free = endpoint("free", Attributes={"Plan": ["free"]}, Metrics={"spend": 5})
     vip = {"kind": "Segment", "name": "vips", "endpoint_ids": ["pro"]}
-    conditions = [
+    conditions: list[dict[str, Any]] = [
         {"kind": "attribute", "name": "Plan", "values": ["pro", "team"]},
         {"kind": "metric", "name": "spend", "op": "ge", "value": 100},
         {"kind": "segment", "segment": "vips"},
