@@ -20,11 +20,13 @@ class ApplyResult(HeraldModel):
     name: str
     version: int | None = None
     changed: bool = True
+    note: str | None = None
 
     def describe(self) -> str:
         version = f" v{self.version}" if self.version else ""
         verb = "applied" if self.changed else "unchanged"
-        return f"{self.kind} {self.name}{version} {verb}"
+        note = f" ({self.note})" if self.note else ""
+        return f"{self.kind} {self.name}{version} {verb}{note}"
 
 
 async def apply_definitions(

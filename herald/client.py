@@ -21,12 +21,13 @@ from temporalio.client import Client
 
 from herald.apply import ApplyResult, apply_definitions
 from herald.definitions import load_files
-from herald.journeys import entry, lifecycle, routing
+from herald.journeys import entry, lifecycle, routing, runs
 from herald.journeys.entry import EnterResult
 from herald.models import (
     Definition,
     Endpoint,
     Event,
+    Journey,
     JourneyState,
     JourneyVersion,
     MessageRecord,
@@ -99,9 +100,35 @@ class HeraldClient:
     # definitions and data
 
     async def apply(self, definitions: Sequence[Definition]) -> list[ApplyResult]:
-        """Apply validated definitions in one transaction: all of them or none."""
+        """Apply validated definitions in one transaction: all of them or none; then start
+        the segment walk of journeys that enter from a segment."""
         async with self.database.session() as session:
-            return await apply_definitions(session, definitions)
+            results = await apply_definitions(session, definitions)
+        walking = {
+            d.name: d.settings.entry.segment.page_size
+            for d in definitions
+            if isinstance(d, Journey) and d.settings.entry.segment
+        }
+        return [
+            await self._start_walk(r, walking[r.name])
+            if r.name in walking and r.kind == "Journey"
+            else r
+            for r in results
+        ]
+
+    async def _start_walk(self, result: ApplyResult, page_size: int) -> ApplyResult:
+        try:
+            workflow_id = await runs.ensure_run(
+                await self.temporal(), result.name, self.settings.task_queue, page_size
+            )
+        except RuntimeError as exc:  # Temporal unreachable: the journey is published anyway
+            note = f"segment entry not started ({exc}); run `herald journeys start {result.name}`"
+            return result.model_copy(update={"note": note})
+        return result.model_copy(update={"note": f"segment entry running as {workflow_id}"})
+
+    async def start_journey(self, journey: str) -> str:
+        """Start (or find running) the segment walk of a published journey."""
+        return await runs.ensure_run(await self.temporal(), journey, self.settings.task_queue)
 
     async def apply_files(self, paths: Iterable[Path]) -> list[ApplyResult]:
         """Validate every file, then apply them all; any problem raises DefinitionError."""

@@ -7,6 +7,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import SendActivities
+from activities.entry import EntryActivities
 from activities.journey import JourneyActivities
 from herald.channels import ChannelRegistry
 from herald.store import Database
@@ -33,7 +34,11 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=[sends.send_message, *JourneyActivities(database).all()],
+        activities=[
+            sends.send_message,
+            *JourneyActivities(database).all(),
+            EntryActivities(database, client, task_queue).admit_segment_page,
+        ],
         workflow_runner=SANDBOX,
         max_cached_workflows=max_cached_workflows,
     )

@@ -1,26 +1,46 @@
-"""`herald journeys ...`."""
+"""`herald journeys ...`: participants and the journey lifecycle."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from herald.cli.common import JsonFlag, out, print_json, run
+from herald.cli.common import JsonFlag, fail, out, print_json, run
+from herald.journeys.lifecycle import LifecycleError
 
-app = typer.Typer(help="Journeys and their participants.", no_args_is_help=True)
+app = typer.Typer(help="Journeys, their participants and lifecycle.", no_args_is_help=True)
+Name = Annotated[str, typer.Argument(help="Journey name.")]
 
 
 @app.command("enter")
-def enter(
-    name: Annotated[str, typer.Argument(help="Journey name.")],
-    endpoint: Annotated[str, typer.Option(help="Endpoint id of the participant.")],
-) -> None:
+def enter(name: Name, endpoint: Annotated[str, typer.Option(help="Endpoint id.")]) -> None:
     """Enter an endpoint into the latest published version of a journey."""
     result = run(lambda c: c.enter(name, endpoint))
-    verb = "was already in" if result.already_entered else "entered"
-    out.print(f"{endpoint} {verb} {name} v{result.version} ({result.workflow_id})", highlight=False)
+    if result.refused:
+        out.print(f"{endpoint} did not enter {name}: {result.refused}", highlight=False)
+        return
+    out.print(
+        f"{endpoint} entered {name} v{result.version} ({result.workflow_id})", highlight=False
+    )
+
+
+@app.command("start")
+def start(name: Name) -> None:
+    """Start a segment-entry journey's walk of its segment (apply starts it too)."""
+    workflow_id = run(lambda c: c.start_journey(name))
+    out.print(f"{name}: segment entry running as {workflow_id}", highlight=False)
+
+
+@app.command("publish")
+def publish(
+    files: Annotated[list[Path], typer.Argument(help="Journey definition files.")],
+) -> None:
+    """Publish journeys (a new immutable version for each one that changed)."""
+    for result in run(lambda c: c.apply_files(files)):
+        out.print(result.describe(), highlight=False)
 
 
 @app.command("list")
@@ -36,3 +56,78 @@ def list_(as_json: JsonFlag = False) -> None:
         steps = str(len(p.journey.steps))
         table.add_row(p.journey.name, str(p.version), when, steps, p.journey.description)
     out.print(table)
+
+
+@app.command("status")
+def status(name: Name, as_json: JsonFlag = False) -> None:
+    """State, participants per step and per outcome."""
+    try:
+        found = run(lambda c: c.journey_status(name))
+    except LifecycleError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(found.model_dump(mode="json"))
+        return
+    out.print(
+        f"{found.journey} v{found.latest_version}: {found.state}, entered {found.entered}, "
+        f"running {found.running}, finished {found.finished}",
+        highlight=False,
+    )
+    table = Table("step", "waiting here")
+    for step, count in sorted(found.at_step.items()):
+        table.add_row(step, str(count))
+    out.print(table)
+
+
+def _transition(name: str, action: str) -> None:
+    try:
+        signalled = run(lambda c: c.journey_transition(name, action))
+    except LifecycleError as exc:
+        fail(str(exc))
+    out.print(f"{name}: {action} done; {signalled} participant(s) signalled", highlight=False)
+
+
+@app.command("pause")
+def pause(name: Name) -> None:
+    """Hold every participant before its next step (timers stop); refuse new entries."""
+    _transition(name, "pause")
+
+
+@app.command("resume")
+def resume(name: Name) -> None:
+    """Let paused participants continue where they were."""
+    _transition(name, "resume")
+
+
+@app.command("close")
+def close(name: Name) -> None:
+    """No new entries; participants already in finish."""
+    _transition(name, "close")
+
+
+@app.command("cancel")
+def cancel(name: Name) -> None:
+    """Stop every participant now."""
+    _transition(name, "cancel")
+
+
+@app.command("migrate")
+def migrate(
+    name: Name,
+    to: Annotated[int, typer.Option("--to", help="Target version.")],
+    mapping: Annotated[
+        list[str] | None, typer.Option("--map", help="OLD_STEP=NEW_STEP; repeatable.")
+    ] = None,
+) -> None:
+    """Move waiting participants onto a newer version at mapped steps."""
+    step_map = {}
+    for pair in mapping or []:
+        old, sep, new = pair.partition("=")
+        if not sep or not old or not new:
+            fail(f"--map {pair!r}: expected OLD_STEP=NEW_STEP")
+        step_map[old] = new
+    try:
+        moved = run(lambda c: c.migrate(name, to, step_map))
+    except LifecycleError as exc:
+        fail(str(exc))
+    out.print(f"{name}: {moved} participant(s) moving to v{to}", highlight=False)

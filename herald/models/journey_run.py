@@ -6,7 +6,7 @@ so neither has to import the other.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import Field
 from temporalio.common import SearchAttributeKey
@@ -130,3 +130,39 @@ class JourneyResult(HeraldModel):
     visits: list[StepVisit]
     exit_step: str | None
     exit_reason: str = "completed"
+
+
+JOURNEY_RUN_WORKFLOW = "JourneyRunWorkflow"
+ADMIT_PAGE_ACTIVITY = "admit_segment_page"
+
+
+def journey_run_workflow_id(journey: str) -> str:
+    return f"journey-run:{journey}"
+
+
+class JourneyRunInput(HeraldModel):
+    """The lifecycle of a segment-entry journey: walk the segment, admit, refresh, repeat."""
+
+    journey: str
+    page_size: int = Field(default=500, ge=1, le=10_000)
+    cursor: str = Field(default="", description="Last endpoint id admitted in this pass.")
+    passes: int = Field(default=0, description="Completed walks of the segment.")
+    admitted: int = 0
+
+
+class AdmitPageRequest(HeraldModel):
+    journey: str
+    after: str
+    limit: int
+    now: datetime
+
+
+class AdmitPageResult(HeraldModel):
+    cursor: str
+    seen: int
+    admitted: int
+    done: bool = Field(description="The segment is exhausted for this pass.")
+    journey_state: str
+    refresh: timedelta | None = None
+    schedule_end: datetime | None = None
+    schedule_start: datetime | None = None

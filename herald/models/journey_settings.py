@@ -16,6 +16,7 @@ from herald.models.names import ResourceName
 class SegmentEntry(HeraldModel):
     segment: ResourceName
     refresh: timedelta | None = Field(default=None, description="Admit new members this often.")
+    page_size: int = Field(default=500, ge=1, le=10_000, description="Members admitted per page.")
 
 
 class EventEntry(HeraldModel):

@@ -10,13 +10,15 @@ from typing import Any
 
 from sqlalchemy import select
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from herald.client import HeraldClient
 from herald.models import DEFINITION_ADAPTER, JourneyResult, JourneyState, OutboxMessage
+from herald.models.journey_run import journey_run_workflow_id
 from herald.settings import Settings
 from herald.store import Database
-from herald.store.tables import JourneyEntryRow
+from herald.store.tables import JourneyEntryRow, JourneyRow
 from tests.helpers import eventually
 from worker import build_worker
 
@@ -117,8 +119,14 @@ async def _terminate_leftovers(env: WorkflowEnvironment, database: Database) -> 
     """Participants still waiting when a test ends would fire timers on a queue nobody
     polls, and the time-skipping server stops skipping while work is pending."""
     async with database.session() as session:
-        rows = (await session.execute(select(JourneyEntryRow.workflow_id))).scalars().all()
-    for workflow_id in rows:
+        ids = list((await session.execute(select(JourneyEntryRow.workflow_id))).scalars())
+        names = (await session.execute(select(JourneyRow.name))).scalars()
+        ids += [journey_run_workflow_id(name) for name in names]
+    for workflow_id in ids:
         handle = env.client.get_workflow_handle(workflow_id)
-        if (await handle.describe()).status == WorkflowExecutionStatus.RUNNING:
+        try:
+            running = (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
+        except RPCError:
+            continue  # never started
+        if running:
             await handle.terminate("test finished")

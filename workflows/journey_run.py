@@ -1,0 +1,88 @@
+"""JourneyRunWorkflow: a segment-entry journey's lifecycle.
+
+It waits for the schedule's start, walks the entry segment a page at a time (an activity
+admits each page, starting one JourneyWorkflow per member on its deterministic id, so a
+retried page admits nobody twice), then with a refresh interval walks it again later to
+admit new members. It stops at the schedule's end, or when the journey is closed, cancelled
+or completed, and continues as new every few pages to keep its history short.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from herald.models.journey_run import (
+        ADMIT_PAGE_ACTIVITY,
+        JOURNEY_RUN_WORKFLOW,
+        AdmitPageRequest,
+        AdmitPageResult,
+        JourneyRunInput,
+    )
+    from workflows.steps.policies import LOOKUP_RETRY
+
+PAGES_PER_RUN = 50
+ADMIT_TIMEOUT = timedelta(minutes=5)
+PAUSED_RECHECK = timedelta(minutes=5)
+
+
+@workflow.defn(name=JOURNEY_RUN_WORKFLOW)
+class JourneyRunWorkflow:
+    def __init__(self) -> None:
+        self._admitted = 0
+
+    @workflow.run
+    async def run(self, inp: JourneyRunInput) -> int:
+        self._admitted = inp.admitted
+        cursor = inp.cursor
+        for _ in range(PAGES_PER_RUN):
+            page = await self._admit(inp, cursor)
+            self._admitted += page.admitted
+            cursor = page.cursor
+            if page.journey_state in ("CLOSED", "CANCELLED", "COMPLETED"):
+                return self._admitted
+            if await self._wait_for_window(page):
+                return self._admitted
+            if page.done:
+                if page.refresh is None:
+                    return self._admitted
+                workflow.set_current_details(
+                    f"admitted {self._admitted}; next pass in {page.refresh}"
+                )
+                await workflow.sleep(page.refresh, summary=f"refresh every {page.refresh}")
+                inp = inp.model_copy(update={"passes": inp.passes + 1})
+                cursor = ""
+        workflow.continue_as_new(
+            inp.model_copy(update={"cursor": cursor, "admitted": self._admitted})
+        )
+
+    async def _admit(self, inp: JourneyRunInput, cursor: str) -> AdmitPageResult:
+        workflow.set_current_details(f"pass {inp.passes + 1}: admitting after {cursor!r}")
+        result: AdmitPageResult = await workflow.execute_activity(
+            ADMIT_PAGE_ACTIVITY,
+            AdmitPageRequest(
+                journey=inp.journey, after=cursor, limit=inp.page_size, now=workflow.now()
+            ),
+            result_type=AdmitPageResult,
+            start_to_close_timeout=ADMIT_TIMEOUT,
+            retry_policy=LOOKUP_RETRY,
+            summary=f"admit up to {inp.page_size} of {inp.journey}'s segment after {cursor!r}",
+        )
+        return result
+
+    async def _wait_for_window(self, page: AdmitPageResult) -> bool:
+        """Sleep until the schedule opens or while paused. True when the schedule has ended."""
+        now = workflow.now()
+        if page.schedule_end and now >= page.schedule_end:
+            return True
+        if page.schedule_start and now < page.schedule_start:
+            await workflow.sleep(page.schedule_start - now, summary="until the journey starts")
+        elif page.journey_state == "PAUSED":
+            await workflow.sleep(PAUSED_RECHECK, summary="journey paused")
+        return False
+
+    @workflow.query
+    def admitted(self) -> int:
+        return self._admitted
