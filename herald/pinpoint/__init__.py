@@ -4,6 +4,9 @@ Each translator takes the parsed JSON and a name and returns Herald definitions,
 `PinpointImportError` naming the JSON path it cannot translate.
 """
 
+from herald.pinpoint.journey import translate_journey
 from herald.pinpoint.registry import TRANSLATORS, PinpointImportError, translate
+
+TRANSLATORS["journey"] = translate_journey
 
 __all__ = ["TRANSLATORS", "PinpointImportError", "translate"]

@@ -1,0 +1,137 @@
+"""Pieces of a Pinpoint WriteJourneyRequest turned into Herald's: conditions, waits, names."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from herald.pinpoint.registry import PinpointImportError
+
+ENGAGEMENT = {
+    "_email.send": "sent",
+    "_email.delivered": "delivered",
+    "_email.open": "opened",
+    "_email.click": "clicked",
+    "_email.hardbounce": "bounced",
+    "_email.softbounce": "bounced",
+    "_SMS.SUCCESS": "delivered",
+    "_SMS.BUFFERED": "sent",
+    "_SMS.FAILURE": "bounced",
+    "_SMS.RECEIVED": "replied",
+    "_push.send": "sent",
+    "_push.open": "opened",
+}
+METRIC_OPS = {
+    "GREATER_THAN": "gt",
+    "GREATER_THAN_OR_EQUAL": "ge",
+    "LESS_THAN": "lt",
+    "LESS_THAN_OR_EQUAL": "le",
+    "EQUAL": "eq",
+}
+ATTRIBUTE_OPS = {"INCLUSIVE": "include", "EXCLUSIVE": "exclude", "CONTAINS": "contains"}
+
+
+def get(node: Any, key: str, path: str, kind: type = dict) -> Any:
+    """node[key], checked to be of `kind`; a missing key is None."""
+    if not isinstance(node, dict):
+        raise PinpointImportError(f"{path}: expected an object")
+    value = node.get(key)
+    if value is not None and not isinstance(value, kind):
+        raise PinpointImportError(f"{path}.{key}: expected {kind.__name__}")
+    return value
+
+
+def resource_name(raw: str, path: str) -> str:
+    """Pinpoint names (WelcomeEmail, my_segment) as Herald resource names (welcomeemail)."""
+    name = re.sub(r"[^a-z0-9_.-]", "-", raw.strip().lower()).strip("-")
+    if not name:
+        raise PinpointImportError(f"{path}: {raw!r} cannot be a Herald name")
+    return name[:100]
+
+
+def wait_time(node: dict[str, Any], path: str) -> dict[str, str]:
+    if node.get("WaitFor"):
+        return {"duration": node["WaitFor"]}
+    if node.get("WaitUntil"):
+        return {"until": node["WaitUntil"]}
+    raise PinpointImportError(f"{path}: needs WaitFor or WaitUntil")
+
+
+def simple_condition(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
+    """One Pinpoint SimpleCondition as one or more Herald conditions (all must hold)."""
+    if event := get(node, "EventCondition", path):
+        return [_event_condition(event, f"{path}.EventCondition")]
+    if segment := get(node, "SegmentCondition", path):
+        segment_id = get(segment, "SegmentId", f"{path}.SegmentCondition", str)
+        return [{"kind": "segment", "segment": resource_name(segment_id or "", path)}]
+    if dims := get(node, "SegmentDimensions", path):
+        return _dimensions(dims, f"{path}.SegmentDimensions")
+    raise PinpointImportError(
+        f"{path}: needs EventCondition, SegmentCondition or SegmentDimensions"
+    )
+
+
+def _event_condition(node: dict[str, Any], path: str) -> dict[str, Any]:
+    dims = get(node, "Dimensions", path) or {}
+    types = (get(dims, "EventType", f"{path}.Dimensions") or {}).get("Values") or []
+    if len(types) != 1:
+        raise PinpointImportError(f"{path}.Dimensions.EventType.Values: exactly one event type")
+    event_type = types[0]
+    activity = get(node, "MessageActivity", path, str)
+    if activity:
+        if event_type not in ENGAGEMENT:
+            allowed = ", ".join(sorted(ENGAGEMENT))
+            raise PinpointImportError(
+                f"{path}: engagement event {event_type!r}; allowed: {allowed}"
+            )
+        return {"kind": "engagement", "step": activity, "engagement": ENGAGEMENT[event_type]}
+    return {
+        "kind": "event",
+        "event_type": event_type,
+        "attributes": _single_values(get(dims, "Attributes", f"{path}.Dimensions") or {}, path),
+    }
+
+
+def _single_values(attributes: dict[str, Any], path: str) -> dict[str, str]:
+    out = {}
+    for name, dim in attributes.items():
+        values = dim.get("Values") or []
+        if dim.get("AttributeType", "INCLUSIVE") != "INCLUSIVE" or len(values) != 1:
+            raise PinpointImportError(
+                f"{path}.Dimensions.Attributes.{name}: only INCLUSIVE with one value translates"
+            )
+        out[name] = values[0]
+    return out
+
+
+def _dimensions(dims: dict[str, Any], path: str) -> list[dict[str, Any]]:
+    unsupported = sorted(set(dims) - {"Attributes", "UserAttributes", "Metrics"})
+    if unsupported:
+        raise PinpointImportError(
+            f"{path}.{unsupported[0]}: not translated in a split; use a segment condition"
+        )
+    out: list[dict[str, Any]] = []
+    for scope, key in (("endpoint", "Attributes"), ("user", "UserAttributes")):
+        for name, dim in (dims.get(key) or {}).items():
+            kind = dim.get("AttributeType", "INCLUSIVE")
+            if kind not in ATTRIBUTE_OPS:
+                allowed = ", ".join(ATTRIBUTE_OPS)
+                raise PinpointImportError(
+                    f"{path}.{key}.{name}.AttributeType: {kind}; allowed: {allowed}"
+                )
+            values = dim.get("Values") or []
+            op = ATTRIBUTE_OPS[kind]
+            out.append(
+                {"kind": "attribute", "scope": scope, "name": name, "op": op, "values": values}
+            )
+    for name, dim in (dims.get("Metrics") or {}).items():
+        op = dim.get("ComparisonOperator")
+        if op not in METRIC_OPS:
+            allowed = ", ".join(METRIC_OPS)
+            raise PinpointImportError(
+                f"{path}.Metrics.{name}.ComparisonOperator: {op!r}; allowed: {allowed}"
+            )
+        out.append(
+            {"kind": "metric", "name": name, "op": METRIC_OPS[op], "value": dim.get("Value")}
+        )
+    return out
