@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from herald.cli import app
 from herald.definitions import load_files
+from herald.models import Journey, SendStep
 from herald.pinpoint import PinpointImportError, translate
 from tests.workflows.engine import Engine, endpoint, template
 
@@ -54,9 +55,11 @@ PINPOINT_JOURNEY: dict[str, Any] = {
 
 def test_translation_keeps_steps_settings_and_names() -> None:
     [journey] = translate("journey", PINPOINT_JOURNEY, "welcome-series")
-    assert journey.kind == "Journey"
+    assert isinstance(journey, Journey)
     assert list(journey.steps) == ["welcome", "pause", "isPro", "proTips", "upgrade"]
-    assert journey.steps["welcome"].template == "welcomeemail"
+    welcome = journey.steps["welcome"]
+    assert isinstance(welcome, SendStep)
+    assert welcome.template == "welcomeemail"
     assert journey.settings.limits.daily_cap == 3
     assert journey.settings.re_entry.max_entries == 2
     assert journey.settings.quiet_time is not None
