@@ -7,6 +7,7 @@ what is allowed; a file with any problem yields nothing, so nothing from it is a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,20 @@ from herald.models import DEFINITION_ADAPTER, KINDS, Definition
 from herald.models.journey_steps import STEP_TYPES
 
 SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class DefinitionLoader(yaml.SafeLoader):
+    """YAML 1.2 booleans: only true/false. YAML 1.1 also reads yes/no/on/off as booleans,
+    which would turn a split's `yes:` and `no:` branches into True and False."""
+
+
+DefinitionLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+DefinitionLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 class DefinitionError(ValueError):
@@ -86,7 +101,7 @@ def _read(path: Path) -> list[Any]:
         if path.suffix == ".json":
             data = json.loads(text)
             return data if isinstance(data, list) else [data]
-        return [d for d in yaml.safe_load_all(text) if d is not None]
+        return [d for d in yaml.load_all(text, Loader=DefinitionLoader) if d is not None]
     except json.JSONDecodeError as exc:
         raise DefinitionError([f"{path}: line {exc.lineno} column {exc.colno}: {exc.msg}"]) from exc
     except yaml.YAMLError as exc:

@@ -13,18 +13,25 @@ from herald.models import EndpointDefinition, Journey, SendStep
 
 async def load_demo(client: HeraldClient, journeys: Path, console: Console) -> None:
     """Apply every definition under `journeys`, then enter each example endpoint into each
-    journey whose first send step uses the endpoint's channel."""
+    direct-entry journey whose first send step uses the endpoint's channel (event- and
+    segment-entry journeys admit their participants themselves)."""
     definitions = load_files([journeys])
     for result in await client.apply(definitions):
         console.print(f"  {result.describe()}")
     endpoints = [d for d in definitions if isinstance(d, EndpointDefinition)]
     for journey in (d for d in definitions if isinstance(d, Journey)):
+        entry = journey.settings.entry
+        if entry.event:
+            console.print(f"  {journey.name} enters on `{entry.event.event_type}` events")
+            continue
+        if entry.segment:
+            continue
         channel = _first_channel(journey)
         for endpoint in endpoints:
             if channel is None or endpoint.channel_type.family.value != channel:
                 continue
             entered = await client.enter(journey.name, endpoint.id)
-            verb = "already in" if entered.already_entered else "entered"
+            verb = f"did not enter ({entered.refused})" if entered.refused else "entered"
             console.print(f"  {endpoint.id} {verb} {journey.name}")
 
 

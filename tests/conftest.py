@@ -22,6 +22,7 @@ from temporalio.testing import WorkflowEnvironment
 from herald.models import SEARCH_ATTRIBUTES
 from herald.store import Database, upgrade
 from herald.temporal import ensure_search_attributes
+from tests.workflows.engine import Engine, running_engine
 
 PG_ADMIN_URL = os.environ.get("HERALD_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -120,3 +121,12 @@ async def sqlite_database(tmp_path: Path) -> AsyncIterator[Database]:
 @pytest.fixture
 def dev_client(dev_env: WorkflowEnvironment) -> Client:
     return dev_env.client
+
+
+@pytest.fixture
+async def engine(
+    time_skipping_env: WorkflowEnvironment, sqlite_database: Database, task_queue: str
+) -> AsyncIterator[Engine]:
+    """A worker on a fresh queue over SQLite, with a client, under time skipping."""
+    async with running_engine(time_skipping_env, sqlite_database, task_queue) as running:
+        yield running

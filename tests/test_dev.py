@@ -126,7 +126,7 @@ async def test_dev_demo_runs_stops_cleanly_and_resumes_waiting_journeys(
         done = await eventually(herald.outbox, lambda m: len(m) >= 2, deadline_s=60, what="resume")
     finally:
         output = await interrupt(second)
-    assert "dev-ann already in dev-journey" in output
+    assert "dev-ann did not enter (already entered) dev-journey" in output
     assert steps(done) == ["hello", "again"]
 
 

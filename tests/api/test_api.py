@@ -57,7 +57,9 @@ def test_definitions_apply_all_or_nothing(api: httpx.Client) -> None:
 
     applied = api.post("/v1/definitions", json=[ENDPOINT])
     assert applied.status_code == 200
-    assert applied.json() == [{"kind": "Endpoint", "name": "ann", "version": None, "changed": True}]
+    assert applied.json() == [
+        {"kind": "Endpoint", "name": "ann", "version": None, "changed": True, "note": None}
+    ]
     accepted = api.post("/v1/events", json={"EndpointId": "ann", "EventType": "purchase"})
     assert accepted.status_code == 202
 

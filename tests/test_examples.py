@@ -1,0 +1,134 @@
+"""Every example in journeys/ applies cleanly and runs as its comments say."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from herald.definitions import load_files
+from herald.models import Event, OutboxMessage
+from herald.models.journey_run import ReplySignal
+from herald.store import Database
+from herald.temporal import ensure_search_attributes
+from tests.conftest import binary
+from tests.helpers import eventually
+from tests.workflows.engine import Engine, running_engine
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "journeys"
+
+
+@pytest.fixture
+async def engine(sqlite_database: Database, task_queue: str) -> AsyncIterator[Engine]:
+    """Every test here loads the same examples, so workflow ids repeat: each test gets a
+    time-skipping server of its own (it starts in well under a second)."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=binary("temporal-test-server"),
+        data_converter=pydantic_data_converter,
+    )
+    await ensure_search_attributes(env.client)
+    try:
+        async with running_engine(env, sqlite_database, task_queue) as running:
+            yield running
+    finally:
+        await env.shutdown()
+
+
+async def load(engine: Engine) -> None:
+    await engine.herald.apply(load_files([EXAMPLES]))
+
+
+async def test_welcome_series_splits_on_opened(engine: Engine) -> None:
+    await load(engine)
+    for who in ("ann-email", "bob-email"):
+        await engine.herald.enter("welcome", who)
+        await engine.waiting("welcome", who, on="opened")
+    [to_ann] = [m for m in await engine.outbox("welcome") if m.endpoint_id == "ann-email"]
+    opened = Event(
+        endpoint_id="ann-email",
+        event_type="_email.open",
+        attributes={"message_key": to_ann.idempotency_key},
+        timestamp=await engine.now(),
+    )
+    await engine.herald.put_event(opened)
+    await engine.skip(timedelta(seconds=30))
+    assert engine.path(await engine.finish("welcome", "ann-email")) == ["welcome", "opened", "tip"]
+    assert engine.path(await engine.finish("welcome", "bob-email")) == [
+        "welcome",
+        "opened",
+        "nudge",
+    ]
+
+
+async def test_abandoned_cart_reminds_only_those_who_do_not_buy(engine: Engine) -> None:
+    await load(engine)
+    now = await engine.now()
+    for who in ("ann-email", "bob-email"):
+        await engine.herald.put_event(
+            Event(endpoint_id=who, event_type="cart.abandoned", timestamp=now)
+        )
+        await engine.waiting("abandoned-cart", who)
+    await engine.herald.put_event(
+        Event(endpoint_id="ann-email", event_type="purchase", timestamp=now)
+    )
+    ann = await engine.finish("abandoned-cart", "ann-email")
+    assert engine.path(ann) == ["wait-for-purchase", "bought"]
+    await engine.skip(timedelta(minutes=1))
+    bob = await engine.finish("abandoned-cart", "bob-email")
+    assert engine.path(bob) == ["wait-for-purchase", "remind"]
+    assert [m.endpoint_id for m in await engine.outbox("abandoned-cart")] == ["bob-email"]
+
+
+async def test_survey_answers_a_score(engine: Engine) -> None:
+    await load(engine)
+    await engine.herald.enter("survey", "ann-sms")
+    await engine.waiting("survey", "ann-sms", on="answer")
+    reply = ReplySignal(
+        id="in-1",
+        channel="SMS",
+        text="2",
+        from_address="+15555550100",
+        received_at=await engine.now(),
+    )
+    assert await engine.herald.deliver_reply("ann-sms", reply) == 1
+    result = await engine.finish("survey", "ann-sms")
+    assert engine.path(result) == ["ask", "answer", "sorry"]
+    texts = [m.content.body for m in await engine.outbox("survey")]
+    assert texts[-1] == "Sorry to hear that. Someone from our team will call you."
+
+
+async def test_re_engagement_admits_the_segment_with_a_holdout(engine: Engine) -> None:
+    await load(engine)
+    result = await eventually(
+        lambda: engine.herald.journey_status("re-engagement"),
+        lambda s: s.entered == 1,
+        what="the segment walk",
+    )
+    assert result.state == "ACTIVE"
+    bob = await engine.finish("re-engagement", "bob-email")
+    assert engine.path(bob)[0] == "holdout"
+
+
+async def test_order_updates_go_out_for_every_shipment(engine: Engine) -> None:
+    await load(engine)
+    for count, order in enumerate(("1001", "1002"), start=1):
+        shipped = Event(
+            endpoint_id="ann-sms",
+            event_type="order.shipped",
+            attributes={"order": order},
+            timestamp=await engine.now(),
+        )
+        await engine.herald.put_event(shipped)
+        await eventually(
+            lambda: engine.outbox("order-update"), _has(count), what=f"update for {order}"
+        )
+    bodies = [m.content.body or "" for m in await engine.outbox("order-update")]
+    assert all("your order has shipped" in b for b in bodies)
+
+
+def _has(count: int) -> Callable[[list[OutboxMessage]], bool]:
+    return lambda messages: len(messages) == count
