@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -25,4 +27,9 @@ class SendActivities:
             # loop would only hide that. The message shows in the Temporal UI.
             raise ApplicationError(str(exc), type="PermanentSendError", non_retryable=True) from exc
         except RetryableSendError as exc:
-            raise ApplicationError(str(exc), type="RetryableSendError") from exc
+            # The provider's Retry-After (or the throttle's next slot) replaces the policy's
+            # backoff for this one retry; without it the backoff applies.
+            delay = timedelta(seconds=exc.retry_after) if exc.retry_after else None
+            raise ApplicationError(
+                str(exc), type="RetryableSendError", next_retry_delay=delay
+            ) from exc

@@ -9,10 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from herald.definitions import DefinitionError
 from herald.models import Definition, EndpointDefinition, Journey, Segment, SendStep
 from herald.models.base import HeraldModel
+from herald.segments import reference_problems
 from herald.store.endpoints import upsert_endpoints
 from herald.store.journeys import publish_journey
 from herald.store.segments import put_segment
 from herald.store.templates import get_template, put_template
+from herald.templates import required_substitutions
 
 
 class ApplyResult(HeraldModel):
@@ -36,6 +38,9 @@ async def apply_definitions(
     ordered = sorted(definitions, key=lambda d: _ORDER.index(d.kind))
     results = [await _apply_one(session, d) for d in ordered]
     problems = [p for d in ordered if isinstance(d, Journey) for p in await _missing(session, d)]
+    problems += [
+        p for d in ordered if isinstance(d, Segment) for p in await reference_problems(session, d)
+    ]
     if problems:
         raise DefinitionError(problems)  # the caller's transaction rolls everything back
     return results
@@ -60,6 +65,12 @@ async def _missing(session: AsyncSession, journey: Journey) -> list[str]:
                 problems.append(
                     f"Journey {journey.name!r}: steps.{step_id}.template: {step.template!r} is "
                     f"a {found.template.channel} template, the step sends {step.channel.value}"
+                )
+            elif unsupplied := sorted(required_substitutions(found.template, step.substitutions)):
+                problems.append(
+                    f"Journey {journey.name!r}: steps.{step_id}.substitutions: template "
+                    f"{step.template!r} v{found.version} needs {', '.join(unsupplied)}, which "
+                    "neither its default_substitutions nor this step gives"
                 )
     return problems
 

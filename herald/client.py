@@ -20,6 +20,7 @@ from typing import Self
 from temporalio.client import Client
 
 from herald.apply import ApplyResult, apply_definitions
+from herald.audience.client import AudienceMethods
 from herald.definitions import load_files
 from herald.journeys import entry, lifecycle, routing, runs
 from herald.journeys.entry import EnterResult
@@ -32,6 +33,9 @@ from herald.models import (
     JourneyVersion,
     MessageRecord,
     OutboxMessage,
+    RenderPreview,
+    TemplateSummary,
+    TemplateVersion,
     journey_workflow_id,
 )
 from herald.models.journey_run import ReplySignal
@@ -42,7 +46,9 @@ from herald.store import events as event_store
 from herald.store import journeys as journey_store
 from herald.store import messages as message_store
 from herald.store import outbox as outbox_store
+from herald.store import templates as template_store
 from herald.store.tables import EventRow
+from herald.templates.preview import PreviewLookupError, preview
 from herald.temporal import connect
 
 
@@ -50,7 +56,7 @@ class NotFoundError(LookupError):
     """A named resource does not exist; the message says which and how to create it."""
 
 
-class HeraldClient:
+class HeraldClient(AudienceMethods):
     def __init__(
         self,
         settings: Settings,
@@ -142,12 +148,18 @@ class HeraldClient:
         async with self.database.session() as session:
             return await endpoint_store.get_endpoint(session, endpoint_id)
 
+    async def _route(self, event: Event, event_id: str) -> None:
+        await routing.route_event(
+            self.temporal, self.database, event, event_id, self.settings.task_queue
+        )
+
     async def put_event(self, event: Event, *, route: bool = True) -> str:
         """Record an event once (by id) and, the first time, bring it to the journeys that
         enter on it or wait for it."""
         async with self.database.session() as session:
-            if await endpoint_store.get_endpoint(session, event.endpoint_id) is None:
-                raise NotFoundError(f"endpoint {event.endpoint_id!r} does not exist")
+            [result] = await event_store.check_events(session, [event])
+            if result.reason is not None:
+                raise NotFoundError(result.reason)
             seen = event.id is not None and await session.get(EventRow, event.id) is not None
             event_id = await event_store.put_event(session, event)
         if route and not seen:
@@ -182,6 +194,65 @@ class HeraldClient:
             return await message_store.list_messages(
                 session, journey=journey, endpoint_id=endpoint_id
             )
+
+    # templates
+
+    async def templates(self) -> list[TemplateSummary]:
+        """Every template with its active and latest version."""
+        async with self.database.session() as session:
+            return await template_store.list_templates(session)
+
+    async def template(self, name: str, version: int | None = None) -> TemplateVersion:
+        """A template at `version`, or at its active version."""
+        async with self.database.session() as session:
+            found = await template_store.get_template(session, name, version)
+        if found is None:
+            pinned = f" version {version}" if version else ""
+            raise NotFoundError(f"template {name!r}{pinned} does not exist; `herald apply` it")
+        return found
+
+    async def template_versions(self, name: str) -> list[TemplateVersion]:
+        async with self.database.session() as session:
+            versions = await template_store.list_versions(session, name)
+        if versions is None:
+            raise NotFoundError(f"template {name!r} does not exist; `herald apply` it")
+        return versions
+
+    async def activate_template(self, name: str, version: int) -> int:
+        """Make `version` the one sends use (a roll back); returns the version active before."""
+        async with self.database.session() as session:
+            previous = await template_store.activate_template(session, name, version)
+        if previous is None:
+            raise NotFoundError(
+                f"template {name!r} has no version {version}; `herald templates versions {name}`"
+            )
+        return previous
+
+    async def render_template(
+        self,
+        name: str,
+        endpoint_id: str,
+        *,
+        version: int | None = None,
+        substitutions: dict[str, str] | None = None,
+        journey: str | None = None,
+        step: str | None = None,
+    ) -> RenderPreview:
+        """The exact message `name` makes for `endpoint_id` (as `journey`'s `step` sends it,
+        if given). Raises TemplateRenderError when the message cannot be made."""
+        async with self.database.session() as session:
+            try:
+                return await preview(
+                    session,
+                    name,
+                    endpoint_id,
+                    version=version,
+                    substitutions=substitutions,
+                    journey=journey,
+                    step=step,
+                )
+            except PreviewLookupError as exc:
+                raise NotFoundError(str(exc)) from None
 
     # journeys
 

@@ -17,6 +17,8 @@ from pydantic import ValidationError
 
 from herald.models import DEFINITION_ADAPTER, KINDS, Definition
 from herald.models.journey_steps import STEP_TYPES
+from herald.models.segment_rules import without_rule_tags
+from herald.templates import template_problems
 
 SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -83,9 +85,14 @@ def validate_documents(documents: list[Any], source: str) -> list[Definition]:
             problems.append(f"{where}: expected a mapping with `kind`, got {got}")
             continue
         try:
-            out.append(DEFINITION_ADAPTER.validate_python(document))
+            definition = DEFINITION_ADAPTER.validate_python(document)
         except ValidationError as exc:
             problems += [f"{_describe(where, document)}: {p}" for p in _explain(exc, document)]
+            continue
+        if definition.kind == "Template":  # syntax, filters and variables of every part
+            found = template_problems(definition)
+            problems += [f"{_describe(where, document)}: {p}" for p in found]
+        out.append(definition)
     if problems:
         raise DefinitionError(problems)
     return out
@@ -128,7 +135,7 @@ def _explain(exc: ValidationError, document: dict[str, Any]) -> list[str]:
         path = [str(p) for p in error["loc"]]
         while path and path[0] in tags | {"function-after[_needs_a_body(), EmailTemplate]"}:
             path.pop(0)
-        path = _without_step_tags(path)
+        path = without_rule_tags(_without_step_tags(path))
         field = ".".join(path) or "(document)"
         message = error["msg"]
         if error["type"] == "union_tag_not_found" and not path:

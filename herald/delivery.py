@@ -25,8 +25,9 @@ from herald.models import (
 from herald.store import Database
 from herald.store.endpoints import get_endpoint
 from herald.store.messages import claim_message, finish_message
+from herald.store.suppressions import find_suppression, mark_unreachable
 from herald.store.templates import get_template
-from herald.templates import TemplateRenderError, build_context, render_template
+from herald.templates import TemplateRenderError, render_message
 
 
 class PermanentSendError(Exception):
@@ -35,6 +36,10 @@ class PermanentSendError(Exception):
 
 class RetryableSendError(Exception):
     """The provider could not take the message now; the same request may succeed later."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds the provider asked for (Retry-After, throttle)
 
 
 _TERMINAL = {MessageStatus.SENT, MessageStatus.SKIPPED, MessageStatus.FAILED}
@@ -67,6 +72,10 @@ async def _deliver(database: Database, channels: ChannelRegistry, req: SendReque
         if record.status in _TERMINAL:
             return _result_of(record, duplicate=True)
         endpoint = await get_endpoint(session, req.endpoint_id)
+        # Checked at send time, so a bounce or STOP recorded a second ago is honoured.
+        suppressed = (
+            await find_suppression(session, req.channel, endpoint.address) if endpoint else None
+        )
         stored = await get_template(session, req.template, req.template_version)
     if endpoint is None:
         raise PermanentSendError(
@@ -79,6 +88,8 @@ async def _deliver(database: Database, channels: ChannelRegistry, req: SendReque
             f"template {req.template!r}{pinned} does not exist; apply it first"
         )
     skip = _skip_reason(endpoint, req, stored)
+    if skip is None and suppressed is not None:
+        skip = f"address suppressed on {req.channel.value}: {suppressed.reason}"
     if skip:
         return await _finish(database, req, MessageStatus.SKIPPED, stored.version, reason=skip)
     message = _render(endpoint, req, stored)
@@ -101,14 +112,12 @@ def _skip_reason(endpoint: Endpoint, req: SendRequest, stored: TemplateVersion) 
 
 
 def _render(endpoint: Endpoint, req: SendRequest, stored: TemplateVersion) -> OutgoingMessage:
-    context = build_context(
-        endpoint,
-        defaults=stored.template.default_substitutions,
-        substitutions=req.substitutions,
-        journey={"Name": req.journey, "Version": req.journey_version, "StepId": req.step_id},
-    )
+    journey = {"Name": req.journey, "Version": req.journey_version, "StepId": req.step_id}
     try:
-        content = render_template(stored.template, context)
+        # The same call `herald templates render` makes, so a preview is the message sent.
+        content = render_message(
+            stored.template, endpoint, substitutions=req.substitutions, journey=journey
+        )
     except TemplateRenderError as exc:
         raise PermanentSendError(str(exc)) from exc
     return OutgoingMessage(
@@ -119,6 +128,7 @@ def _render(endpoint: Endpoint, req: SendRequest, stored: TemplateVersion) -> Ou
         content=content,
         journey=req.journey,
         step_id=req.step_id,
+        channel_type=endpoint.channel_type,
     )
 
 
@@ -132,7 +142,19 @@ async def _hand_over(
     provider = channels.for_channel(req.channel)
     [result] = await provider.send([message])
     if result.status is DeliveryStatus.RETRYABLE:
-        raise RetryableSendError(f"{provider.name}: {result.reason or 'try again later'}")
+        raise RetryableSendError(
+            f"{provider.name}: {result.reason or 'try again later'}", result.retry_after
+        )
+    if result.address_problem is not None:
+        async with database.session() as session:
+            await mark_unreachable(
+                session,
+                endpoint_id=message.endpoint_id,
+                channel=message.channel,
+                address=message.address,
+                problem=result.address_problem,
+                detail=result.reason,
+            )
     status = (
         MessageStatus.SENT if result.status is DeliveryStatus.ACCEPTED else MessageStatus.FAILED
     )
@@ -141,7 +163,7 @@ async def _hand_over(
         req,
         status,
         template_version,
-        provider=provider.name,
+        provider=result.provider,
         provider_message_id=result.provider_message_id,
         reason=result.reason,
     )

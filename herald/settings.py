@@ -6,13 +6,27 @@ from functools import cached_property
 from pathlib import Path
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from herald.channels.config import ChannelSettings, ChannelsFileSource
 
 
 class Settings(BaseSettings):
     """Everything a Herald process needs to find its database, Temporal and its peers."""
 
-    model_config = SettingsConfigDict(env_prefix="HERALD_", env_file=".env", extra="ignore")
+    # Nested settings (channels) read HERALD_CHANNELS__EMAIL__HOST-style variables. Inputs are
+    # hidden in validation errors: a database URL or a channel secret must not be echoed.
+    model_config = SettingsConfigDict(
+        env_prefix="HERALD_",
+        env_file=".env",
+        extra="ignore",
+        env_nested_delimiter="__",
+        hide_input_in_errors=True,
+    )
 
     home: Path = Field(
         default=Path(".herald"),
@@ -34,6 +48,30 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8000, description="Port of the HTTP API.")
     dev_temporal_port: int = Field(default=7233, description="gRPC port of the embedded server.")
     dev_ui_port: int = Field(default=8233, description="Port of the embedded Temporal UI.")
+    channels_file: Path | None = Field(
+        default=None, description="YAML file of channel providers; HERALD_CHANNELS__* wins over it."
+    )
+    channels: ChannelSettings = Field(
+        default_factory=ChannelSettings, description="The provider of each channel."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The channels file comes last: the environment overrides it field by field.
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            file_secret_settings,
+            ChannelsFileSource(settings_cls),
+        )
 
     @cached_property
     def resolved_database_url(self) -> str:

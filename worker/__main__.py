@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 
+from herald.channels import ChannelRegistry
 from herald.settings import Settings
 from herald.store import Database, upgrade
 from herald.temporal import connect, ensure_search_attributes
@@ -24,7 +25,11 @@ async def run(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    worker = build_worker(client, task_queue=settings.task_queue, database=database)
+    channels = ChannelRegistry.from_settings(settings.channels, database)
+    log.info("channel providers: %s", channels.describe())
+    worker = build_worker(
+        client, task_queue=settings.task_queue, database=database, channels=channels
+    )
     log.info(
         "worker polling task queue %r on %s",
         settings.task_queue,
@@ -33,6 +38,7 @@ async def run(settings: Settings) -> None:
     async with worker:
         await stop.wait()
         log.info("stopping: finishing running activities")
+    await channels.aclose()
     await database.dispose()
 
 

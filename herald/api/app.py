@@ -9,6 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from herald import __version__
+from herald.api.audience import router as audience_router
+from herald.api.inapp import router as in_app_router
 from herald.api.routes import router
 from herald.client import HeraldClient, NotFoundError
 from herald.definitions import DefinitionError
@@ -29,6 +31,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="Herald", version=__version__, lifespan=lifespan)
     app.include_router(router)
+    app.include_router(audience_router)
+    app.include_router(in_app_router)
     app.add_exception_handler(DefinitionError, _definition_error)
     app.add_exception_handler(NotFoundError, _not_found)
     return app

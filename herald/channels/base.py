@@ -1,10 +1,15 @@
 """The one interface every channel provider implements.
 
 A provider sends a batch and answers one `DeliveryResult` per message: ACCEPTED with the
-provider's id, RETRYABLE (throttled, timed out, 5xx), or PERMANENT with a reason (bad address,
-rejected content). Providers never raise for a single message's failure; they raise only
-when they cannot tell what happened to the batch, and the caller retries it whole with the
-same idempotency keys.
+provider's id, RETRYABLE (throttled, timed out, 5xx, credentials refused; `retry_after` when
+the provider said when), or PERMANENT with a reason naming what the provider refused
+(`address_problem` when it was the address itself, which marks the endpoint). Providers never
+raise for a single message's failure; they raise only when they cannot tell what happened to
+the batch, and the caller retries it whole with the same idempotency keys.
+
+One module per service: ses, smtp, sns, eum_sms, eum_voice, twilio_sms, twilio_voice, fcm,
+apns (behind push_router), inapp, webhook, and the local outbox. `factory` builds them from
+`config.ChannelSettings`; `throttle` wraps any of them in a rate shared by every worker.
 """
 
 from __future__ import annotations

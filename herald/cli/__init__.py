@@ -7,14 +7,27 @@ from __future__ import annotations
 
 import typer
 
-from herald.cli import definitions, events, journeys, outbox, pinpoint, runtime
+from herald.cli import (
+    definitions,
+    endpoints,
+    events,
+    journeys,
+    outbox,
+    pinpoint,
+    runtime,
+    segments,
+    templates,
+)
 
 app = typer.Typer(help="Herald: journeys and campaigns on Temporal.", no_args_is_help=True)
 app.command()(definitions.apply)
 app.add_typer(events.app, name="events")
+app.add_typer(endpoints.app, name="endpoints")
+app.add_typer(segments.app, name="segments")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(journeys.app, name="journeys")
 app.add_typer(pinpoint.app, name="pinpoint")
+app.add_typer(templates.app, name="templates")
 runtime.register(app)
 
 

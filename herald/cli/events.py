@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 
 from herald.cli.common import fail, out, run
 from herald.models import Event
@@ -24,11 +25,44 @@ def parse_attrs(pairs: list[str]) -> dict[str, str]:
 
 @app.command("put")
 def put(
-    endpoint: Annotated[str, typer.Option(help="Endpoint id.")],
     event_type: Annotated[str, typer.Option("--type", help="Event type, e.g. purchase.")],
+    endpoint: Annotated[str | None, typer.Option(help="Endpoint id.")] = None,
+    user: Annotated[str | None, typer.Option(help="User id (with or without --endpoint).")] = None,
     attr: Annotated[list[str] | None, typer.Option(help="KEY=VALUE; repeatable.")] = None,
+    metric: Annotated[list[str] | None, typer.Option(help="KEY=NUMBER; repeatable.")] = None,
+    at: Annotated[str | None, typer.Option(help="ISO 8601 time with offset; default now.")] = None,
 ) -> None:
-    """Record an app event for an endpoint."""
-    event = Event(endpoint_id=endpoint, event_type=event_type, attributes=parse_attrs(attr or []))
+    """Record an app event for an endpoint or a user."""
+    fields: dict[str, Any] = {
+        "endpoint_id": endpoint,
+        "user_id": user,
+        "event_type": event_type,
+        "attributes": parse_attrs(attr or []),
+        "metrics": parse_metrics(metric or []),
+    }
+    if at is not None:
+        fields["timestamp"] = at
+    try:
+        event = Event.model_validate(fields)
+    except ValidationError as exc:
+        fail("; ".join(f"--{_option(e['loc'])}: {e['msg']}" for e in exc.errors()))
     event_id = run(lambda c: c.put_event(event))
     out.print(f"event {event_id} recorded", highlight=False)
+
+
+def parse_metrics(pairs: list[str]) -> dict[str, float]:
+    metrics = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            fail(f"--metric {pair!r}: expected KEY=NUMBER")
+        try:
+            metrics[key] = float(value)
+        except ValueError:
+            fail(f"--metric {key}={value}: {value!r} is not a number")
+    return metrics
+
+
+def _option(loc: tuple[int | str, ...]) -> str:
+    names = {"endpoint_id": "endpoint", "user_id": "user", "timestamp": "at"}
+    return ".".join(names.get(str(part), str(part)) for part in loc) or "endpoint/--user"

@@ -42,6 +42,9 @@ async def route_event(
 
     Temporal is reached only when some journey cares, so recording events works without it.
     """
+    if event.endpoint_id is None:
+        return []  # an event recorded for a user alone has no endpoint participant to route to
+    endpoint_id = event.endpoint_id
     signal = as_signal(event, event_id)
     async with database.session() as session:
         published = await list_journeys(session)
@@ -51,13 +54,13 @@ async def route_event(
         if rule is not None and await _admits(database, rule, event):
             entered.append(
                 await enter(
-                    await temporal(), database, version, event.endpoint_id,
+                    await temporal(), database, version, endpoint_id,
                     task_queue=task_queue, trigger=signal, now=event.timestamp,
                 )
             )  # fmt: skip
         elif _waits_for(version, WaitForEventStep, event.event_type):
             await _signal_participant(
-                await temporal(), database, version, event.endpoint_id, signal
+                await temporal(), database, version, endpoint_id, signal
             )
     return entered
 
@@ -86,7 +89,8 @@ async def _admits(database: Database, rule: EventEntry, event: Event) -> bool:
         return True
     async with database.session() as session:
         segment = await get_segment(session, rule.segment)
-        return segment is not None and await contains(session, segment, event.endpoint_id)
+        endpoint_id = event.endpoint_id or ""
+        return segment is not None and await contains(session, segment, endpoint_id)
 
 
 def _waits_for(version: JourneyVersion, kind: type, event_type: str | None) -> bool:

@@ -31,6 +31,7 @@ from herald.models.journey_run import (
     journey_workflow_id,
 )
 from herald.models.message import (
+    AddressProblem,
     DeliveryResult,
     DeliveryStatus,
     MessageRecord,
@@ -38,14 +39,21 @@ from herald.models.message import (
     OutboxMessage,
     OutgoingMessage,
 )
-from herald.models.segment import Segment
+from herald.models.segment import ImportedMembers, Segment
+from herald.models.segment_rules import Rule
 from herald.models.send import SendOutcome, SendRequest, SendResult
 from herald.models.template import (
+    CustomTemplate,
     EmailTemplate,
+    InAppTemplate,
+    PushTemplate,
     RenderedMessage,
+    RenderPreview,
     SmsTemplate,
     Template,
+    TemplateSummary,
     TemplateVersion,
+    VoiceTemplate,
 )
 from herald.models.user import EndpointUser, User
 
@@ -55,10 +63,12 @@ __all__ = [
     "KINDS",
     "SEARCH_ATTRIBUTES",
     "SEND_ACTIVITY",
+    "AddressProblem",
     "Campaign",
     "CampaignMessage",
     "CampaignSchedule",
     "ChannelType",
+    "CustomTemplate",
     "Definition",
     "DeliveryResult",
     "DeliveryStatus",
@@ -69,8 +79,10 @@ __all__ = [
     "EndpointUser",
     "Event",
     "ExitStep",
+    "ImportedMembers",
     "InAppButton",
     "InAppContent",
+    "InAppTemplate",
     "Journey",
     "JourneyInput",
     "JourneyResult",
@@ -83,7 +95,10 @@ __all__ = [
     "OutboxMessage",
     "OutgoingMessage",
     "PushOptions",
+    "PushTemplate",
+    "RenderPreview",
     "RenderedMessage",
+    "Rule",
     "Segment",
     "SendOutcome",
     "SendRequest",
@@ -94,9 +109,11 @@ __all__ = [
     "Step",
     "StepVisit",
     "Template",
+    "TemplateSummary",
     "TemplateVersion",
     "User",
     "VoiceOptions",
+    "VoiceTemplate",
     "WaitStep",
     "journey_workflow_id",
 ]

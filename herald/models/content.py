@@ -50,6 +50,7 @@ class InAppButton(HeraldModel):
     link: str | None = None
     background_color: str | None = None
     text_color: str | None = None
+    border_radius: int | None = Field(default=None, ge=0)
 
 
 class InAppContent(HeraldModel):
@@ -62,6 +63,8 @@ class InAppContent(HeraldModel):
     background_color: str | None = None
     header_color: str | None = None
     body_color: str | None = None
+    header_alignment: Literal["LEFT", "CENTER", "RIGHT"] | None = None
+    body_alignment: Literal["LEFT", "CENTER", "RIGHT"] | None = None
     buttons: list[InAppButton] = Field(default_factory=list, max_length=2)
     priority: int = Field(default=0, description="Higher shows first.")
     expires_at: datetime | None = None

@@ -5,13 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from herald.models.addresses import normalise_address
+from herald.models.attribute_values import AttributeMap, MetricMap
 from herald.models.base import PinpointModel
 from herald.models.channel import ChannelType
 from herald.models.user import EndpointUser
 
-Attributes = dict[str, list[str]]
+Attributes = AttributeMap
+
+# Validation context that marks data read back from the store: it was normalised when it was
+# accepted, and rules that tighten later must not make stored endpoints unreadable.
+STORED = {"stored": True}
 
 
 class Demographic(PinpointModel):
@@ -26,28 +32,53 @@ class Demographic(PinpointModel):
 
 
 class Location(PinpointModel):
-    country: str | None = None
+    country: str | None = Field(default=None, description="ISO 3166-1 alpha-2, e.g. FR.")
     region: str | None = None
     city: str | None = None
     postal_code: str | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
 
+    @field_validator("country")
+    @classmethod
+    def _upper(cls, value: str | None) -> str | None:
+        return value.strip().upper() if value else value
+
+    @model_validator(mode="after")
+    def _both_coordinates(self) -> Location:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both Latitude and Longitude, or neither")
+        return self
+
 
 class Endpoint(PinpointModel):
-    """Pinpoint's EndpointRequest plus its id. `opt_out` is ALL (nothing is sent) or NONE."""
+    """Pinpoint's EndpointRequest plus its id. `opt_out` is ALL (nothing is sent) or NONE.
+
+    The address is normalised for its channel (E.164 phones, normalised email) on validation.
+    """
 
     id: str = Field(min_length=1, max_length=200)
     channel_type: ChannelType
-    address: str = Field(min_length=1)
     user: EndpointUser | None = None
     attributes: Attributes = Field(default_factory=dict)
     demographic: Demographic = Field(default_factory=Demographic)
     location: Location = Field(default_factory=Location)
-    metrics: dict[str, float] = Field(default_factory=dict)
+    # After `location`: reading a local phone number needs the endpoint's country.
+    address: str = Field(min_length=1, max_length=320)
+    metrics: MetricMap = Field(default_factory=dict)
     opt_out: Literal["ALL", "NONE"] = "NONE"
     endpoint_status: Literal["ACTIVE", "INACTIVE"] = "ACTIVE"
     effective_date: datetime | None = None
+
+    @field_validator("address")
+    @classmethod
+    def _normalise_address(cls, address: str, info: ValidationInfo) -> str:
+        channel = info.data.get("channel_type")
+        stored = isinstance(info.context, dict) and info.context.get("stored")
+        if channel is None or stored:
+            return address  # a bad channel type is reported on its own field
+        location = info.data.get("location")
+        return normalise_address(channel, address, location.country if location else None)
 
     @property
     def user_id(self) -> str | None:

@@ -8,7 +8,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from herald.models.base import HeraldModel
-from herald.models.channel import MessageChannel
+from herald.models.channel import ChannelType, MessageChannel
 from herald.models.template import RenderedMessage
 
 
@@ -23,12 +23,22 @@ class OutgoingMessage(HeraldModel):
     journey: str | None = None
     step_id: str | None = None
     campaign: str | None = None
+    channel_type: ChannelType | None = Field(
+        default=None, description="The endpoint's type: push routes GCM to FCM, APNS* to APNs."
+    )
 
 
 class DeliveryStatus(StrEnum):
     ACCEPTED = "ACCEPTED"
     RETRYABLE = "RETRYABLE"
     PERMANENT = "PERMANENT"
+
+
+class AddressProblem(StrEnum):
+    """Why a provider refused an address for good; delivery marks the endpoint for it."""
+
+    INVALID = "INVALID"  # malformed, no such mailbox or number, a device token no longer valid
+    OPTED_OUT = "OPTED_OUT"  # the recipient opted out at the provider (an SMS STOP)
 
 
 class DeliveryResult(HeraldModel):
@@ -39,6 +49,12 @@ class DeliveryResult(HeraldModel):
     provider: str
     provider_message_id: str | None = None
     reason: str | None = None
+    retry_after: float | None = Field(
+        default=None, ge=0, description="RETRYABLE: seconds to wait first (Retry-After, throttle)."
+    )
+    address_problem: AddressProblem | None = Field(
+        default=None, description="PERMANENT: the address can never receive on this channel."
+    )
 
 
 class MessageStatus(StrEnum):

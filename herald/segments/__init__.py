@@ -1,5 +1,26 @@
-"""Segment evaluation: who is in a segment, a page at a time."""
+"""Segment evaluation: a segment compiled to one SQL query; counts and keyset pages."""
 
-from herald.segments.membership import page_members
+from herald.segments.compiler import CompileContext, membership, reachable
+from herald.segments.errors import SegmentError
+from herald.segments.membership import (
+    count_members,
+    count_users,
+    is_member,
+    page_members,
+    page_users,
+)
+from herald.segments.resolve import reference_problems, resolve
 
-__all__ = ["page_members"]
+__all__ = [
+    "CompileContext",
+    "SegmentError",
+    "count_members",
+    "count_users",
+    "is_member",
+    "membership",
+    "page_members",
+    "page_users",
+    "reachable",
+    "reference_problems",
+    "resolve",
+]

@@ -1,24 +1,116 @@
-"""Paging through a segment's members in a stable order, so a crash resumes at a cursor."""
+"""Who is in a segment: counts, and keyset pages in a stable order, so a crash resumes at a
+cursor and millions of members are walked a page at a time.
+
+Each call is one SQL query. Opted-out and inactive endpoints are never in a send set;
+`include_unreachable=True` shows them too, for analysis.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import Segment
+from herald.segments.compiler import CompileContext, membership, reachable
+from herald.segments.resolve import resolve
+from herald.store.clock import utcnow
 from herald.store.tables import EndpointRow
+
+E = EndpointRow
+
+
+async def condition(
+    session: AsyncSession,
+    segment: Segment,
+    *,
+    include_unreachable: bool = False,
+    now: datetime | None = None,
+) -> ColumnElement[bool]:
+    """The segment's membership condition on `endpoints`, its references resolved."""
+    context = CompileContext(now=now or utcnow(), segments=await resolve(session, segment))
+    member = membership(segment, context)
+    return member if include_unreachable else member & reachable()
+
+
+async def count_members(
+    session: AsyncSession,
+    segment: Segment,
+    *,
+    include_unreachable: bool = False,
+    now: datetime | None = None,
+) -> int:
+    where = await condition(session, segment, include_unreachable=include_unreachable, now=now)
+    result = await session.execute(select(func.count()).select_from(E).where(where))
+    return int(result.scalar_one())
 
 
 async def page_members(
-    session: AsyncSession, segment: Segment, *, after: str = "", limit: int = 500
+    session: AsyncSession,
+    segment: Segment,
+    *,
+    after: str = "",
+    limit: int = 500,
+    include_unreachable: bool = False,
+    now: datetime | None = None,
 ) -> list[str]:
-    """Up to `limit` ids of the segment's existing endpoints, ordered, after the cursor."""
-    candidates = sorted(i for i in set(segment.endpoint_ids) if i > after)
-    members: list[str] = []
-    for start in range(0, len(candidates), limit):
-        chunk = candidates[start : start + limit]
-        found = await session.execute(select(EndpointRow.id).where(EndpointRow.id.in_(chunk)))
-        members += sorted(found.scalars())
-        if len(members) >= limit:
-            break
-    return members[:limit]
+    """Up to `limit` member endpoint ids after the cursor `after`, in the database's order of
+    ids; pass the last id of a page as `after` to get the next."""
+    where = await condition(session, segment, include_unreachable=include_unreachable, now=now)
+    query = select(E.id).where(where).order_by(E.id).limit(limit)
+    if after:
+        query = query.where(E.id > after)
+    return list((await session.execute(query)).scalars())
+
+
+async def count_users(
+    session: AsyncSession,
+    segment: Segment,
+    *,
+    include_unreachable: bool = False,
+    now: datetime | None = None,
+) -> int:
+    """How many distinct users have at least one member endpoint."""
+    where = await condition(session, segment, include_unreachable=include_unreachable, now=now)
+    users = select(E.user_id).where(where, E.user_id.is_not(None)).distinct().subquery()
+    result = await session.execute(select(func.count()).select_from(users))
+    return int(result.scalar_one())
+
+
+async def page_users(
+    session: AsyncSession,
+    segment: Segment,
+    *,
+    after: str = "",
+    limit: int = 500,
+    include_unreachable: bool = False,
+    now: datetime | None = None,
+) -> list[str]:
+    """Distinct user ids with a member endpoint, keyset-paged like `page_members`; for
+    journeys whose participants are users."""
+    where = await condition(session, segment, include_unreachable=include_unreachable, now=now)
+    query = (
+        select(E.user_id)
+        .where(where, E.user_id.is_not(None))
+        .group_by(E.user_id)
+        .order_by(E.user_id)
+        .limit(limit)
+    )
+    if after:
+        query = query.where(E.user_id > after)
+    return [str(user_id) for user_id in (await session.execute(query)).scalars()]
+
+
+async def is_member(
+    session: AsyncSession,
+    segment: Segment,
+    endpoint_id: str,
+    *,
+    include_unreachable: bool = True,
+    now: datetime | None = None,
+) -> bool:
+    """Whether one endpoint is in the segment (a journey split's segment condition)."""
+    where = await condition(session, segment, include_unreachable=include_unreachable, now=now)
+    result = await session.execute(select(E.id).where(where, E.id == endpoint_id))
+    return result.first() is not None

@@ -1,72 +1,131 @@
-"""Endpoints and users: upsert, load."""
+"""Endpoints: upsert in batches, load, list by user, delete.
+
+An upsert writes an endpoint, its segment rows (attribute values, metrics) and merges its
+user, in the caller's transaction. Endpoints whose content is unchanged are not written at
+all, so importing the same file twice changes nothing (not even `updated_at`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from herald.models import Endpoint, EndpointUser
-from herald.store.clock import aware, utcnow
-from herald.store.dialect import insert_for
-from herald.store.tables import EndpointRow, UserRow
+from herald.models import Endpoint
+from herald.models.endpoint import STORED
+from herald.store.bulk import insert_rows, time_value
+from herald.store.clock import utcnow
+from herald.store.endpoint_rows import attribute_rows, endpoint_row, metric_rows
+from herald.store.tables import EndpointAttributeRow, EndpointMetricRow, EndpointRow, UserRow
+from herald.store.users import CHUNK, delete_user_row, merge_users
+
+_KEEP_ON_UPDATE = ("id", "created_at")
+
+
+@dataclass
+class WriteCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def add(self, other: WriteCounts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
 
 
 async def upsert_endpoints(session: AsyncSession, endpoints: Sequence[Endpoint]) -> int:
     """Insert or replace endpoints (and merge their users' attributes). Returns the count."""
-    now = utcnow()
-    for endpoint in endpoints:
-        values = {
-            "id": endpoint.id,
-            "channel_type": endpoint.channel_type.value,
-            "address": endpoint.address,
-            "user_id": endpoint.user_id,
-            "attributes": endpoint.attributes,
-            "demographic": endpoint.demographic.model_dump(mode="json", exclude_none=True),
-            "location": endpoint.location.model_dump(mode="json", exclude_none=True),
-            "metrics": endpoint.metrics,
-            "opt_out": endpoint.opt_out,
-            "endpoint_status": endpoint.endpoint_status,
-            "effective_date": endpoint.effective_date,
-            "created_at": now,
-            "updated_at": now,
-        }
-        stmt = insert_for(session, EndpointRow).values(**values)
-        update = {k: stmt.excluded[k] for k in values if k not in ("id", "created_at")}
-        await session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=update))
-        if endpoint.user and endpoint.user.user_id:
-            await _merge_user(session, endpoint.user)
+    await write_endpoints(session, endpoints)
     return len(endpoints)
 
 
-async def _merge_user(session: AsyncSession, user: EndpointUser) -> None:
-    assert user.user_id is not None
-    row = await session.get(UserRow, user.user_id)
-    if row is None:
-        session.add(
-            UserRow(
-                user_id=user.user_id,
-                user_attributes=dict(user.user_attributes),
-                updated_at=utcnow(),
-            )
+async def write_endpoints(session: AsyncSession, endpoints: Sequence[Endpoint]) -> WriteCounts:
+    """Upsert a batch: one statement per table, and nothing for endpoints that are unchanged.
+    An id given twice keeps its last version."""
+    latest = {e.id: e for e in endpoints}
+    stamp = partial(time_value, session)
+    now = stamp(utcnow())
+    rows = {endpoint_id: endpoint_row(e, now, stamp) for endpoint_id, e in latest.items()}
+    stored = await _stored_checksums(session, list(rows))
+    changed = [i for i, row in rows.items() if stored.get(i, "") != row["checksum"]]
+    counts = WriteCounts(
+        created=sum(1 for i in changed if i not in stored),
+        updated=sum(1 for i in changed if i in stored),
+        unchanged=len(rows) - len(changed),
+    )
+    if changed:
+        await _upsert_rows(session, [rows[i] for i in changed])
+        await _replace_segment_rows(session, [latest[i] for i in changed])
+        await merge_users(session, [u for i in changed if (u := latest[i].user) is not None])
+    return counts
+
+
+async def _stored_checksums(session: AsyncSession, ids: Sequence[str]) -> dict[str, str]:
+    """Checksums of the endpoints that exist ('' for rows written before checksums)."""
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        result = await session.execute(
+            select(EndpointRow.id, EndpointRow.checksum).where(EndpointRow.id.in_(chunk))
         )
-    elif user.user_attributes:
-        row.user_attributes = {**row.user_attributes, **user.user_attributes}
-        row.updated_at = utcnow()
-    await session.flush()
+        found.update({i: checksum or "" for i, checksum in result})
+    return found
+
+
+async def _upsert_rows(session: AsyncSession, rows: list[dict[str, object]]) -> None:
+    update = [k for k in rows[0] if k not in _KEEP_ON_UPDATE]
+    await insert_rows(session, "endpoints", rows, conflict=["id"], update=update)
+
+
+async def _replace_segment_rows(session: AsyncSession, endpoints: Sequence[Endpoint]) -> None:
+    await _delete_segment_rows(session, [e.id for e in endpoints])
+    stamp = partial(time_value, session)
+    values = [row for e in endpoints for row in attribute_rows(e, stamp)]
+    key = ["endpoint_id", "scope", "name", "value"]
+    await insert_rows(session, "endpoint_attributes", values, conflict=key)
+    metrics = [row for e in endpoints for row in metric_rows(e)]
+    await insert_rows(session, "endpoint_metrics", metrics, conflict=["endpoint_id", "name"])
+
+
+async def _delete_segment_rows(session: AsyncSession, ids: Sequence[str]) -> None:
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        for table in (EndpointAttributeRow, EndpointMetricRow):
+            await session.execute(delete(table).where(table.endpoint_id.in_(chunk)))
 
 
 async def get_endpoint(session: AsyncSession, endpoint_id: str) -> Endpoint | None:
-    row = await session.get(EndpointRow, endpoint_id)
-    if row is None:
-        return None
-    user = None
-    if row.user_id:
-        user_row = await session.get(UserRow, row.user_id)
-        attrs = user_row.user_attributes if user_row else {}
-        user = EndpointUser(user_id=row.user_id, user_attributes=attrs)
-    return _to_model(row, user)
+    found = await get_endpoints(session, [endpoint_id])
+    return found[0] if found else None
+
+
+async def get_endpoints(session: AsyncSession, ids: Sequence[str]) -> list[Endpoint]:
+    """The endpoints that exist among `ids`, in the order asked."""
+    rows: dict[str, tuple[EndpointRow, dict[str, list[str]] | None]] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
+        result = await session.execute(
+            select(EndpointRow, UserRow.user_attributes)
+            .outerjoin(UserRow, UserRow.user_id == EndpointRow.user_id)
+            .where(EndpointRow.id.in_(chunk))
+        )
+        rows.update({row.id: (row, attrs) for row, attrs in result})
+    return [_to_model(*rows[i]) for i in dict.fromkeys(ids) if i in rows]
+
+
+async def list_user_endpoints(session: AsyncSession, user_id: str) -> list[Endpoint]:
+    """Every endpoint of a user, by id."""
+    result = await session.execute(
+        select(EndpointRow, UserRow.user_attributes)
+        .outerjoin(UserRow, UserRow.user_id == EndpointRow.user_id)
+        .where(EndpointRow.user_id == user_id)
+        .order_by(EndpointRow.id)
+    )
+    return [_to_model(row, attrs) for row, attrs in result]
 
 
 async def list_endpoint_ids(session: AsyncSession, limit: int = 1000) -> list[str]:
@@ -74,17 +133,42 @@ async def list_endpoint_ids(session: AsyncSession, limit: int = 1000) -> list[st
     return list(result.scalars())
 
 
-def _to_model(row: EndpointRow, user: EndpointUser | None) -> Endpoint:
-    return Endpoint(
-        id=row.id,
-        channel_type=row.channel_type,
-        address=row.address,
-        user=user,
-        attributes=row.attributes,
-        demographic=row.demographic,
-        location=row.location,
-        metrics=row.metrics,
-        opt_out=row.opt_out,
-        endpoint_status=row.endpoint_status,
-        effective_date=aware(row.effective_date) if row.effective_date else None,
+async def delete_endpoint(session: AsyncSession, endpoint_id: str) -> bool:
+    """Delete an endpoint and its segment rows; its events and messages stay as history.
+    Returns whether it existed."""
+    await _delete_segment_rows(session, [endpoint_id])
+    result = await session.execute(delete(EndpointRow).where(EndpointRow.id == endpoint_id))
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def delete_user(session: AsyncSession, user_id: str) -> list[str]:
+    """Delete a user and every endpoint of theirs (Pinpoint's DeleteUserEndpoints).
+    Returns the ids of the endpoints deleted."""
+    result = await session.execute(select(EndpointRow.id).where(EndpointRow.user_id == user_id))
+    ids = list(result.scalars())
+    await _delete_segment_rows(session, ids)
+    await session.execute(delete(EndpointRow).where(EndpointRow.user_id == user_id))
+    await delete_user_row(session, user_id)
+    return ids
+
+
+def _to_model(row: EndpointRow, user_attributes: dict[str, list[str]] | None) -> Endpoint:
+    user = None
+    if row.user_id:
+        user = {"user_id": row.user_id, "user_attributes": user_attributes or {}}
+    return Endpoint.model_validate(
+        {
+            "id": row.id,
+            "channel_type": row.channel_type,
+            "address": row.address,
+            "user": user,
+            "attributes": row.attributes,
+            "demographic": row.demographic,
+            "location": row.location,
+            "metrics": row.metrics,
+            "opt_out": row.opt_out,
+            "endpoint_status": row.endpoint_status,
+            "effective_date": row.effective_date,
+        },
+        context=STORED,
     )

@@ -1,48 +1,152 @@
-"""Events: app events put by clients and engagement events Herald records itself."""
+"""Events: app events put by clients and engagement events Herald records itself.
+
+An event recorded for an endpoint is also attributed to the user the endpoint has at that
+moment, so a segment can count a user's events across all of their endpoints.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import Event
+from herald.models.base import HeraldModel
 from herald.store.clock import aware, utcnow
 from herald.store.dialect import insert_for
-from herald.store.tables import EventRow
+from herald.store.tables import EndpointRow, EventRow, UserRow
+from herald.store.users import CHUNK
+
+
+class EventResult(HeraldModel):
+    """What happened to one event of a batch: recorded (a repeated id counts as recorded,
+    once) or rejected with the reason."""
+
+    id: str
+    status: Literal["ACCEPTED", "REJECTED"]
+    reason: str | None = None
 
 
 async def put_event(session: AsyncSession, event: Event) -> str:
     """Record an event once: a repeated id (a client retry) is ignored. Returns the id."""
-    event_id = event.id or uuid.uuid4().hex
-    stmt = insert_for(session, EventRow).values(
-        id=event_id,
-        endpoint_id=event.endpoint_id,
-        event_type=event.event_type,
-        timestamp=event.timestamp,
-        attributes=event.attributes,
-        metrics=event.metrics,
-        session_id=event.session_id,
-        received_at=utcnow(),
-    )
-    await session.execute(stmt.on_conflict_do_nothing(index_elements=["id"]))
-    return event_id
+    users = await _endpoint_users(session, [event.endpoint_id] if event.endpoint_id else [])
+    row = _row(event, users, event.id or uuid.uuid4().hex)
+    await _insert(session, [row])
+    return str(row["id"])
+
+
+async def put_events(session: AsyncSession, events: Sequence[Event]) -> list[EventResult]:
+    """Record a batch. Events naming an endpoint or user that does not exist are rejected;
+    the others are recorded."""
+    results, users = await _checked(session, events)
+    rows = [
+        _row(event, users, result.id)
+        for event, result in zip(events, results, strict=True)
+        if result.status == "ACCEPTED"
+    ]
+    await _insert(session, rows)
+    return results
+
+
+async def check_events(session: AsyncSession, events: Sequence[Event]) -> list[EventResult]:
+    """What `put_events` would answer for each event, without recording anything."""
+    results, _ = await _checked(session, events)
+    return results
+
+
+async def _checked(
+    session: AsyncSession, events: Sequence[Event]
+) -> tuple[list[EventResult], dict[str, str | None]]:
+    endpoint_ids = list({e.endpoint_id for e in events if e.endpoint_id})
+    users = await _endpoint_users(session, endpoint_ids)
+    known_users = await _existing_users(session, [e.user_id for e in events if e.user_id])
+    results = []
+    for event in events:
+        reason = _missing(event, users, known_users)
+        status: Literal["ACCEPTED", "REJECTED"] = "REJECTED" if reason else "ACCEPTED"
+        results.append(EventResult(id=event.id or uuid.uuid4().hex, status=status, reason=reason))
+    return results, users
+
+
+def _missing(event: Event, users: dict[str, str | None], known_users: set[str]) -> str | None:
+    if event.endpoint_id and event.endpoint_id not in users:
+        return f"endpoint {event.endpoint_id!r} does not exist"
+    if event.endpoint_id is None and event.user_id not in known_users:
+        return f"user {event.user_id!r} does not exist (no endpoint has that user id)"
+    return None
+
+
+def _row(event: Event, users: dict[str, str | None], event_id: str) -> dict[str, Any]:
+    user_id = event.user_id
+    if user_id is None and event.endpoint_id:
+        user_id = users.get(event.endpoint_id)
+    return {
+        "id": event_id,
+        "endpoint_id": event.endpoint_id,
+        "user_id": user_id,
+        "event_type": event.event_type,
+        "timestamp": event.timestamp,
+        "attributes": event.attributes,
+        "metrics": event.metrics,
+        "session_id": event.session_id,
+        "received_at": utcnow(),
+    }
+
+
+async def _insert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        stmt = insert_for(session, EventRow.__table__).on_conflict_do_nothing(index_elements=["id"])
+        await session.execute(stmt, rows)
+
+
+async def _endpoint_users(session: AsyncSession, ids: Sequence[str]) -> dict[str, str | None]:
+    """endpoint id -> its user id, for the endpoints that exist."""
+    found: dict[str, str | None] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        result = await session.execute(
+            select(EndpointRow.id, EndpointRow.user_id).where(EndpointRow.id.in_(chunk))
+        )
+        found.update({endpoint_id: user_id for endpoint_id, user_id in result})
+    return found
+
+
+async def _existing_users(session: AsyncSession, ids: Sequence[str]) -> set[str]:
+    wanted = list(set(ids))
+    found: set[str] = set()
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        result = await session.execute(select(UserRow.user_id).where(UserRow.user_id.in_(chunk)))
+        found.update(result.scalars())
+    return found
 
 
 async def list_events(
-    session: AsyncSession, endpoint_id: str | None = None, event_type: str | None = None
+    session: AsyncSession,
+    endpoint_id: str | None = None,
+    event_type: str | None = None,
+    *,
+    user_id: str | None = None,
+    limit: int | None = None,
 ) -> list[Event]:
     query = select(EventRow).order_by(EventRow.timestamp, EventRow.id)
     if endpoint_id:
         query = query.where(EventRow.endpoint_id == endpoint_id)
+    if user_id:
+        query = query.where(EventRow.user_id == user_id)
     if event_type:
         query = query.where(EventRow.event_type == event_type)
+    if limit is not None:
+        query = query.limit(limit)
     rows = (await session.execute(query)).scalars()
     return [
         Event(
             id=r.id,
             endpoint_id=r.endpoint_id,
+            user_id=r.user_id,
             event_type=r.event_type,
             timestamp=aware(r.timestamp),
             attributes=r.attributes,

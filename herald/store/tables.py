@@ -13,11 +13,14 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     DateTime,
+    Float,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -71,9 +74,16 @@ class EndpointRow(Base):
     metrics: Mapped[Json]
     opt_out: Mapped[str] = mapped_column(String(8))
     endpoint_status: Mapped[str] = mapped_column(String(16))
-    effective_date: Mapped[datetime | None]
+    effective_date: Mapped[datetime | None] = mapped_column(index=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Written by upsert for segments: the location as a unit vector (a radius is then a dot
+    # product, the same arithmetic on every database) and a checksum of the content, so an
+    # unchanged endpoint is not written again.
+    geo_x: Mapped[float | None] = mapped_column(Float)
+    geo_y: Mapped[float | None] = mapped_column(Float)
+    geo_z: Mapped[float | None] = mapped_column(Float, index=True)
+    checksum: Mapped[str | None] = mapped_column(String(32))
 
 
 class UserRow(Base):
@@ -85,8 +95,13 @@ class UserRow(Base):
 
 class EventRow(Base):
     __tablename__ = "events"
+    # Behaviour dimensions find an event type in a time window and need only who did it.
+    __table_args__ = (
+        Index("ix_events_type_time", "event_type", "timestamp", "endpoint_id", "user_id"),
+    )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    endpoint_id: Mapped[str] = mapped_column(String(200), index=True)
+    endpoint_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    user_id: Mapped[str | None] = mapped_column(String(200), index=True)
     event_type: Mapped[str] = mapped_column(String(100), index=True)
     timestamp: Mapped[datetime] = mapped_column(index=True)
     attributes: Mapped[Json]
@@ -236,3 +251,81 @@ class InAppMessageRow(Base):
     step_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime]
     dismissed_at: Mapped[datetime | None]
+
+
+# Segments: attribute values as rows, so a dimension is an indexed lookup with the same meaning
+# on SQLite and PostgreSQL. Upserts rewrite an endpoint's or a user's rows with it.
+
+
+class EndpointAttributeRow(Base):
+    """One value of an endpoint's `Attributes` (scope attribute), or of a `Demographic` or
+    `Location` field (scope demographic / location; names in snake_case).
+
+    The key leads with what segments look up, so an include is a range of the key itself;
+    on SQLite the table is its key (WITHOUT ROWID): half the b-trees for an import to fill.
+    """
+
+    __tablename__ = "endpoint_attributes"
+    __table_args__ = (
+        Index("ix_endpoint_attributes_endpoint_id", "endpoint_id"),
+        Index(
+            "ix_endpoint_attributes_time",
+            "scope",
+            "name",
+            "time_value",
+            "endpoint_id",
+            sqlite_where=text("time_value IS NOT NULL"),
+            postgresql_where=text("time_value IS NOT NULL"),
+        ),
+        {"sqlite_with_rowid": False},
+    )
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(String(300), primary_key=True)
+    endpoint_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    time_value: Mapped[datetime | None]  # the value read as ISO 8601, see models.instants
+
+
+class UserAttributeRow(Base):
+    """One value of a user's `UserAttributes`, keyed like `EndpointAttributeRow`."""
+
+    __tablename__ = "user_attributes"
+    __table_args__ = (
+        Index("ix_user_attributes_user_id", "user_id"),
+        Index(
+            "ix_user_attributes_time",
+            "name",
+            "time_value",
+            "user_id",
+            sqlite_where=text("time_value IS NOT NULL"),
+            postgresql_where=text("time_value IS NOT NULL"),
+        ),
+        {"sqlite_with_rowid": False},
+    )
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(String(300), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    time_value: Mapped[datetime | None]  # the value read as ISO 8601, see models.instants
+
+
+class EndpointMetricRow(Base):
+    __tablename__ = "endpoint_metrics"
+    __table_args__ = (
+        Index("ix_endpoint_metrics_value", "name", "value", "endpoint_id"),
+        {"sqlite_with_rowid": False},
+    )
+    endpoint_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+
+
+class SegmentMemberRow(Base):
+    """Members of an imported static segment: endpoint ids, or user ids (all their endpoints).
+    An import writes a new generation and the segment switches to it when it is complete."""
+
+    __tablename__ = "segment_members"
+    __table_args__ = {"sqlite_with_rowid": False}
+    segment: Mapped[str] = mapped_column(String(100), primary_key=True)
+    generation: Mapped[str] = mapped_column(String(64), primary_key=True)
+    member_type: Mapped[str] = mapped_column(String(8), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(200), primary_key=True)

@@ -1,0 +1,24 @@
+"""The baseline of the journey benchmark: a bare workflow running one activity.
+
+Its own module with nothing but temporalio imported, as a sandboxed workflow should be."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import activity, workflow
+
+
+@activity.defn(name="bench_noop")
+async def noop(value: str) -> str:
+    return value
+
+
+@workflow.defn(name="BenchBareWorkflow")
+class BareWorkflow:
+    @workflow.run
+    async def run(self, value: str) -> str:
+        result: str = await workflow.execute_activity(
+            noop, value, start_to_close_timeout=timedelta(seconds=30)
+        )
+        return result

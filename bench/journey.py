@@ -1,0 +1,117 @@
+"""Journey throughput on the dev server: participants/s through send -> wait -> send, versus a
+bare Temporal workflow that runs one activity, on the same server in the same run."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from bench.bare_workflow import BareWorkflow, noop
+from bench.timing import Result
+from herald.client import HeraldClient
+from herald.models import DEFINITION_ADAPTER, SEARCH_ATTRIBUTES
+from herald.settings import Settings
+from herald.store import Database, upgrade
+from worker import build_worker
+
+# Both sides start workflows the same way: this many starts in flight at once.
+gate = asyncio.Semaphore(32)
+
+
+def _definitions(n: int) -> list[object]:
+    docs = [
+        {
+            "kind": "Template",
+            "name": "b",
+            "channel": "EMAIL",
+            "subject": "Hi {{ Id }}",
+            "text": "x",
+        },
+        {
+            "kind": "Journey",
+            "name": "bench",
+            "start": "one",
+            "steps": {
+                "one": {"type": "send", "template": "b", "next": "nap"},
+                "nap": {"type": "wait", "duration": "PT0.001S", "next": "two"},
+                "two": {"type": "send", "template": "b"},
+            },
+        },
+    ]
+    docs += [
+        {"kind": "Endpoint", "Id": f"e{i:06}", "ChannelType": "EMAIL", "Address": f"e{i}@x.io"}
+        for i in range(n)
+    ]
+    return [DEFINITION_ADAPTER.validate_python(d) for d in docs]
+
+
+async def _bare(client: Client, n: int) -> float:
+    queue = f"bench-bare-{uuid.uuid4()}"
+    async with Worker(client, task_queue=queue, workflows=[BareWorkflow], activities=[noop]):
+        start = time.perf_counter()
+
+        async def one(i: int) -> None:
+            async with gate:
+                handle = await client.start_workflow(
+                    BareWorkflow.run, str(i), id=f"bare-{queue}-{i}", task_queue=queue
+                )
+            await handle.result()
+
+        await asyncio.gather(*(one(i) for i in range(n)))
+        return time.perf_counter() - start
+
+
+async def _journeys(client: Client, n: int, home: Path) -> float:
+    url = f"sqlite:///{home / 'bench.db'}"
+    upgrade(url)
+    database = Database(url)
+    queue = f"bench-journey-{uuid.uuid4()}"
+    herald = HeraldClient(Settings(database_url=url, task_queue=queue), database, client)
+    await herald.apply(_definitions(n))  # type: ignore[arg-type]
+    try:
+        async with build_worker(client, task_queue=queue, database=database):
+            start = time.perf_counter()
+
+            async def one(i: int) -> None:
+                async with gate:
+                    entered = await herald.enter("bench", f"e{i:06}")
+                await client.get_workflow_handle(entered.workflow_id).result()
+
+            await asyncio.gather(*(one(i) for i in range(n)))
+            return time.perf_counter() - start
+    finally:
+        await database.dispose()
+
+
+async def _measure(n: int) -> tuple[float, float]:
+    binary = shutil.which("temporal") or str(Path(sys.executable).parent / "temporal")
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=binary,
+        data_converter=pydantic_data_converter,
+        search_attributes=SEARCH_ATTRIBUTES,
+        dev_server_log_level="error",
+    )
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            bare = await _bare(env.client, n)
+            journeys = await _journeys(env.client, n, Path(home))
+            return journeys, bare
+    finally:
+        await env.shutdown()
+
+
+def run(n: int) -> Result:
+    journeys, bare = asyncio.run(_measure(n))
+    return Result(
+        "journey send-wait-send (dev server)", "bare workflow, 1 activity", n, journeys, bare
+    )

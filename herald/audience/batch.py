@@ -1,0 +1,118 @@
+"""One import's pending rows, written a batch per transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+
+from herald.audience.records import FileFormatError
+from herald.audience.report import ImportReport
+from herald.models import Endpoint, EndpointUser
+from herald.models.names import NAME_PATTERN
+from herald.store import Database
+from herald.store.endpoints import write_endpoints
+from herald.store.segments import (
+    drop_generation,
+    finish_import,
+    get_segment,
+    new_generation,
+    stage_members,
+)
+from herald.store.users import merge_users
+
+
+class Batch:
+    def __init__(
+        self, database: Database, report: ImportReport, *, segment: str | None, source: str
+    ) -> None:
+        self.database, self.report, self.segment, self.source = database, report, segment, source
+        self.generation = new_generation() if segment else None
+        self.endpoints: list[Endpoint] = []
+        self.users: list[EndpointUser] = []
+        self.writing: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Refuse a segment name that is not allowed or belongs to a dynamic segment."""
+        if self.segment is None:
+            return
+        if not re.fullmatch(NAME_PATTERN, self.segment):
+            raise FileFormatError(
+                f"--segment {self.segment!r}: use lower-case letters, digits, '-', '_' and '.', "
+                "starting with a letter or digit"
+            )
+        async with self.database.session() as session:
+            existing = await get_segment(session, self.segment)
+        if existing is not None and not existing.is_static:
+            raise FileFormatError(
+                f"--segment {self.segment!r} is a dynamic segment; an import makes a static "
+                "one, so pick another name"
+            )
+
+    async def add(self, item: Endpoint | EndpointUser, size: int) -> bool:
+        """Queue a row; when the batch is full, start writing it. Returns whether it did."""
+        self.report.rows += 1
+        if isinstance(item, Endpoint):
+            self.endpoints.append(item)
+        else:
+            self.users.append(item)
+        if len(self.endpoints) + len(self.users) < size:
+            return False
+        await self.flush()
+        return True
+
+    async def flush(self) -> None:
+        """Write the queued rows in the background: the database works (SQLite in its own
+        thread, PostgreSQL in its process) while the next batch is read and validated."""
+        await self.wait()
+        if self.endpoints or self.users:
+            self.writing = asyncio.create_task(self._write(self.endpoints, self.users))
+            self.endpoints, self.users = [], []
+
+    async def wait(self) -> None:
+        if self.writing is not None:
+            writing, self.writing = self.writing, None
+            await writing
+
+    async def _write(self, endpoints: list[Endpoint], users: list[EndpointUser]) -> None:
+        async with self.database.session() as session:
+            counts = await write_endpoints(session, endpoints)
+            if users:
+                await merge_users(session, users)
+            if self.segment and self.generation:
+                ids = [e.id for e in endpoints]
+                await stage_members(session, self.segment, self.generation, "endpoint", ids)
+                user_ids = [u.user_id for u in users if u.user_id]
+                await stage_members(session, self.segment, self.generation, "user", user_ids)
+        self.report.created += counts.created
+        self.report.updated += counts.updated
+        self.report.unchanged += counts.unchanged
+        self.report.users += len(users)
+
+    async def finish(self) -> None:
+        await self.flush()
+        await self.wait()
+        if not (self.segment and self.generation):
+            return
+        async with self.database.session() as session:
+            version, changed = await finish_import(
+                session,
+                self.segment,
+                self.generation,
+                description=f"imported from {self.source}",
+                source=self.source,
+            )
+            found = await get_segment(session, self.segment)
+        self.report.segment_version, self.report.segment_changed = version, changed
+        if found is not None and found.imported is not None:
+            self.report.members = found.imported.endpoints + found.imported.users
+
+    async def abandon(self) -> None:
+        """Drop what an interrupted import staged for its segment (its endpoints stay)."""
+        if self.writing is not None:
+            self.writing.cancel()
+            with contextlib.suppress(BaseException):
+                await self.writing
+        if self.segment and self.generation:
+            async with self.database.session() as session:
+                await drop_generation(session, self.segment, self.generation)

@@ -1,0 +1,127 @@
+"""A segment as one SQL condition on the `endpoints` table.
+
+`membership(segment, context)` is the condition "this endpoint is a member"; counting and
+paging (`herald.segments.membership`) put it in one SELECT, with reachability on top. Values
+are always bound parameters: an attribute value with quotes or SQL in it is data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true
+
+from herald.models import Segment
+from herald.models.segment_rules import (
+    ActiveRule,
+    AttributeRule,
+    ChannelRule,
+    DemographicRule,
+    EngagementRule,
+    GroupRule,
+    LocationRule,
+    MetricRule,
+    NearRule,
+    NotPerformedRule,
+    PerformedRule,
+    Rule,
+    SegmentRule,
+    UserAttributeRule,
+)
+from herald.segments import behaviour, dimensions
+from herald.segments.errors import SegmentError
+from herald.store.tables import EndpointRow, SegmentMemberRow
+
+E = EndpointRow
+
+
+@dataclass(frozen=True)
+class CompileContext:
+    """What a compilation needs besides the segment: the moment windows end at, and the
+    segments it refers to (from `herald.segments.resolve`)."""
+
+    now: datetime
+    segments: Mapping[str, Segment] = field(default_factory=dict)
+
+
+def membership(segment: Segment, context: CompileContext) -> ColumnElement[bool]:
+    if segment.is_static:
+        return _static(segment)
+    return _group(segment.match, segment.rules, context)
+
+
+def reachable() -> ColumnElement[bool]:
+    """Endpoints a message may be sent to: not opted out, active."""
+    return and_(E.opt_out == "NONE", E.endpoint_status == "ACTIVE")
+
+
+def _group(match: str, rules: list[Rule], context: CompileContext) -> ColumnElement[bool]:
+    if not rules:
+        return true() if match in ("all", "none") else false()
+    parts = [_rule(rule, context) for rule in rules]
+    if match == "all":
+        return and_(*parts)
+    if match == "any":
+        return or_(*parts)
+    return not_(or_(*parts))
+
+
+def _rule(rule: Rule, context: CompileContext) -> ColumnElement[bool]:
+    if isinstance(rule, GroupRule):
+        return _group(rule.match, rule.rules, context)
+    if isinstance(rule, SegmentRule):
+        return _reference(rule, context)
+    if isinstance(rule, ActiveRule):
+        return behaviour.active(rule, context.now)
+    if isinstance(rule, PerformedRule | NotPerformedRule):
+        return behaviour.performed(rule, context.now)
+    if isinstance(rule, EngagementRule):
+        return behaviour.engagement(rule, context.now)
+    compile_one: Callable[[Any], ColumnElement[bool]] = _DIMENSIONS[type(rule)]
+    return compile_one(rule)
+
+
+_DIMENSIONS: dict[type[Any], Callable[[Any], ColumnElement[bool]]] = {
+    AttributeRule: dimensions.attribute,
+    UserAttributeRule: dimensions.user_attribute,
+    ChannelRule: dimensions.channel,
+    DemographicRule: dimensions.demographic,
+    LocationRule: dimensions.location,
+    NearRule: dimensions.near,
+    MetricRule: dimensions.metric,
+}
+
+
+def _reference(rule: SegmentRule, context: CompileContext) -> ColumnElement[bool]:
+    referred = context.segments.get(rule.name)
+    if referred is None:
+        raise SegmentError(f"segment {rule.name!r} was not resolved before compiling")
+    return membership(referred, context)
+
+
+def _static(segment: Segment) -> ColumnElement[bool]:
+    parts: list[ColumnElement[bool]] = []
+    if segment.endpoint_ids:
+        parts.append(E.id.in_(segment.endpoint_ids))
+    if segment.user_ids:
+        parts.append(and_(E.user_id.is_not(None), E.user_id.in_(segment.user_ids)))
+    if segment.imported is not None:
+        parts += _imported(segment.name, segment.imported.generation)
+    return or_(*parts) if parts else false()
+
+
+def _imported(name: str, generation: str) -> list[ColumnElement[bool]]:
+    S = SegmentMemberRow
+
+    def members(member_type: str) -> Any:
+        return select(S.member_id).where(
+            S.segment == name, S.generation == generation, S.member_type == member_type
+        )
+
+    return [
+        E.id.in_(members("endpoint")),
+        and_(E.user_id.is_not(None), E.user_id.in_(members("user"))),
+    ]
