@@ -58,7 +58,7 @@ class Evaluation:
         segment = await get_segment(self.session, condition.segment)
         if segment is None:
             raise PermanentStepError(f"segment {condition.segment!r} does not exist")
-        inside = await contains(self.session, segment, self.endpoint.id)
+        inside = await contains(self.session, segment, self.endpoint.id, self.now)
         return inside == condition.member
 
     async def _event(self, condition: EventCondition) -> bool:

@@ -1,6 +1,8 @@
-"""Is one endpoint in a segment? (A split's segment condition.)"""
+"""Is one endpoint in a segment? (A split's segment condition, an event entry's segment.)"""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -8,7 +10,7 @@ from herald.models import Segment
 from herald.segments import is_member
 
 
-async def contains(session: AsyncSession, segment: Segment, endpoint_id: str) -> bool:
-    """Membership as `herald.segments` evaluates it (static or dynamic), opted-out endpoints
-    included: whether to send is the send step's decision."""
-    return await is_member(session, segment, endpoint_id)
+async def contains(
+    session: AsyncSession, segment: Segment, endpoint_id: str, now: datetime | None = None
+) -> bool:
+    return await is_member(session, segment, endpoint_id, now=now)
