@@ -9,8 +9,13 @@ idempotency (the outbox's unique key, SES/Twilio tokens) absorbs a possible doub
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
+
 from herald.analytics import record_send
 from herald.channels import ChannelRegistry
+from herald.channels.throttle import Throttle
+from herald.journeys import policy
 from herald.models import (
     DeliveryStatus,
     Endpoint,
@@ -68,6 +73,7 @@ async def _deliver(database: Database, channels: ChannelRegistry, req: SendReque
             journey_version=req.journey_version,
             step_id=req.step_id,
             template=req.template,
+            at=req.at,
         )
         if record.status in _TERMINAL:
             return _result_of(record, duplicate=True)
@@ -92,8 +98,48 @@ async def _deliver(database: Database, channels: ChannelRegistry, req: SendReque
         skip = f"address suppressed on {req.channel.value}: {suppressed.reason}"
     if skip:
         return await _finish(database, req, MessageStatus.SKIPPED, stored.version, reason=skip)
+    if req.policy is not None and req.journey is not None:
+        held = await _apply_policy(database, req, endpoint, stored.version)
+        if held is not None:
+            return held
     message = _render(endpoint, req, stored)
     return await _hand_over(database, channels, req, message, stored.version)
+
+
+async def _apply_policy(
+    database: Database, req: SendRequest, endpoint: Endpoint, template_version: int
+) -> SendResult | None:
+    """The journey's caps, quiet time, open hours and closed days; its messages per second."""
+    assert req.policy is not None and req.journey is not None
+    now = req.at or datetime.now(UTC)
+    async with database.session() as session:
+        decision = await policy.decide(
+            session, req.policy, endpoint, req.journey, req.channel.value, now
+        )
+    if decision.skip:
+        reason = decision.skip
+        return await _finish(database, req, MessageStatus.SKIPPED, template_version, reason=reason)
+    if decision.defer_until:
+        # Not finished: the claim stays PENDING and the workflow asks again at that time.
+        return SendResult(
+            outcome=SendOutcome.DEFERRED,
+            idempotency_key=req.idempotency_key,
+            reason=decision.reason,
+            not_before=decision.defer_until,
+        )
+    rate = req.policy.limits.messages_per_second
+    if rate:
+        await _journey_rate(database, f"journey:{req.journey}", rate)
+    return None
+
+
+async def _journey_rate(database: Database, name: str, rate: int) -> None:
+    slot = await Throttle(database, name, rate_per_second=rate).reserve()
+    if not slot.granted:
+        delay = slot.retry_after_us / 1_000_000
+        raise RetryableSendError(f"{name} is limited to {rate} messages/s", retry_after=delay)
+    if slot.wait_us:
+        await asyncio.sleep(slot.wait_us / 1_000_000)
 
 
 def _skip_reason(endpoint: Endpoint, req: SendRequest, stored: TemplateVersion) -> str | None:
@@ -112,7 +158,13 @@ def _skip_reason(endpoint: Endpoint, req: SendRequest, stored: TemplateVersion) 
 
 
 def _render(endpoint: Endpoint, req: SendRequest, stored: TemplateVersion) -> OutgoingMessage:
-    journey = {"Name": req.journey, "Version": req.journey_version, "StepId": req.step_id}
+    journey: dict[str, object] = {
+        "Name": req.journey,
+        "Version": req.journey_version,
+        "StepId": req.step_id,
+    }
+    if req.event_type:
+        journey["Event"] = {"Type": req.event_type, "Attributes": req.event or {}}
     try:
         # The same call `herald templates render` makes, so a preview is the message sent.
         content = render_message(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import Field
 
 from herald.models.base import HeraldModel
 from herald.models.channel import MessageChannel
+from herald.models.journey_settings import ClosedDay, Limits, OpenHours, QuietTime
 
 
 class SendRequest(HeraldModel):
@@ -22,12 +24,29 @@ class SendRequest(HeraldModel):
     journey: str | None = None
     journey_version: int | None = None
     step_id: str | None = None
+    at: datetime | None = Field(default=None, description="The workflow's time of the send.")
+    event_type: str | None = Field(default=None, description="The event that entered it.")
+    event: dict[str, str] | None = Field(
+        default=None, description="Attributes of the event that entered the journey."
+    )
+    policy: SendPolicy | None = None
+
+
+class SendPolicy(HeraldModel):
+    """A journey's sending rules, checked at send time in the participant's timezone."""
+
+    limits: Limits = Field(default_factory=Limits)
+    quiet_time: QuietTime | None = None
+    open_hours: OpenHours | None = None
+    closed_days: list[ClosedDay] = Field(default_factory=list)
+    default_timezone: str = "UTC"
 
 
 class SendOutcome(StrEnum):
     SENT = "SENT"
     SKIPPED = "SKIPPED"
     FAILED = "FAILED"
+    DEFERRED = "DEFERRED"
 
 
 class SendResult(HeraldModel):
@@ -36,3 +55,4 @@ class SendResult(HeraldModel):
     provider_message_id: str | None = None
     reason: str | None = None
     duplicate: bool = Field(default=False, description="Already sent under this key before.")
+    not_before: datetime | None = Field(default=None, description="DEFERRED: ask again then.")

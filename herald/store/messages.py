@@ -3,6 +3,8 @@ second claim of the same key find the first one instead of sending again."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,9 +25,12 @@ async def claim_message(
     step_id: str | None = None,
     campaign: str | None = None,
     template: str | None = None,
+    at: datetime | None = None,
 ) -> MessageRecord:
-    """Record a PENDING message for the key, or return the record already there."""
-    now = utcnow()
+    """Record a PENDING message for the key, or return the record already there.
+
+    `at` is when the sender (a workflow) sent it; caps count messages by it."""
+    now = at or utcnow()
     stmt = insert_for(session, MessageRow).values(
         idempotency_key=idempotency_key,
         channel=channel.value,

@@ -1,4 +1,9 @@
-"""`send`: render a template for the participant and hand it to the channel's provider."""
+"""`send`: render a template for the participant and hand it to the channel's provider.
+
+The journey's sending rules travel with the request; a message held by quiet time, open
+hours or a closed day comes back DEFERRED and is asked for again, under the same key, when
+it may go.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,14 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from herald.models import SEND_ACTIVITY, SendRequest, SendResult, SendStep
+    from herald.models.send import SendOutcome, SendPolicy
 
 from workflows.steps.context import StepContext
 from workflows.steps.policies import SEND_RETRY, SEND_TIMEOUT
+from workflows.steps.waiting import wait_until
+
+# A message deferred this often in a row (a misconfigured calendar) is given up as skipped.
+MAX_DEFERRALS = 50
 
 
 def idempotency_key(ctx: StepContext, step_id: str) -> str:
@@ -17,9 +27,33 @@ def idempotency_key(ctx: StepContext, step_id: str) -> str:
     return f"{workflow.info().workflow_id}:{step_id}:{workflow.uuid4()}"
 
 
+def _policy(ctx: StepContext, step: SendStep) -> SendPolicy | None:
+    settings = ctx.inp.journey.settings
+    limits = settings.limits
+    rules = [
+        limits.daily_cap,
+        limits.total_cap,
+        limits.timeframe_cap,
+        limits.messages_per_second,
+        settings.quiet_time,
+        settings.open_hours,
+        settings.closed_days.get(step.channel),
+    ]
+    if not any(rules):
+        return None  # the common case keeps the request (and history) small
+    return SendPolicy(
+        limits=limits,
+        quiet_time=settings.quiet_time,
+        open_hours=settings.open_hours,
+        closed_days=settings.closed_days.get(step.channel, []),
+        default_timezone=settings.schedule.timezone,
+    )
+
+
 async def run_send(ctx: StepContext, step_id: str, step: SendStep) -> tuple[str | None, str]:
     key = idempotency_key(ctx, step_id)
     ctx.state.message_keys[step_id] = key
+    trigger = ctx.inp.trigger
     request = SendRequest(
         idempotency_key=key,
         endpoint_id=ctx.participant,
@@ -30,8 +64,21 @@ async def run_send(ctx: StepContext, step_id: str, step: SendStep) -> tuple[str 
         journey=ctx.inp.journey.name,
         journey_version=ctx.inp.version,
         step_id=step_id,
+        policy=_policy(ctx, step),
+        event_type=trigger.event_type if trigger else None,
+        event=trigger.attributes if trigger else None,
     )
-    result = await workflow.execute_activity(
+    for _ in range(MAX_DEFERRALS):
+        result = await _send(ctx, step, request.model_copy(update={"at": workflow.now()}))
+        if result.outcome is not SendOutcome.DEFERRED or result.not_before is None:
+            return step.next, _outcome(result)
+        summary = f"{step_id}: {result.reason}, until {result.not_before}"
+        await wait_until(ctx, result.not_before, waiting_for="quiet_time", summary=summary)
+    return step.next, f"skipped: deferred {MAX_DEFERRALS} times"
+
+
+async def _send(ctx: StepContext, step: SendStep, request: SendRequest) -> SendResult:
+    result: SendResult = await workflow.execute_activity(
         SEND_ACTIVITY,
         request,
         result_type=SendResult,
@@ -39,7 +86,9 @@ async def run_send(ctx: StepContext, step_id: str, step: SendStep) -> tuple[str 
         retry_policy=SEND_RETRY,
         summary=f"{step.channel.value} '{step.template}' to {ctx.participant}",
     )
+    return result
+
+
+def _outcome(result: SendResult) -> str:
     outcome = result.outcome.value.lower()
-    if result.reason:
-        outcome += f": {result.reason}"
-    return step.next, outcome
+    return f"{outcome}: {result.reason}" if result.reason else outcome

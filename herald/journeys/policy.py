@@ -1,0 +1,137 @@
+"""A journey's sending rules at send time: caps, quiet time, open hours, closed days.
+
+Times are the participant's local times (its endpoint's timezone, else the journey's). A
+message that may not go now is skipped or deferred to when it may, as the journey says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import cast
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from herald.journeys.waits import WEEKDAYS, participant_zone
+from herald.models import Endpoint, MessageChannel, MessageStatus
+from herald.models.journey_settings import Window
+from herald.models.journey_steps import Weekday
+from herald.models.send import SendPolicy
+from herald.store.tables import MessageRow
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Send now (neither set), skip with a reason, or defer until a time."""
+
+    skip: str | None = None
+    defer_until: datetime | None = None
+    reason: str = ""
+
+
+SEND_NOW = Decision()
+
+
+async def decide(
+    session: AsyncSession,
+    policy: SendPolicy,
+    endpoint: Endpoint,
+    journey: str,
+    channel: str,
+    now: datetime,
+) -> Decision:
+    capped = await _cap_reached(session, policy, endpoint.id, journey, now)
+    if capped:
+        return Decision(skip=capped)
+    zone, _ = participant_zone(endpoint, policy.default_timezone)
+    local = now.astimezone(zone)
+    wait = policy.quiet_time is None or policy.quiet_time.mode == "wait"
+    for reason, until in _blocked(policy, channel, local):
+        if not wait:
+            return Decision(skip=reason)
+        return Decision(defer_until=until, reason=reason)
+    return SEND_NOW
+
+
+async def _cap_reached(
+    session: AsyncSession, policy: SendPolicy, endpoint_id: str, journey: str, now: datetime
+) -> str | None:
+    limits = policy.limits
+    windows: list[tuple[int | None, timedelta | None, str]] = [
+        (limits.total_cap, None, "total cap"),
+        (limits.daily_cap, timedelta(days=1), "daily cap"),
+    ]
+    if limits.timeframe_cap:
+        frame = limits.timeframe_cap
+        windows.append((frame.count, frame.window, f"cap of {frame.count} per {frame.window}"))
+    for cap, window, name in windows:
+        if cap is not None and await _sent(session, endpoint_id, journey, now, window) >= cap:
+            return f"{name} reached ({cap} message(s))"
+    return None
+
+
+async def _sent(
+    session: AsyncSession, endpoint_id: str, journey: str, now: datetime, window: timedelta | None
+) -> int:
+    query = (
+        select(func.count())
+        .select_from(MessageRow)
+        .where(
+            MessageRow.endpoint_id == endpoint_id,
+            MessageRow.journey == journey,
+            MessageRow.status == MessageStatus.SENT.value,
+        )
+    )
+    if window is not None:
+        query = query.where(MessageRow.created_at > now - window)
+    return int((await session.execute(query)).scalar_one())
+
+
+def _blocked(policy: SendPolicy, channel: str, local: datetime) -> list[tuple[str, datetime]]:
+    """Why sending is blocked at `local`, and until when; empty when it is not."""
+    blocked = []
+    for day in policy.closed_days:
+        start, end = _aware(day.start, local), _aware(day.end, local)
+        if start <= local < end:
+            blocked.append((f"closed day {day.name or start.date()}", end))
+    quiet = policy.quiet_time
+    if quiet and _within(local.time(), quiet.start, quiet.end):
+        blocked.append((f"quiet time {quiet.start}-{quiet.end}", _next(local, quiet.end)))
+    hours = policy.open_hours.channels.get(MessageChannel(channel)) if policy.open_hours else None
+    if hours:
+        opens = _next_open(local, hours)
+        if opens != local:
+            blocked.append(("outside open hours", opens))
+    return blocked
+
+
+def _within(at: time, start: time, end: time) -> bool:
+    """[start, end) on a clock face; a window may wrap past midnight (22:00-07:00)."""
+    return start <= at < end if start <= end else at >= start or at < end
+
+
+def _next(local: datetime, at: time) -> datetime:
+    candidate = datetime.combine(local.date(), at, tzinfo=local.tzinfo)
+    return candidate if candidate > local else candidate + timedelta(days=1)
+
+
+def _aware(value: datetime, local: datetime) -> datetime:
+    """A closed day written without an offset is in the participant's local time."""
+    return value if value.tzinfo else value.replace(tzinfo=local.tzinfo)
+
+
+def _next_open(local: datetime, hours: Mapping[Weekday, list[Window]]) -> datetime:
+    """`local` itself if a window is open now, else the start of the next window."""
+    for days in range(8):
+        day = (local + timedelta(days=days)).date()
+        weekday = cast(Weekday, WEEKDAYS[day.weekday()])
+        for window in sorted(hours.get(weekday, []), key=lambda w: w.start):
+            start = datetime.combine(day, window.start, tzinfo=local.tzinfo)
+            end = datetime.combine(day, window.end, tzinfo=local.tzinfo)
+            if start <= local < end:
+                return local
+            if start > local:
+                return start
+    return local  # no windows at all: never blocked
