@@ -106,10 +106,13 @@ async def test_quiet_time_skip_mode_and_daily_cap(engine: Engine) -> None:
 
 async def test_open_hours_and_closed_days_defer_to_the_next_opening(engine: Engine) -> None:
     await travel(engine, datetime(2027, 12, 24, 20, 0, tzinfo=UTC))  # a Friday evening
+    office_hours = [{"start": "09:00", "end": "17:00"}]
+    weekdays = {day: office_hours for day in ("MON", "TUE", "WED", "THU", "FRI")}
+    christmas = {"name": "Christmas", "start": "2027-12-27T00:00:00", "end": "2027-12-28T00:00"}
     settings = {
-        "open_hours": {"channels": {"EMAIL": {d: [{"start": "09:00", "end": "17:00"}] for d in ("MON", "TUE", "WED", "THU", "FRI")}}},
-        "closed_days": {"EMAIL": [{"name": "Christmas", "start": "2027-12-27T00:00:00", "end": "2027-12-28T00:00:00"}]},
-    }  # fmt: skip
+        "open_hours": {"channels": {"EMAIL": weekdays}},
+        "closed_days": {"EMAIL": [christmas]},
+    }
     await engine.apply(
         person("office", "UTC"), template("t"), journey("office", "hello", ONE_SEND, **settings)
     )
