@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.definitions import DefinitionError
+from herald.journeys.validation import missing_segments
 from herald.models import Definition, EndpointDefinition, Journey, Segment, SendStep
 from herald.models.base import HeraldModel
 from herald.segments import reference_problems
@@ -40,6 +41,9 @@ async def apply_definitions(
     problems = [p for d in ordered if isinstance(d, Journey) for p in await _missing(session, d)]
     problems += [
         p for d in ordered if isinstance(d, Segment) for p in await reference_problems(session, d)
+    ]
+    problems += [
+        p for d in ordered if isinstance(d, Journey) for p in await missing_segments(session, d)
     ]
     if problems:
         raise DefinitionError(problems)  # the caller's transaction rolls everything back

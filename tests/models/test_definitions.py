@@ -258,3 +258,33 @@ async def test_apply_accepts_the_journey_with_its_template(
         "Journey onboarding v1 applied",
     ]
     assert await herald.get_endpoint("ann") is not None
+
+
+async def test_a_journey_naming_a_missing_segment_is_refused_with_its_path(
+    sqlite_database: Database,
+) -> None:
+    client = HeraldClient(Settings(database_url=sqlite_database.url), sqlite_database)
+    journey = DEFINITION_ADAPTER.validate_python(
+        {
+            "kind": "Journey",
+            "name": "vip-only",
+            "start": "check",
+            "settings": {"entry": {"event": {"event_type": "x", "segment": "ghosts"}}},
+            "steps": {
+                "check": {
+                    "type": "split",
+                    "conditions": [{"kind": "segment", "segment": "vips"}],
+                    "yes": "done",
+                },
+                "done": {"type": "exit"},
+            },
+        }
+    )
+    with pytest.raises(DefinitionError) as refused:
+        await client.apply([journey])
+    assert refused.value.problems == [
+        "Journey 'vip-only': settings.entry.event.segment: segment 'ghosts' does not exist; "
+        "apply it first or with it",
+        "Journey 'vip-only': steps.check.conditions.0.segment: segment 'vips' does not exist; "
+        "apply it first or with it",
+    ]
