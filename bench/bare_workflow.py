@@ -22,3 +22,16 @@ class BareWorkflow:
             noop, value, start_to_close_timeout=timedelta(seconds=30)
         )
         return result
+
+
+@workflow.defn(name="BenchShapedWorkflow")
+class ShapedWorkflow:
+    """The journey's shape with nothing of Herald's: activity, timer, activity."""
+
+    @workflow.run
+    async def run(self, value: str) -> str:
+        timeout = timedelta(seconds=30)
+        await workflow.execute_activity(noop, value, start_to_close_timeout=timeout)
+        await workflow.sleep(timedelta(milliseconds=1))
+        result: str = await workflow.execute_activity(noop, value, start_to_close_timeout=timeout)
+        return result

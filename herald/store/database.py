@@ -34,6 +34,25 @@ def _configure(engine: Engine) -> None:
         event.listen(engine, "connect", _sqlite_pragmas)
 
 
+def _sqlite_manual_transactions(dbapi_connection: Any, _record: Any) -> None:
+    # Take transactions into our own hands (the driver would BEGIN lazily, DEFERRED)...
+    dbapi_connection.isolation_level = None
+
+
+def _begin_immediate(connection: Any) -> None:
+    # ...and BEGIN IMMEDIATE: a DEFERRED transaction that reads and then writes fails at
+    # once with "database is locked" if another writer committed in between (the busy
+    # timeout does not apply to that upgrade). Taking the write lock up front makes
+    # concurrent writers queue on the busy timeout instead.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _serialise_sqlite_writers(engine: Engine) -> None:
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_manual_transactions)
+        event.listen(engine, "begin", _begin_immediate)
+
+
 def make_sync_engine(url: str) -> Engine:
     ensure_sqlite_dir(url)
     engine = create_engine(sync_url(url), pool_pre_ping=True)
@@ -49,6 +68,7 @@ class Database:
         self.url = url
         self.engine: AsyncEngine = create_async_engine(async_url(url), pool_pre_ping=True)
         _configure(self.engine.sync_engine)
+        _serialise_sqlite_writers(self.engine.sync_engine)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
