@@ -7,6 +7,7 @@ what is allowed; a file with any problem yields nothing, so nothing from it is a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,22 @@ from herald.models.segment_rules import without_rule_tags
 from herald.templates import template_problems
 
 SUFFIXES = (".yaml", ".yml", ".json")
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML as people write it (YAML 1.2 scalars): `2026-01-31` stays text, so models read
+    dates themselves and an impossible date is reported on its field instead of failing the
+    file; `on`, `off`, `yes`, `no` stay words (`op: on` is a segment rule's op, not True)."""
+
+
+_DROPPED = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool"}
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 class DefinitionError(ValueError):
@@ -93,7 +110,7 @@ def _read(path: Path) -> list[Any]:
         if path.suffix == ".json":
             data = json.loads(text)
             return data if isinstance(data, list) else [data]
-        return [d for d in yaml.safe_load_all(text) if d is not None]
+        return [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
     except json.JSONDecodeError as exc:
         raise DefinitionError([f"{path}: line {exc.lineno} column {exc.colno}: {exc.msg}"]) from exc
     except yaml.YAMLError as exc:

@@ -59,9 +59,7 @@ async def route_event(
                 )
             )  # fmt: skip
         elif _waits_for(version, WaitForEventStep, event.event_type):
-            await _signal_participant(
-                await temporal(), database, version, endpoint_id, signal
-            )
+            await _signal_participant(await temporal(), database, version, endpoint_id, signal)
     return entered
 
 
