@@ -9,7 +9,7 @@ import platform
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import render
+from bench import audience, render
 from bench.timing import Result
 
 
@@ -20,6 +20,9 @@ def main() -> None:
     args = parser.parse_args()
     n, repeats = (2_000, 3) if args.quick else (20_000, 5)
     results: list[Result] = [render.run(n, repeats)]
+    # Audience: 1M endpoints and 5M events in the full run (issue 3's sizes).
+    sizes = (20_000, 100_000, 3) if args.quick else (1_000_000, 5_000_000, 2)
+    results += audience.run(*sizes)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )

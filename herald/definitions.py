@@ -23,16 +23,18 @@ from herald.templates import template_problems
 SUFFIXES = (".yaml", ".yml", ".json")
 
 
-class DefinitionLoader(yaml.SafeLoader):
-    """YAML 1.2 booleans: only true/false. YAML 1.1 also reads yes/no/on/off as booleans,
-    which would turn a split's `yes:` and `no:` branches into True and False."""
+class _Loader(yaml.SafeLoader):
+    """YAML as people write it (YAML 1.2 scalars): `2026-01-31` stays text, so models read
+    dates themselves and an impossible date is reported on its field instead of failing the
+    file; `on`, `off`, `yes`, `no` stay words (`op: on` is a segment rule's op, not True)."""
 
 
-DefinitionLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+_DROPPED = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool"}
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-DefinitionLoader.add_implicit_resolver(
+_Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
@@ -108,7 +110,7 @@ def _read(path: Path) -> list[Any]:
         if path.suffix == ".json":
             data = json.loads(text)
             return data if isinstance(data, list) else [data]
-        return [d for d in yaml.load_all(text, Loader=DefinitionLoader) if d is not None]
+        return [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
     except json.JSONDecodeError as exc:
         raise DefinitionError([f"{path}: line {exc.lineno} column {exc.colno}: {exc.msg}"]) from exc
     except yaml.YAMLError as exc:

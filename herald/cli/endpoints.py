@@ -45,7 +45,9 @@ def import_(
         if sink:
             sink.write(p.describe(str(file)) + "\n")
         if shown < SHOWN_PROBLEMS and not as_json:
-            err.print(f"[red]rejected:[/red] {p.describe(str(file))}", highlight=False)
+            err.print(
+                f"[red]rejected:[/red] {p.describe(str(file))}", highlight=False, soft_wrap=True
+            )
         shown += 1
 
     with _progress(size, quiet=as_json) as (progress, task):
@@ -97,15 +99,19 @@ def _print_report(report: ImportReport, as_json: bool, errors: Path | None) -> N
         f"changed, {report.unchanged} unchanged), {report.users} users updated, "
         f"{report.rejected} rows rejected",
         highlight=False,
+        soft_wrap=True,
     )
     if report.rejected > SHOWN_PROBLEMS:
         more = f"; all of them are in {errors}" if errors else "; --errors FILE lists them all"
-        err.print(f"... {report.rejected - SHOWN_PROBLEMS} more rejected rows{more}")
+        err.print(
+            f"... {report.rejected - SHOWN_PROBLEMS} more rejected rows{more}", soft_wrap=True
+        )
     if report.segment:
         verb = "changed" if report.segment_changed else "unchanged"
         out.print(
             f"segment {report.segment} v{report.segment_version} {verb}: {report.members} members",
             highlight=False,
+            soft_wrap=True,
         )
 
 

@@ -9,9 +9,8 @@ import yaml
 from rich.table import Table
 
 from herald.cli.common import JsonFlag, fail, out, print_json, run
-from herald.cli.events import parse_attrs
 from herald.client import HeraldClient
-from herald.models import RenderedMessage, RenderPreview
+from herald.models import RenderedMessage, RenderPreview, Template
 from herald.templates import TemplateRenderError
 
 app = typer.Typer(help="Message templates and their versions.", no_args_is_help=True)
@@ -90,7 +89,7 @@ def render(
     as_json: JsonFlag = False,
 ) -> None:
     """Preview the exact message a template makes for an endpoint."""
-    substitutions = parse_attrs(sub or [])
+    substitutions = _pairs(sub or [])
 
     async def work(client: HeraldClient) -> RenderPreview:
         try:
@@ -114,12 +113,22 @@ def render(
     out.print(_describe(preview.content), highlight=False, markup=False)
 
 
-def _summary(template: Any) -> str:
+def _pairs(pairs: list[str]) -> dict[str, str]:
+    found = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            fail(f"--sub {pair!r}: expected KEY=VALUE")
+        found[key] = value
+    return found
+
+
+def _summary(template: Template) -> str:
+    """The first line of the part a person recognises a version by."""
     for part in ("subject", "title", "header", "body", "ssml"):
         text = getattr(template, part, None)
-        if text:
-            line: str = text.strip().splitlines()[0] if text.strip() else text
-            return line[:60]
+        if isinstance(text, str) and text.strip():
+            return text.strip().splitlines()[0][:60]
     return ""
 
 
@@ -135,5 +144,6 @@ def _describe(content: RenderedMessage) -> str:
             lines += [f"--- {part}", str(data.pop(part)).rstrip("\n")]
     options = {k: v for k, v in data.items() if v != {}}
     if options:
-        lines += ["---", yaml.safe_dump(options, sort_keys=False, allow_unicode=True).rstrip()]
+        separator = ["---"] if lines else []
+        lines += [*separator, yaml.safe_dump(options, sort_keys=False, allow_unicode=True).rstrip()]
     return "\n".join(lines)

@@ -107,6 +107,8 @@ def _mustache(state: _Translation, m: Mustache) -> str:
     if m.kind == "else":
         return _else(state, m)
     exprs = parse_expressions(m.body, m.line, m.column)
+    if not exprs:
+        raise HandlebarsError("an empty `{{}}`", m.line, m.column)
     value = _value(state, exprs, m)
     if m.kind == "raw" and state.html:
         value = f"({value}) | safe"
@@ -161,7 +163,7 @@ def _else(state: _Translation, m: Mustache) -> str:
     if not m.body:
         return _tag(m, "else")
     exprs = parse_expressions(m.body, m.line, m.column)
-    name = _helper_name(exprs[0]) if isinstance(exprs[0], Path) else None
+    name = _helper_name(exprs[0]) if exprs and isinstance(exprs[0], Path) else None
     if state.blocks[-1].helper == "each" or name not in _CONDITIONS:
         raise HandlebarsError(f"`{{{{else {m.body}}}}}` has no translation", m.line, m.column)
     return _tag(m, f"elif {_condition(state, name, exprs[1:], m)}")
@@ -214,6 +216,11 @@ def _path(state: _Translation, path: Path, m: Mustache) -> str:
         return _access(f"item{depth}", segments)
     if path.this and depth == 0:
         raise HandlebarsError("`this` outside {{#each}} has no translation", m.line, m.column)
+    return _root(segments, m)
+
+
+def _root(segments: list[str], m: Mustache) -> str:
+    """A path from the template's top level: its first name must be one Jinja can read."""
     if not segments[0].isidentifier():
         raise HandlebarsError(f"`{segments[0]}` is not a name Jinja can read", m.line, m.column)
     return _access(segments[0], segments[1:])
@@ -222,7 +229,7 @@ def _path(state: _Translation, path: Path, m: Mustache) -> str:
 def _data_variable(state: _Translation, segments: list[str], m: Mustache) -> str:
     name = segments[0] if segments else ""
     if name == "root" and len(segments) > 1:
-        return _access(segments[1], segments[2:])
+        return _root(segments[1:], m)
     loop = {"index": "loop.index0", "first": "loop.first", "last": "loop.last"}
     if name in loop and state.loops:
         return loop[name]

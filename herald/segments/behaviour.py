@@ -1,7 +1,13 @@
 """Behaviour and engagement dimensions as SQL: activity, events performed, messages engaged.
 
 Windows end at the evaluation's `now` (events stamped later are not counted yet). Like the
-endpoint dimensions, every condition is TRUE or FALSE, never NULL: subqueries drop NULL keys.
+endpoint dimensions, every condition is TRUE or FALSE, never NULL.
+
+`top` says the condition is ANDed into the whole query (not under OR or NOT). There the
+events are found once, `id IN (SELECT ... GROUP BY ...)`, which both databases run as one
+scan of the window and a semi-join. Anywhere else each endpoint asks about its own events
+(correlated EXISTS or count, one index probe each), because PostgreSQL re-runs an IN
+subquery under OR / NOT for every row once its result outgrows work_mem.
 """
 
 from __future__ import annotations
@@ -12,9 +18,9 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
     SQLColumnExpression,
     and_,
+    exists,
     func,
     not_,
     or_,
@@ -37,19 +43,29 @@ from herald.store.tables import EndpointRow, EventRow, MessageRow
 E = EndpointRow
 V = EventRow
 M = MessageRow
-# key_test(endpoint key, event key): the endpoint's key is among the events' keys that count.
-KeyTest = Callable[[SQLColumnExpression[Any], SQLColumnExpression[Any]], ColumnElement[bool]]
+Key = SQLColumnExpression[Any]
+# test(endpoint key, event key, top): the endpoint's key is among the events' keys that count.
+KeyTest = Callable[[Key, Key, bool], ColumnElement[bool]]
 
 
-def by_person(scope: str, test: KeyTest) -> ColumnElement[bool]:
+def by_person(scope: str, test: KeyTest, top: bool) -> ColumnElement[bool]:
     """scope endpoint: the endpoint's own events. scope user: its user's events (from any of
     their endpoints, or recorded for the user), or its own when it has no user."""
-    own = test(E.id, V.endpoint_id)
     if scope == "endpoint":
-        return own
+        return test(E.id, V.endpoint_id, top)
     return or_(
-        and_(E.user_id.is_not(None), test(E.user_id, V.user_id)),
+        and_(E.user_id.is_not(None), test(E.user_id, V.user_id, False)),
+        and_(E.user_id.is_(None), test(E.id, V.endpoint_id, False)),
     )
+
+
+def having(
+    key: Key, event_key: Key, matching: list[ColumnElement[bool]], top: bool
+) -> ColumnElement[bool]:
+    """The endpoint's key has at least one matching event."""
+    if top:
+        return key.in_(select(event_key).where(event_key.is_not(None), *matching))
+    return exists().where(event_key == key, *matching)
 
 
 def _window(now: datetime, within: timedelta | None) -> ColumnElement[bool]:
@@ -59,31 +75,27 @@ def _window(now: datetime, within: timedelta | None) -> ColumnElement[bool]:
 
 
 def active(rule: ActiveRule, now: datetime) -> ColumnElement[bool]:
+    """Always per endpoint: the event test sits in an OR with EffectiveDate."""
     since = now - rule.within
-    activity = or_(
-        not_(starts_with(V.event_type, "_")),
-        *(starts_with(V.event_type, prefix) for prefix in ACTIVITY_PREFIXES),
-    )
-
-    def did_something(
-        key: SQLColumnExpression[Any], event_key: SQLColumnExpression[Any]
-    ) -> ColumnElement[bool]:
-        events = select(event_key).where(
-            event_key.is_not(None), V.timestamp.between(since, now), activity
-        )
-        return key.in_(events)
-
+    activity = [
+        V.timestamp.between(since, now),
+        or_(
+            not_(starts_with(V.event_type, "_")),
+            *(starts_with(V.event_type, prefix) for prefix in ACTIVITY_PREFIXES),
+        ),
+    ]
     updated = and_(E.effective_date.is_not(None), E.effective_date.between(since, now))
-    on_its_own = or_(did_something(E.id, V.endpoint_id), updated)
+    on_its_own = or_(having(E.id, V.endpoint_id, activity, False), updated)
     if rule.scope == "user":
         peer = aliased(EndpointRow)
-        peers_updated = select(peer.user_id).where(
-            peer.user_id.is_not(None), peer.effective_date.between(since, now)
-        )
+        peer_updated = [peer.effective_date.between(since, now)]
         found = or_(
             and_(
                 E.user_id.is_not(None),
-                or_(did_something(E.user_id, V.user_id), E.user_id.in_(peers_updated)),
+                or_(
+                    having(E.user_id, V.user_id, activity, False),
+                    exists().where(peer.user_id == E.user_id, *peer_updated),
+                ),
             ),
             and_(E.user_id.is_(None), on_its_own),
         )
@@ -92,44 +104,46 @@ def active(rule: ActiveRule, now: datetime) -> ColumnElement[bool]:
     return found if rule.type == "active" else not_(found)
 
 
-def performed(rule: PerformedRule | NotPerformedRule, now: datetime) -> ColumnElement[bool]:
+def performed(
+    rule: PerformedRule | NotPerformedRule, now: datetime, top: bool
+) -> ColumnElement[bool]:
     matching = [
         V.event_type == rule.event,
         _window(now, rule.within),
         *(V.attributes[name].as_string().in_(values) for name, values in rule.where.items()),
     ]
-    at_least, at_most = (
-        (1, None)
-        if isinstance(rule, NotPerformedRule)
-        else (
-            rule.at_least,
-            rule.at_most,
-        )
-    )
+    if isinstance(rule, NotPerformedRule):
+        return not_(by_person(rule.scope, lambda k, ek, _: having(k, ek, matching, False), False))
+    at_least, at_most = rule.at_least, rule.at_most
 
-    def counts(
-        key: SQLColumnExpression[Any], event_key: SQLColumnExpression[Any]
-    ) -> ColumnElement[bool]:
+    def counts(key: Key, event_key: Key, top: bool) -> ColumnElement[bool]:
         conditions = []
-        if at_least:
-            conditions.append(key.in_(_keys_with(event_key, matching, at_least)))
+        if at_least == 1:
+            conditions.append(having(key, event_key, matching, top and at_most is None))
+        elif at_least:
+            conditions.append(_at_least(key, event_key, matching, at_least, top))
         if at_most is not None:
-            conditions.append(not_(key.in_(_keys_with(event_key, matching, at_most + 1))))
+            conditions.append(_count(key, event_key, matching) <= at_most)
         return and_(*conditions) if conditions else true()
 
-    found = by_person(rule.scope, counts)
-    return not_(found) if isinstance(rule, NotPerformedRule) else found
+    return by_person(rule.scope, counts, top)
 
 
-def _keys_with(
-    event_key: SQLColumnExpression[Any], matching: list[ColumnElement[bool]], times: int
-) -> Select[Any]:
-    """Keys with at least `times` matching events."""
-    keys = select(event_key).where(event_key.is_not(None), *matching)
-    return keys if times == 1 else keys.group_by(event_key).having(func.count() >= times)
+def _at_least(
+    key: Key, event_key: Key, matching: list[ColumnElement[bool]], times: int, top: bool
+) -> ColumnElement[bool]:
+    if top:
+        keys = select(event_key).where(event_key.is_not(None), *matching)
+        return key.in_(keys.group_by(event_key).having(func.count() >= times))
+    at_least: ColumnElement[bool] = _count(key, event_key, matching) >= times
+    return at_least
 
 
-def engagement(rule: EngagementRule, now: datetime) -> ColumnElement[bool]:
+def _count(key: Key, event_key: Key, matching: list[ColumnElement[bool]]) -> Any:
+    return select(func.count()).where(event_key == key, *matching).scalar_subquery()
+
+
+def engagement(rule: EngagementRule, now: datetime, top: bool) -> ColumnElement[bool]:
     """Messages come from the message log; engagement events name their message in
     attributes.message_key (Herald's idempotency key) or attributes.message_id (the
     provider's id), as the channels record them."""
@@ -142,16 +156,18 @@ def engagement(rule: EngagementRule, now: datetime) -> ColumnElement[bool]:
         sent.append(M.campaign == rule.campaign)
     if rule.action == "sent":
         since = [M.created_at >= now - rule.within] if rule.within else []
-        return E.id.in_(select(M.endpoint_id).where(*sent, M.created_at <= now, *since))
+        messages = [*sent, M.created_at <= now, *since]
+        if top:
+            return E.id.in_(select(M.endpoint_id).where(*messages))
+        return exists().where(M.endpoint_id == E.id, *messages)
     keys = select(M.idempotency_key).where(*sent)
     provider_ids = select(M.provider_message_id).where(*sent, M.provider_message_id.is_not(None))
-    events = select(V.endpoint_id).where(
-        V.endpoint_id.is_not(None),
+    engaged = [
         V.event_type.in_(sorted(ENGAGEMENT_EVENTS[rule.action])),
         _window(now, rule.within),
         or_(
             V.attributes["message_key"].as_string().in_(keys),
             V.attributes["message_id"].as_string().in_(provider_ids),
         ),
-    )
-    return E.id.in_(events)
+    ]
+    return having(E.id, V.endpoint_id, engaged, top)

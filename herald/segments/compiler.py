@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select, true
 
-from herald.models import Segment
+from herald.models import ImportedMembers, Segment
 from herald.models.segment_rules import (
     ActiveRule,
     AttributeRule,
@@ -47,10 +47,14 @@ class CompileContext:
     segments: Mapping[str, Segment] = field(default_factory=dict)
 
 
-def membership(segment: Segment, context: CompileContext) -> ColumnElement[bool]:
+def membership(
+    segment: Segment, context: CompileContext, *, top: bool = True
+) -> ColumnElement[bool]:
+    """`top`: the condition is ANDed into the whole query, not under OR or NOT; behaviour
+    dimensions pick their SQL shape by it (see `behaviour`)."""
     if segment.is_static:
-        return _static(segment)
-    return _group(segment.match, segment.rules, context)
+        return _static(segment, top)
+    return _group(segment.match, segment.rules, context, top)
 
 
 def reachable() -> ColumnElement[bool]:
@@ -58,10 +62,13 @@ def reachable() -> ColumnElement[bool]:
     return and_(E.opt_out == "NONE", E.endpoint_status == "ACTIVE")
 
 
-def _group(match: str, rules: list[Rule], context: CompileContext) -> ColumnElement[bool]:
+def _group(
+    match: str, rules: list[Rule], context: CompileContext, top: bool
+) -> ColumnElement[bool]:
     if not rules:
         return true() if match in ("all", "none") else false()
-    parts = [_rule(rule, context) for rule in rules]
+    inner = top and (match == "all" or (len(rules) == 1 and match == "any"))
+    parts = [_rule(rule, context, inner) for rule in rules]
     if match == "all":
         return and_(*parts)
     if match == "any":
@@ -69,17 +76,17 @@ def _group(match: str, rules: list[Rule], context: CompileContext) -> ColumnElem
     return not_(or_(*parts))
 
 
-def _rule(rule: Rule, context: CompileContext) -> ColumnElement[bool]:
+def _rule(rule: Rule, context: CompileContext, top: bool) -> ColumnElement[bool]:
     if isinstance(rule, GroupRule):
-        return _group(rule.match, rule.rules, context)
+        return _group(rule.match, rule.rules, context, top)
     if isinstance(rule, SegmentRule):
-        return _reference(rule, context)
+        return _reference(rule, context, top)
     if isinstance(rule, ActiveRule):
         return behaviour.active(rule, context.now)
     if isinstance(rule, PerformedRule | NotPerformedRule):
-        return behaviour.performed(rule, context.now)
+        return behaviour.performed(rule, context.now, top)
     if isinstance(rule, EngagementRule):
-        return behaviour.engagement(rule, context.now)
+        return behaviour.engagement(rule, context.now, top)
     compile_one: Callable[[Any], ColumnElement[bool]] = _DIMENSIONS[type(rule)]
     return compile_one(rule)
 
@@ -95,33 +102,35 @@ _DIMENSIONS: dict[type[Any], Callable[[Any], ColumnElement[bool]]] = {
 }
 
 
-def _reference(rule: SegmentRule, context: CompileContext) -> ColumnElement[bool]:
+def _reference(rule: SegmentRule, context: CompileContext, top: bool) -> ColumnElement[bool]:
     referred = context.segments.get(rule.name)
     if referred is None:
         raise SegmentError(f"segment {rule.name!r} was not resolved before compiling")
-    return membership(referred, context)
+    return membership(referred, context, top=top)
 
 
-def _static(segment: Segment) -> ColumnElement[bool]:
+def _static(segment: Segment, top: bool) -> ColumnElement[bool]:
     parts: list[ColumnElement[bool]] = []
     if segment.endpoint_ids:
         parts.append(E.id.in_(segment.endpoint_ids))
     if segment.user_ids:
         parts.append(and_(E.user_id.is_not(None), E.user_id.in_(segment.user_ids)))
     if segment.imported is not None:
-        parts += _imported(segment.name, segment.imported.generation)
+        parts += _imported(segment.name, segment.imported, top and not parts)
     return or_(*parts) if parts else false()
 
 
-def _imported(name: str, generation: str) -> list[ColumnElement[bool]]:
+def _imported(name: str, imported: ImportedMembers, top: bool) -> list[ColumnElement[bool]]:
+    """Members stored by an import. Only the kinds present are tested; alone and on top, an
+    IN list is a semi-join, elsewhere each endpoint probes the member key."""
     S = SegmentMemberRow
-
-    def members(member_type: str) -> Any:
-        return select(S.member_id).where(
-            S.segment == name, S.generation == generation, S.member_type == member_type
-        )
-
-    return [
-        E.id.in_(members("endpoint")),
-        and_(E.user_id.is_not(None), E.user_id.in_(members("user"))),
-    ]
+    this = [S.segment == name, S.generation == imported.generation]
+    parts: list[ColumnElement[bool]] = []
+    if imported.endpoints:
+        if top and not imported.users:
+            parts.append(E.id.in_(select(S.member_id).where(*this, S.member_type == "endpoint")))
+        else:
+            parts.append(exists().where(*this, S.member_type == "endpoint", S.member_id == E.id))
+    if imported.users:
+        parts.append(exists().where(*this, S.member_type == "user", S.member_id == E.user_id))
+    return parts

@@ -3,7 +3,9 @@ distance, metrics.
 
 Every function returns a condition on the `endpoints` row that is TRUE or FALSE, never NULL,
 so NOT and NONE groups mean exactly "not a member" (SQL's NULL would drop the row both ways).
-That is why user conditions test `user_id IS NOT NULL` first and subqueries never yield NULL.
+Lookups are correlated EXISTS: PostgreSQL turns them into semi- and anti-joins where it can,
+and anywhere else (under OR, NOT) they stay one index probe per endpoint. `x IN (subquery)`
+under OR or NOT is a subplan PostgreSQL re-runs per row once its result outgrows work_mem.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, not_, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, exists, not_, or_
 
 from herald.models.instants import bounds, day_bounds
 from herald.models.segment_rules import (
@@ -46,16 +48,17 @@ E = EndpointRow
 
 def attribute(rule: AttributeRule) -> ColumnElement[bool]:
     def among(condition: ColumnElement[bool]) -> ColumnElement[bool]:
-        found = select(A.endpoint_id).where(A.scope == "attribute", A.name == rule.name)
-        return E.id.in_(found.where(condition))
+        return exists().where(
+            A.endpoint_id == E.id, A.scope == "attribute", A.name == rule.name, condition
+        )
 
     return _values_match(rule.op, rule.values, among, A.value, A.time_value)
 
 
 def user_attribute(rule: UserAttributeRule) -> ColumnElement[bool]:
     def among(condition: ColumnElement[bool]) -> ColumnElement[bool]:
-        found = select(U.user_id).where(U.name == rule.name, condition)
-        return and_(E.user_id.is_not(None), E.user_id.in_(found))
+        # An endpoint without a user matches no row (NULL = x is never true): FALSE, not NULL.
+        return exists().where(U.user_id == E.user_id, U.name == rule.name, condition)
 
     return _values_match(rule.op, rule.values, among, U.value, U.time_value)
 
@@ -102,8 +105,9 @@ def location(rule: LocationRule) -> ColumnElement[bool]:
 
 
 def _field_in(scope: str, field: str, op: str, values: list[str]) -> ColumnElement[bool]:
-    found = select(A.endpoint_id).where(A.scope == scope, A.name == field, A.value.in_(values))
-    inside = E.id.in_(found)
+    inside = exists().where(
+        A.endpoint_id == E.id, A.scope == scope, A.name == field, A.value.in_(values)
+    )
     return inside if op == "include" else not_(inside)
 
 
@@ -131,7 +135,6 @@ def metric(rule: MetricRule) -> ColumnElement[bool]:
         ">": value > rule.value,
         ">=": value >= rule.value,
     }[rule.op]
-    found = select(EndpointMetricRow.endpoint_id).where(
-        EndpointMetricRow.name == rule.name, compare
+    return exists().where(
+        EndpointMetricRow.endpoint_id == E.id, EndpointMetricRow.name == rule.name, compare
     )
-    return E.id.in_(found)

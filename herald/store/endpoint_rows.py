@@ -8,7 +8,6 @@ database stores.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
@@ -38,18 +37,32 @@ Stamp = Callable[[datetime | None], Any]
 def endpoint_row(endpoint: Endpoint, now: Any, stamp: Stamp) -> Row:
     """The `endpoints` row (created_at is only kept when the row is new). The checksum covers
     everything but the id, so an unchanged endpoint is recognised and not written again."""
-    content = endpoint.model_dump_json(exclude={"id"}, exclude_none=True)
-    document = json.loads(content)
+    user = endpoint.user
+    documents = [
+        json_text(endpoint.attributes),
+        json_text(_present(endpoint.demographic.__dict__)),
+        json_text(_present(endpoint.location.__dict__)),
+        json_text(endpoint.metrics),
+        json_text([user.user_id, user.user_attributes] if user else None),
+    ]
+    scalars = [
+        endpoint.channel_type.value,
+        endpoint.address,
+        endpoint.opt_out,
+        endpoint.endpoint_status,
+        str(endpoint.effective_date),
+    ]
+    content = "\x00".join([*scalars, *documents]).encode()
     x, y, z = unit_vector(endpoint.location.latitude, endpoint.location.longitude)
     return {
         "id": endpoint.id,
         "channel_type": endpoint.channel_type.value,
         "address": endpoint.address,
         "user_id": endpoint.user_id,
-        "attributes": json_text(document.get("attributes", {})),
-        "demographic": json_text(document.get("demographic", {})),
-        "location": json_text(document.get("location", {})),
-        "metrics": json_text(document.get("metrics", {})),
+        "attributes": documents[0],
+        "demographic": documents[1],
+        "location": documents[2],
+        "metrics": documents[3],
         "opt_out": endpoint.opt_out,
         "endpoint_status": endpoint.endpoint_status,
         "effective_date": stamp(endpoint.effective_date),
@@ -58,8 +71,13 @@ def endpoint_row(endpoint: Endpoint, now: Any, stamp: Stamp) -> Row:
         "geo_x": x,
         "geo_y": y,
         "geo_z": z,
-        "checksum": hashlib.blake2b(content.encode(), digest_size=16).hexdigest(),
+        "checksum": hashlib.blake2b(content, digest_size=16).hexdigest(),
     }
+
+
+def _present(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A demographic or location part as stored: the fields that are set."""
+    return {name: value for name, value in fields.items() if value is not None}
 
 
 def unit_vector(

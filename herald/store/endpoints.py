@@ -59,7 +59,8 @@ async def write_endpoints(session: AsyncSession, endpoints: Sequence[Endpoint]) 
     )
     if changed:
         await _upsert_rows(session, [rows[i] for i in changed])
-        await _replace_segment_rows(session, [latest[i] for i in changed])
+        await _delete_segment_rows(session, [i for i in changed if i in stored])
+        await _insert_segment_rows(session, [latest[i] for i in changed])
         await merge_users(session, [u for i in changed if (u := latest[i].user) is not None])
     return counts
 
@@ -81,8 +82,7 @@ async def _upsert_rows(session: AsyncSession, rows: list[dict[str, object]]) -> 
     await insert_rows(session, "endpoints", rows, conflict=["id"], update=update)
 
 
-async def _replace_segment_rows(session: AsyncSession, endpoints: Sequence[Endpoint]) -> None:
-    await _delete_segment_rows(session, [e.id for e in endpoints])
+async def _insert_segment_rows(session: AsyncSession, endpoints: Sequence[Endpoint]) -> None:
     stamp = partial(time_value, session)
     values = [row for e in endpoints for row in attribute_rows(e, stamp)]
     key = ["endpoint_id", "scope", "name", "value"]

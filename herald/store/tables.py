@@ -267,7 +267,8 @@ class EndpointAttributeRow(Base):
 
     __tablename__ = "endpoint_attributes"
     __table_args__ = (
-        Index("ix_endpoint_attributes_endpoint_id", "endpoint_id"),
+        # Each endpoint's own values: what a correlated EXISTS probes, what an upsert deletes.
+        Index("ix_endpoint_attributes_endpoint_id", "endpoint_id", "scope", "name", "value"),
         Index(
             "ix_endpoint_attributes_time",
             "scope",
@@ -291,7 +292,7 @@ class UserAttributeRow(Base):
 
     __tablename__ = "user_attributes"
     __table_args__ = (
-        Index("ix_user_attributes_user_id", "user_id"),
+        Index("ix_user_attributes_user_id", "user_id", "name", "value"),
         Index(
             "ix_user_attributes_time",
             "name",

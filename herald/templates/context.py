@@ -117,22 +117,23 @@ class Scope:
         self._built: dict[str, Any] = {}
 
     def resolve(self, name: str) -> Any:
-        value = self._built.get(name, missing)
-        if value is missing:
-            value = self._built[name] = self._build(name)
+        built = self._built
+        if name in built:
+            return built[name]
+        builder = _ENDPOINT.get(name)
+        if builder is not None:
+            value = builder(self._endpoint)
+            if self._fills and type(value) is Values:
+                _fill(value, name, self._fills)
+        else:
+            sender = self._senders.get(name)
+            value = values(name, _present(sender)) if sender else missing
+        built[name] = value
         return value
 
-    def _build(self, name: str) -> Any:
-        builder = _ENDPOINT.get(name)
-        if builder is None:
-            sender = self._senders.get(name)
-            if not sender:
-                return missing
-            return values(name, ((k, v) for k, v in sender.items() if v is not None))
-        value = builder(self._endpoint)
-        if self._fills and isinstance(value, Values):
-            _fill(value, name, self._fills)
-        return value
+
+def _present(items: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
+    return ((k, v) for k, v in items.items() if v is not None)
 
 
 def _fill(root: Values, name: str, fills: Mapping[str, str]) -> None:
@@ -164,7 +165,10 @@ class HeraldContext(Context):
                 return scope.resolve(key)
         if key in self.vars:
             return self.vars[key]
-        return self.parent.get(key, missing)
+        value = self.parent.get(key, missing)
+        if value is missing:  # rendered shared: the environment's globals are not copied in
+            return self.environment.globals.get(key, missing)
+        return value
 
 
 def build_context(

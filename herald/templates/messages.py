@@ -14,15 +14,11 @@ from herald.models import (
     CustomTemplate,
     EmailTemplate,
     InAppButton,
-    InAppContent,
     InAppTemplate,
-    PushOptions,
     PushTemplate,
     RenderedMessage,
-    SmsOptions,
     SmsTemplate,
     Template,
-    VoiceOptions,
     VoiceTemplate,
 )
 
@@ -52,96 +48,99 @@ def _strings(parts: Parts, part: str, values: dict[str, str]) -> dict[str, str]:
     return {k: parts.render(f"{part}.{k}", v) for k, v in values.items()}
 
 
-def _email(t: EmailTemplate, parts: Parts) -> RenderedMessage:
-    return RenderedMessage(
-        subject=parts.render("subject", t.subject),
-        html=_optional(parts, "html", t.html, html=True),
-        text=_optional(parts, "text", t.text),
-        headers=_strings(parts, "headers", t.headers),
-        from_address=t.from_address,
-        reply_to=list(t.reply_to),
-    )
+# Each channel builds the message as plain data, validated once into a RenderedMessage: one
+# pass through pydantic costs less than building each nested model on its own.
+Message = dict[str, Any]
 
 
-def _sms(t: SmsTemplate, parts: Parts) -> RenderedMessage:
-    options = SmsOptions(
-        message_type=t.message_type,
-        origination_number=t.origination_number,
-        sender_id=t.sender_id,
-        keyword=t.keyword,
-        entity_id=t.entity_id,
-        template_id=t.template_id,
-    )
-    return RenderedMessage(body=parts.render("body", t.body), sms=options)
+def _email(t: EmailTemplate, parts: Parts) -> Message:
+    return {
+        "subject": parts.render("subject", t.subject),
+        "html": _optional(parts, "html", t.html, html=True),
+        "text": _optional(parts, "text", t.text),
+        "headers": _strings(parts, "headers", t.headers),
+        "from_address": t.from_address,
+        "reply_to": t.reply_to,
+    }
 
 
-def _voice(t: VoiceTemplate, parts: Parts) -> RenderedMessage:
+def _sms(t: SmsTemplate, parts: Parts) -> Message:
+    options = {
+        "message_type": t.message_type,
+        "origination_number": t.origination_number,
+        "sender_id": t.sender_id,
+        "keyword": t.keyword,
+        "entity_id": t.entity_id,
+        "template_id": t.template_id,
+    }
+    return {"body": parts.render("body", t.body), "sms": options}
+
+
+def _voice(t: VoiceTemplate, parts: Parts) -> Message:
     # SSML is XML: values are escaped so "Tom & Jerry" cannot break the document.
     if t.ssml is not None:
         body, ssml = parts.render("ssml", t.ssml, html=True), True
     else:
         body, ssml = parts.render("body", t.body or ""), False
-    options = VoiceOptions(
-        ssml=ssml,
-        language_code=t.language_code,
-        voice_id=t.voice_id,
-        origination_number=t.origination_number,
-    )
-    return RenderedMessage(body=body, voice=options)
+    options = {
+        "ssml": ssml,
+        "language_code": t.language_code,
+        "voice_id": t.voice_id,
+        "origination_number": t.origination_number,
+    }
+    return {"body": body, "voice": options}
 
 
-def _push(t: PushTemplate, parts: Parts) -> RenderedMessage:
-    options = PushOptions(
-        action=t.action,
-        url=_optional(parts, "url", t.url),
-        image_url=_optional(parts, "image_url", t.image_url),
-        sound=t.sound,
-        silent=t.silent,
-        data=_strings(parts, "data", t.data),
-        time_to_live=t.time_to_live,
-        apns=render_json(parts, "apns", t.apns),
-        fcm=render_json(parts, "fcm", t.fcm),
-    )
-    return RenderedMessage(
-        title=_optional(parts, "title", t.title),
-        body=_optional(parts, "body", t.body),
-        push=options,
-    )
+def _push(t: PushTemplate, parts: Parts) -> Message:
+    options = {
+        "action": t.action,
+        "url": _optional(parts, "url", t.url),
+        "image_url": _optional(parts, "image_url", t.image_url),
+        "sound": t.sound,
+        "silent": t.silent,
+        "data": _strings(parts, "data", t.data),
+        "time_to_live": t.time_to_live,
+        "apns": render_json(parts, "apns", t.apns),
+        "fcm": render_json(parts, "fcm", t.fcm),
+    }
+    return {
+        "title": _optional(parts, "title", t.title),
+        "body": _optional(parts, "body", t.body),
+        "push": options,
+    }
 
 
-def _button(parts: Parts, i: int, button: InAppButton) -> InAppButton:
-    return button.model_copy(
-        update={
-            "text": parts.render(f"buttons[{i}].text", button.text),
-            "link": _optional(parts, f"buttons[{i}].link", button.link),
-        }
-    )
+def _button(parts: Parts, i: int, button: InAppButton) -> dict[str, Any]:
+    return button.model_dump() | {
+        "text": parts.render(f"buttons[{i}].text", button.text),
+        "link": _optional(parts, f"buttons[{i}].link", button.link),
+    }
 
 
-def _in_app(t: InAppTemplate, parts: Parts) -> RenderedMessage:
-    content = InAppContent(
-        layout=t.layout,
-        header=_optional(parts, "header", t.header),
-        body=_optional(parts, "body", t.body),
-        image_url=_optional(parts, "image_url", t.image_url),
-        background_color=t.background_color,
-        header_color=t.header_color,
-        body_color=t.body_color,
-        header_alignment=t.header_alignment,
-        body_alignment=t.body_alignment,
-        buttons=[_button(parts, i, b) for i, b in enumerate(t.buttons)],
-        priority=t.priority,
-        custom_config=_strings(parts, "custom_config", t.custom_config),
-    )
-    return RenderedMessage(in_app=content)
+def _in_app(t: InAppTemplate, parts: Parts) -> Message:
+    content = {
+        "layout": t.layout,
+        "header": _optional(parts, "header", t.header),
+        "body": _optional(parts, "body", t.body),
+        "image_url": _optional(parts, "image_url", t.image_url),
+        "background_color": t.background_color,
+        "header_color": t.header_color,
+        "body_color": t.body_color,
+        "header_alignment": t.header_alignment,
+        "body_alignment": t.body_alignment,
+        "buttons": [_button(parts, i, b) for i, b in enumerate(t.buttons)],
+        "priority": t.priority,
+        "custom_config": _strings(parts, "custom_config", t.custom_config),
+    }
+    return {"in_app": content}
 
 
-def _custom(t: CustomTemplate, parts: Parts) -> RenderedMessage:
-    return RenderedMessage(data=render_json(parts, "data", t.data))
+def _custom(t: CustomTemplate, parts: Parts) -> Message:
+    return {"data": render_json(parts, "data", t.data)}
 
 
 T = TypeVar("T")
-_Assembler = Callable[[T, Parts], RenderedMessage]
+_Assembler = Callable[[T, Parts], Message]
 _ASSEMBLERS: dict[type[Any], _Assembler[Any]] = {
     EmailTemplate: _email,
     SmsTemplate: _sms,
@@ -153,4 +152,4 @@ _ASSEMBLERS: dict[type[Any], _Assembler[Any]] = {
 
 
 def assemble(template: Template, parts: Parts) -> RenderedMessage:
-    return _ASSEMBLERS[type(template)](template, parts)
+    return RenderedMessage.model_validate(_ASSEMBLERS[type(template)](template, parts))

@@ -61,7 +61,11 @@ def render_part(
     name: str, part: str, source: str, context: Mapping[str, Any], *, html: bool
 ) -> str:
     try:
-        return compile_source(source, html).render(context)
+        template = compile_source(source, html)
+        # Shared: the context is used as is, not copied with the globals for every part
+        # (HeraldContext finds the globals itself).
+        parent = context if isinstance(context, dict) else dict(context)
+        return "".join(template.root_render_func(template.new_context(parent, shared=True)))
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateRenderError(
             f"template {name!r} ({part}), {_syntax_error(source, html, exc)}"

@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Collection
 from typing import Any
 
-from jinja2 import TemplateError, nodes
+from jinja2 import TemplateError, TemplateSyntaxError, nodes
 
 from herald.models import Template
 from herald.templates.environment import environment
@@ -29,8 +29,14 @@ from herald.templates.variables import (
     is_fillable,
 )
 
-_STR_METHODS = frozenset(name for name in dir(str) if not name.startswith("_"))
 _DICT_METHODS = frozenset({"get", "items", "keys", "values"})
+# Tags that load other templates: Herald's parts have no template loader.
+_LOADING_TAGS: dict[str, type[nodes.Node]] = {
+    "extends": nodes.Extends,
+    "include": nodes.Include,
+    "import": nodes.Import,
+    "from ... import": nodes.FromImport,
+}
 # Names other template languages (Liquid, Handlebars, Django) give Jinja2's filters.
 _SYNONYMS = {
     "upcase": "upper",
@@ -103,6 +109,11 @@ def source_problems(
     if problems:  # Jinja's scoping analysis cannot run over unknown filters or tests
         return problems
     problems += _unsafe_attributes(tree, tokens)
+    problems += [
+        f"line {node.lineno}: `{{% {tag} %}}` is not supported: each template part stands alone"
+        for tag, kind in _LOADING_TAGS.items()
+        for node in tree.find_all(kind)
+    ]
     for ref in references(tree, frozenset(env.globals)):
         problem = _variable_problem(ref, declared)
         if problem:
@@ -111,8 +122,8 @@ def source_problems(
     if not problems:
         try:
             env.compile(source)
-        except TemplateError as exc:  # what the compiler checks beyond the above
-            problems.append(f"line {getattr(exc, 'lineno', '?')}: {exc}")
+        except TemplateSyntaxError as exc:  # what the compiler checks beyond the above
+            problems.append(f"line {exc.lineno}: {exc.message}")
     return problems
 
 

@@ -102,6 +102,8 @@ def test_html_parts_escape_double_braces_and_not_triple_ones() -> None:
         ("{{#if a}}x{{/each}}", "`{{/each}}` closes `{{#if}}`"),
         ("{{Attributes.Plan", "`{{` is never closed"),
         ("{{this}}", "`this` outside {{#each}}"),
+        ("a {{ }} b", "line 1 column 3: an empty `{{}}`"),
+        ("{{@root.[not a name]}}", "`not a name` is not a name Jinja can read"),
         ('{{join Attributes.Plan sep=", "}}', 'hash argument `sep=", "` has no translation'),
     ],
 )

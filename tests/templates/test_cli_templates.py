@@ -91,6 +91,21 @@ def test_render_problems_exit_2_and_say_what_to_fix(runner: CliRunner) -> None:
     assert "has no send step 'bye'; send steps: first" in wrong_step.stderr
 
 
+def test_render_shows_channel_options(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "push.yaml"
+    path.write_text(
+        "kind: Template\nname: ping\nchannel: PUSH\ntitle: 'Hi {{ User.UserAttributes.FirstName }}'"
+        "\naction: URL\nurl: 'https://x.io/{{ Id }}'\napns: {aps: {badge: 1}}\n"
+    )
+    assert runner.invoke(app, ["apply", str(path)]).exit_code == 0
+    result = runner.invoke(app, ["templates", "render", "ping", "--endpoint", "ann"])
+    assert result.exit_code == 0, result.output
+    assert "# PUSH template ping v1 for ann <ann@example.com>\ntitle: Hi Ann\n---\npush:\n" in (
+        result.stdout
+    )
+    assert "  url: https://x.io/ann\n  apns:\n    aps:\n      badge: 1" in result.stdout
+
+
 def test_list_versions_show_and_activate_roll_back(runner: CliRunner) -> None:
     listed = json.loads(runner.invoke(app, ["templates", "list", "--json"]).stdout)
     assert [(t["name"], t["active_version"], t["latest_version"]) for t in listed] == [

@@ -204,3 +204,8 @@ def test_a_value_that_breaks_an_operation_fails_naming_the_part() -> None:
     template = _email(text="ok", subject="{{ Attributes.Plan + 1 }}")
     with pytest.raises(TemplateRenderError, match=r"'welcome' \(subject\)"):
         render_message(template, _endpoint())
+
+
+def test_jinja_globals_work_in_a_template() -> None:
+    template = _email(text="{{ range(3) | list }} {% set n = namespace(k=2) %}{{ n.k }}")
+    assert render_message(template, _endpoint()).text == "[0, 1, 2] 2"

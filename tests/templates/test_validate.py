@@ -87,6 +87,14 @@ default_substitutions: {"Attributes.Interests": "none", "coupon": "SAVE10"}
     assert template.name == "ok"
 
 
+def test_tags_that_load_other_templates_are_refused(tmp_path: Path) -> None:
+    [problem] = _problems(
+        tmp_path, "kind: Template\nname: hi\nchannel: SMS\nbody: 'a\n\n  {% include \"x\" %}'\n"
+    )
+    assert problem.endswith("body: line 2: `{% include %}` is not supported: each template part "
+                            "stands alone")  # fmt: skip
+
+
 def test_default_substitutions_that_could_never_apply_are_refused(tmp_path: Path) -> None:
     problems = _problems(
         tmp_path,

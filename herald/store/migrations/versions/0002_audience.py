@@ -70,7 +70,11 @@ def _create_tables() -> None:
         ),
         sqlite_with_rowid=False,
     )
-    op.create_index("ix_endpoint_attributes_endpoint_id", "endpoint_attributes", ["endpoint_id"])
+    op.create_index(
+        "ix_endpoint_attributes_endpoint_id",
+        "endpoint_attributes",
+        ["endpoint_id", "scope", "name", "value"],
+    )
     op.create_index(
         "ix_endpoint_attributes_time",
         "endpoint_attributes",
@@ -87,7 +91,7 @@ def _create_tables() -> None:
         sa.PrimaryKeyConstraint("name", "value", "user_id", name=op.f("pk_user_attributes")),
         sqlite_with_rowid=False,
     )
-    op.create_index("ix_user_attributes_user_id", "user_attributes", ["user_id"])
+    op.create_index("ix_user_attributes_user_id", "user_attributes", ["user_id", "name", "value"])
     op.create_index(
         "ix_user_attributes_time",
         "user_attributes",
