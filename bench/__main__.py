@@ -9,7 +9,7 @@ import platform
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import audience, render
+from bench import audience, journey, render
 from bench.timing import Result
 
 
@@ -23,6 +23,8 @@ def main() -> None:
     # Audience: 1M endpoints and 5M events in the full run (issue 3's sizes).
     sizes = (20_000, 100_000, 3) if args.quick else (1_000_000, 5_000_000, 2)
     results += audience.run(*sizes)
+    # Journeys on the dev server: participants through send -> wait -> send.
+    results += journey.run(100 if args.quick else 1_000)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
