@@ -8,12 +8,12 @@ import re
 
 from sqlalchemy import text
 
+from herald.audience.prepare import Chunk
 from herald.audience.records import FileFormatError
 from herald.audience.report import ImportReport
-from herald.models import Endpoint, EndpointUser
 from herald.models.names import NAME_PATTERN
 from herald.store import Database
-from herald.store.endpoints import write_endpoints
+from herald.store.endpoints import write_prepared
 from herald.store.segments import (
     drop_generation,
     finish_import,
@@ -32,8 +32,6 @@ class Batch:
     ) -> None:
         self.database, self.report, self.segment, self.source = database, report, segment, source
         self.generation = new_generation() if segment else None
-        self.endpoints: list[Endpoint] = []
-        self.users: list[EndpointUser] = []
         self.writing: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -53,52 +51,39 @@ class Batch:
                 "one, so pick another name"
             )
 
-    async def add(self, item: Endpoint | EndpointUser, size: int) -> bool:
-        """Queue a row; when the batch is full, start writing it. Returns whether it did."""
-        self.report.rows += 1
-        if isinstance(item, Endpoint):
-            self.endpoints.append(item)
-        else:
-            self.users.append(item)
-        if len(self.endpoints) + len(self.users) < size:
-            return False
-        await self.flush()
-        return True
-
-    async def flush(self) -> None:
-        """Write the queued rows in the background: the database works (SQLite in its own
-        thread, PostgreSQL in its process) while the next batch is read and validated."""
+    async def write(self, chunk: Chunk) -> None:
+        """Write a prepared chunk in the background: the database works (SQLite in its own
+        thread, PostgreSQL in its process) while the next chunk is read and prepared."""
         await self.wait()
-        if self.endpoints or self.users:
-            self.writing = asyncio.create_task(self._write(self.endpoints, self.users))
-            self.endpoints, self.users = [], []
+        self.report.rows += chunk.rows
+        if chunk.endpoints or chunk.users:
+            self.writing = asyncio.create_task(self._write(chunk))
 
     async def wait(self) -> None:
         if self.writing is not None:
             writing, self.writing = self.writing, None
             await writing
 
-    async def _write(self, endpoints: list[Endpoint], users: list[EndpointUser]) -> None:
+    async def _write(self, chunk: Chunk) -> None:
         async with self.database.session() as session:
             if self.database.dialect == "sqlite":
                 # The indexes of a big import outgrow SQLite's default 2 MB page cache, and
                 # every miss is a read; 64 MB keeps the hot pages of a million rows in memory.
                 await session.execute(text(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}"))
-            counts = await write_endpoints(session, endpoints)
-            if users:
-                await merge_users(session, users)
+            counts = await write_prepared(session, chunk.endpoints)
+            if chunk.users:
+                await merge_users(session, chunk.users)
             if self.segment and self.generation:
-                ids = [e.id for e in endpoints]
+                ids = [e.row["id"] for e in chunk.endpoints]
                 await stage_members(session, self.segment, self.generation, "endpoint", ids)
-                user_ids = [u.user_id for u in users if u.user_id]
-                await stage_members(session, self.segment, self.generation, "user", user_ids)
+                users = [u.user_id for u in chunk.users if u.user_id]
+                await stage_members(session, self.segment, self.generation, "user", users)
         self.report.created += counts.created
         self.report.updated += counts.updated
         self.report.unchanged += counts.unchanged
-        self.report.users += len(users)
+        self.report.users += len(chunk.users)
 
     async def finish(self) -> None:
-        await self.flush()
         await self.wait()
         if not (self.segment and self.generation):
             return

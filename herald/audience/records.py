@@ -113,17 +113,18 @@ def _setter(column: str, source: str) -> Setter:
 
 
 def _map_setter(prefix: str, name: str) -> Setter:
-    path = prefix.split(".")
-    metric = prefix == "Metrics"
+    first, *rest = prefix.split(".")
+    column = f"{prefix}.{name}"
+    if prefix == "Metrics":
+        number = _number(column)
+        return lambda doc, cell: doc.setdefault(first, {}).__setitem__(name, number(cell))
 
     def put(doc: Document, cell: str) -> None:
-        target = doc
-        for part in path:
+        target = doc.setdefault(first, {})
+        for part in rest:
             target = target.setdefault(part, {})
-        if metric:
-            target[name] = _number(f"{prefix}.{name}")(cell)
-        else:
-            target.setdefault(name, []).extend(_values(cell, f"{prefix}.{name}"))
+        values = [cell] if cell[0] != "[" else _values(cell, column)
+        target.setdefault(name, []).extend(values)
 
     return put
 

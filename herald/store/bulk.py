@@ -9,7 +9,7 @@ same on both databases: INSERT ... ON CONFLICT, named parameters.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,12 +24,21 @@ def json_text(value: Any) -> str:
 
 def time_value(session: AsyncSession, value: datetime | None) -> Any:
     """A timestamp as the table's UtcDateTime type stores it on this session's database."""
-    if value is None:
-        return None
-    value = value.astimezone(UTC)
-    if session.get_bind().dialect.name == "sqlite":
-        return sqlite_time(value)
-    return value
+    return stamp_for(session.get_bind().dialect.name)(value)
+
+
+def stamp_for(dialect: str) -> Callable[[datetime | None], Any]:
+    """How timestamps are handed to this database's driver (a plain function, so the rows of
+    an import can be prepared in another process)."""
+    return _sqlite_stamp if dialect == "sqlite" else _utc_stamp
+
+
+def _sqlite_stamp(value: datetime | None) -> str | None:
+    return None if value is None else sqlite_time(value.astimezone(UTC))
+
+
+def _utc_stamp(value: datetime | None) -> datetime | None:
+    return None if value is None else value.astimezone(UTC)
 
 
 def sqlite_time(value: datetime) -> str:

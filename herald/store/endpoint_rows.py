@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from herald.models import Endpoint
+from herald.models import Endpoint, EndpointUser
 from herald.models.attribute_values import MAX_VALUE
 from herald.models.instants import parse_instant
 from herald.store.bulk import json_text
@@ -32,6 +33,26 @@ LOCATION_FIELDS = ("country", "region", "city", "postal_code")
 
 Row = dict[str, Any]
 Stamp = Callable[[datetime | None], Any]
+
+
+@dataclass
+class PreparedEndpoint:
+    """Everything an upsert writes for one endpoint, ready for the driver. Plain data, so an
+    import can prepare rows in worker processes while the database writes."""
+
+    row: Row
+    attributes: list[Row]
+    metrics: list[Row]
+    user: EndpointUser | None
+
+
+def prepare(endpoint: Endpoint, now: Any, stamp: Stamp) -> PreparedEndpoint:
+    return PreparedEndpoint(
+        row=endpoint_row(endpoint, now, stamp),
+        attributes=list(attribute_rows(endpoint, stamp)),
+        metrics=list(metric_rows(endpoint)),
+        user=endpoint.user,
+    )
 
 
 def endpoint_row(endpoint: Endpoint, now: Any, stamp: Stamp) -> Row:

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import Endpoint
 from herald.models.endpoint import STORED
-from herald.store.bulk import insert_rows, time_value
+from herald.store.bulk import insert_rows, stamp_for
 from herald.store.clock import utcnow
-from herald.store.endpoint_rows import attribute_rows, endpoint_row, metric_rows
+from herald.store.endpoint_rows import PreparedEndpoint, prepare
 from herald.store.tables import EndpointAttributeRow, EndpointMetricRow, EndpointRow, UserRow
 from herald.store.users import CHUNK, delete_user_row, merge_users
 
@@ -46,19 +45,25 @@ async def upsert_endpoints(session: AsyncSession, endpoints: Sequence[Endpoint])
 async def write_endpoints(session: AsyncSession, endpoints: Sequence[Endpoint]) -> WriteCounts:
     """Upsert a batch: one statement per table, and nothing for endpoints that are unchanged.
     An id given twice keeps its last version."""
-    latest = {e.id: e for e in endpoints}
-    stamp = partial(time_value, session)
+    stamp = stamp_for(session.get_bind().dialect.name)
     now = stamp(utcnow())
-    rows = {endpoint_id: endpoint_row(e, now, stamp) for endpoint_id, e in latest.items()}
-    stored = await _stored_checksums(session, list(rows))
-    changed = [i for i, row in rows.items() if stored.get(i, "") != row["checksum"]]
+    return await write_prepared(session, [prepare(e, now, stamp) for e in endpoints])
+
+
+async def write_prepared(
+    session: AsyncSession, endpoints: Sequence[PreparedEndpoint]
+) -> WriteCounts:
+    """`write_endpoints` for endpoints already prepared (by `endpoint_rows.prepare`)."""
+    latest = {e.row["id"]: e for e in endpoints}
+    stored = await _stored_checksums(session, list(latest))
+    changed = [i for i, e in latest.items() if stored.get(i, "") != e.row["checksum"]]
     counts = WriteCounts(
         created=sum(1 for i in changed if i not in stored),
         updated=sum(1 for i in changed if i in stored),
-        unchanged=len(rows) - len(changed),
+        unchanged=len(latest) - len(changed),
     )
     if changed:
-        await _upsert_rows(session, [rows[i] for i in changed])
+        await _upsert_rows(session, [latest[i].row for i in changed])
         await _delete_segment_rows(session, [i for i in changed if i in stored])
         await _insert_segment_rows(session, [latest[i] for i in changed])
         await merge_users(session, [u for i in changed if (u := latest[i].user) is not None])
@@ -82,12 +87,13 @@ async def _upsert_rows(session: AsyncSession, rows: list[dict[str, object]]) -> 
     await insert_rows(session, "endpoints", rows, conflict=["id"], update=update)
 
 
-async def _insert_segment_rows(session: AsyncSession, endpoints: Sequence[Endpoint]) -> None:
-    stamp = partial(time_value, session)
-    values = [row for e in endpoints for row in attribute_rows(e, stamp)]
+async def _insert_segment_rows(
+    session: AsyncSession, endpoints: Sequence[PreparedEndpoint]
+) -> None:
+    values = [row for e in endpoints for row in e.attributes]
     key = ["endpoint_id", "scope", "name", "value"]
     await insert_rows(session, "endpoint_attributes", values, conflict=key)
-    metrics = [row for e in endpoints for row in metric_rows(e)]
+    metrics = [row for e in endpoints for row in e.metrics]
     await insert_rows(session, "endpoint_metrics", metrics, conflict=["endpoint_id", "name"])
 
 

@@ -165,3 +165,15 @@ async def test_an_import_does_not_replace_a_dynamic_segment(
         await put_segment(session, Segment(name="dyn"))
     with pytest.raises(FileFormatError, match="is a dynamic segment"):
         await import_endpoints(database, _write(tmp_path, "e.csv", CSV), segment="dyn")
+
+
+async def test_worker_processes_prepare_the_same_rows_in_file_order(
+    database: Database, tmp_path: Path
+) -> None:
+    rows = "".join(f"e{i % 7},EMAIL,p{i}@example.com,{i}\n" for i in range(30))
+    path = _write(tmp_path, "e.csv", "Id,ChannelType,Address,Metrics.n\n" + rows + "x,FAX,1,\n")
+    report = await import_endpoints(database, path, workers=1, batch_size=4)
+    assert (report.rows, report.rejected, report.problems[0].line) == (30, 1, 32)
+    async with database.session() as session:
+        last = await get_endpoint(session, "e1")
+    assert last is not None and last.metrics == {"n": 29.0}  # the last row for an id wins
