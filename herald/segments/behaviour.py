@@ -20,7 +20,6 @@ from sqlalchemy import (
     ColumnElement,
     SQLColumnExpression,
     and_,
-    exists,
     func,
     not_,
     or_,
@@ -37,7 +36,7 @@ from herald.models.segment_rules import (
     NotPerformedRule,
     PerformedRule,
 )
-from herald.segments.sql import starts_with
+from herald.segments.sql import probe, starts_with
 from herald.store.tables import EndpointRow, EventRow, MessageRow
 
 E = EndpointRow
@@ -65,7 +64,7 @@ def having(
     """The endpoint's key has at least one matching event."""
     if top:
         return key.in_(select(event_key).where(event_key.is_not(None), *matching))
-    return exists().where(event_key == key, *matching)
+    return probe(event_key == key, *matching)
 
 
 def _window(now: datetime, within: timedelta | None) -> ColumnElement[bool]:
@@ -94,7 +93,7 @@ def active(rule: ActiveRule, now: datetime) -> ColumnElement[bool]:
                 E.user_id.is_not(None),
                 or_(
                     having(E.user_id, V.user_id, activity, False),
-                    exists().where(peer.user_id == E.user_id, *peer_updated),
+                    probe(peer.user_id == E.user_id, *peer_updated),
                 ),
             ),
             and_(E.user_id.is_(None), on_its_own),
@@ -159,7 +158,7 @@ def engagement(rule: EngagementRule, now: datetime, top: bool) -> ColumnElement[
         messages = [*sent, M.created_at <= now, *since]
         if top:
             return E.id.in_(select(M.endpoint_id).where(*messages))
-        return exists().where(M.endpoint_id == E.id, *messages)
+        return probe(M.endpoint_id == E.id, *messages)
     keys = select(M.idempotency_key).where(*sent)
     provider_ids = select(M.provider_message_id).where(*sent, M.provider_message_id.is_not(None))
     engaged = [

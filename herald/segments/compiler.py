@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, not_, or_, select, true
 
 from herald.models import ImportedMembers, Segment
 from herald.models.segment_rules import (
@@ -33,6 +33,7 @@ from herald.models.segment_rules import (
 )
 from herald.segments import behaviour, dimensions
 from herald.segments.errors import SegmentError
+from herald.segments.sql import probe
 from herald.store.tables import EndpointRow, SegmentMemberRow
 
 E = EndpointRow
@@ -130,7 +131,7 @@ def _imported(name: str, imported: ImportedMembers, top: bool) -> list[ColumnEle
         if top and not imported.users:
             parts.append(E.id.in_(select(S.member_id).where(*this, S.member_type == "endpoint")))
         else:
-            parts.append(exists().where(*this, S.member_type == "endpoint", S.member_id == E.id))
+            parts.append(probe(*this, S.member_type == "endpoint", S.member_id == E.id))
     if imported.users:
-        parts.append(exists().where(*this, S.member_type == "user", S.member_id == E.user_id))
+        parts.append(probe(*this, S.member_type == "user", S.member_id == E.user_id))
     return parts

@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, and_, exists, not_, or_
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, not_, or_
 
 from herald.models.instants import bounds, day_bounds
 from herald.models.segment_rules import (
@@ -26,7 +26,7 @@ from herald.models.segment_rules import (
     NearRule,
     UserAttributeRule,
 )
-from herald.segments.sql import contains
+from herald.segments.sql import contains, probe
 from herald.store.endpoint_rows import unit_vector
 from herald.store.tables import (
     EndpointAttributeRow,
@@ -48,9 +48,7 @@ E = EndpointRow
 
 def attribute(rule: AttributeRule) -> ColumnElement[bool]:
     def among(condition: ColumnElement[bool]) -> ColumnElement[bool]:
-        return exists().where(
-            A.endpoint_id == E.id, A.scope == "attribute", A.name == rule.name, condition
-        )
+        return probe(A.endpoint_id == E.id, A.scope == "attribute", A.name == rule.name, condition)
 
     return _values_match(rule.op, rule.values, among, A.value, A.time_value)
 
@@ -58,7 +56,7 @@ def attribute(rule: AttributeRule) -> ColumnElement[bool]:
 def user_attribute(rule: UserAttributeRule) -> ColumnElement[bool]:
     def among(condition: ColumnElement[bool]) -> ColumnElement[bool]:
         # An endpoint without a user matches no row (NULL = x is never true): FALSE, not NULL.
-        return exists().where(U.user_id == E.user_id, U.name == rule.name, condition)
+        return probe(U.user_id == E.user_id, U.name == rule.name, condition)
 
     return _values_match(rule.op, rule.values, among, U.value, U.time_value)
 
@@ -71,9 +69,9 @@ def _values_match(
     time_value: SQLColumnExpression[Any],
 ) -> ColumnElement[bool]:
     if op == "include":
-        return among(value.in_(values))
+        return among(one_of(value, values))
     if op == "exclude":
-        return not_(among(value.in_(values)))
+        return not_(among(one_of(value, values)))
     if op == "contains":
         return among(or_(*(contains(value, v) for v in values)))
     if op == "exists":
@@ -91,6 +89,14 @@ def _values_match(
     raise ValueError(f"unknown attribute op {op!r}")
 
 
+def one_of(column: SQLColumnExpression[str], values: list[str]) -> ColumnElement[bool]:
+    """`column = v` for one value: SQLite then probes each endpoint's own index entries
+    (endpoint_id first), where `IN (v)` made it pick the value-first key (1.5x slower)."""
+    if len(values) == 1:
+        return column == values[0]
+    return column.in_(values)
+
+
 def channel(rule: ChannelRule) -> ColumnElement[bool]:
     wanted = [c.value for c in rule.values]
     return E.channel_type.in_(wanted) if rule.op == "include" else E.channel_type.not_in(wanted)
@@ -105,8 +111,8 @@ def location(rule: LocationRule) -> ColumnElement[bool]:
 
 
 def _field_in(scope: str, field: str, op: str, values: list[str]) -> ColumnElement[bool]:
-    inside = exists().where(
-        A.endpoint_id == E.id, A.scope == scope, A.name == field, A.value.in_(values)
+    inside = probe(
+        A.endpoint_id == E.id, A.scope == scope, A.name == field, one_of(A.value, values)
     )
     return inside if op == "include" else not_(inside)
 
@@ -135,6 +141,6 @@ def metric(rule: MetricRule) -> ColumnElement[bool]:
         ">": value > rule.value,
         ">=": value >= rule.value,
     }[rule.op]
-    return exists().where(
+    return probe(
         EndpointMetricRow.endpoint_id == E.id, EndpointMetricRow.name == rule.name, compare
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import Segment
@@ -31,7 +31,8 @@ async def condition(
     """The segment's membership condition on `endpoints`, its references resolved."""
     context = CompileContext(now=now or utcnow(), segments=await resolve(session, segment))
     member = membership(segment, context)
-    return member if include_unreachable else member & reachable()
+    # Reachability first: two column tests that spare the lookups of 2% of endpoints.
+    return member if include_unreachable else and_(reachable(), member)
 
 
 async def count_members(

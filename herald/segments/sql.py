@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, SQLColumnExpression, func
+from sqlalchemy import ColumnElement, Integer, SQLColumnExpression, func, literal_column, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
@@ -29,6 +29,12 @@ def _postgresql_position(element: substring_position, compiler: Any, **kw: Any) 
 
 def contains(haystack: SQLColumnExpression[str], needle: str) -> ColumnElement[bool]:
     return substring_position(haystack, needle) > 0
+
+
+def probe(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """EXISTS (SELECT 1 ... WHERE conditions). Not `SELECT *`: SQLite then needs every column
+    and passes over a covering index (endpoint_id first) for the table's own key."""
+    return select(literal_column("1")).where(*conditions).exists()
 
 
 def starts_with(column: SQLColumnExpression[str], prefix: str) -> ColumnElement[bool]:
