@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import Segment
@@ -29,6 +29,11 @@ async def condition(
     now: datetime | None = None,
 ) -> ColumnElement[bool]:
     """The segment's membership condition on `endpoints`, its references resolved."""
+    if session.get_bind().dialect.name == "postgresql":
+        # psycopg prepares a statement run five times, and PostgreSQL may then plan it once
+        # for any values; a segment's best plan depends on its values (how many endpoints
+        # have Plan=pro), and planning costs a millisecond of a query that scans millions.
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     context = CompileContext(now=now or utcnow(), segments=await resolve(session, segment))
     member = membership(segment, context)
     # Reachability first: two column tests that spare the lookups of 2% of endpoints.
