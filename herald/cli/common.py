@@ -11,8 +11,11 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from rich.console import Console
 
+from herald.audience import FileFormatError
 from herald.client import HeraldClient, NotFoundError
 from herald.definitions import DefinitionError
+from herald.journeys.lifecycle import LifecycleError
+from herald.segments import SegmentError
 
 out = Console()
 err = Console(stderr=True)
@@ -34,7 +37,7 @@ def run(work: Callable[[HeraldClient], Awaitable[T]]) -> T:
             err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
         err.print("nothing was applied", highlight=False)
         raise typer.Exit(2) from None
-    except NotFoundError as exc:
+    except (NotFoundError, LifecycleError, FileFormatError, SegmentError) as exc:
         fail(str(exc))
 
 
@@ -46,3 +49,14 @@ def fail(message: str) -> NoReturn:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def key_values(option: str, pairs: list[str], expected: str = "KEY=VALUE") -> list[tuple[str, str]]:
+    """Repeated `--option KEY=VALUE` arguments as pairs; a malformed one exits 2."""
+    found = []
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            fail(f"{option} {pair!r}: expected {expected}")
+        found.append((key, value))
+    return found

@@ -11,8 +11,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from rich.table import Table
 
 from herald.audience import ImportReport, RowProblem
-from herald.cli.audience_run import parse_pairs, run_audience
-from herald.cli.common import JsonFlag, err, fail, out, print_json
+from herald.cli.audience_run import parse_pairs
+from herald.cli.common import JsonFlag, err, fail, out, print_json, run
 from herald.models import Endpoint
 
 app = typer.Typer(help="Endpoints and users: import, put, get, delete.", no_args_is_help=True)
@@ -51,7 +51,7 @@ def import_(
         shown += 1
 
     with _progress(size, quiet=as_json) as (progress, task):
-        report = run_audience(
+        report = run(
             lambda c: c.import_endpoints(
                 file,
                 file_format=file_format,
@@ -149,7 +149,7 @@ def put(
         endpoint = Endpoint.model_validate(document)
     except ValidationError as exc:
         fail("; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
-    counts = run_audience(lambda c: c.write_endpoints([endpoint]))
+    counts = run(lambda c: c.write_endpoints([endpoint]))
     verb = "created" if counts.created else "changed" if counts.updated else "unchanged"
     out.print(f"endpoint {endpoint.id} {verb} ({endpoint.address})", highlight=False)
 
@@ -157,7 +157,7 @@ def put(
 @app.command("get")
 def get(endpoint_id: Annotated[str, typer.Argument()], as_json: JsonFlag = False) -> None:
     """Show one endpoint with its user."""
-    found = run_audience(lambda c: c.get_endpoint(endpoint_id))
+    found = run(lambda c: c.get_endpoint(endpoint_id))
     if found is None:
         fail(f"endpoint {endpoint_id!r} does not exist")
     if as_json:
@@ -169,14 +169,14 @@ def get(endpoint_id: Annotated[str, typer.Argument()], as_json: JsonFlag = False
 @app.command("delete")
 def delete(endpoint_id: Annotated[str, typer.Argument()]) -> None:
     """Delete an endpoint (its events and messages stay as history)."""
-    run_audience(lambda c: c.delete_endpoint(endpoint_id))
+    run(lambda c: c.delete_endpoint(endpoint_id))
     out.print(f"endpoint {endpoint_id} deleted", highlight=False)
 
 
 @app.command("user")
 def user_(user_id: Annotated[str, typer.Argument()], as_json: JsonFlag = False) -> None:
     """A user's endpoints."""
-    found = run_audience(lambda c: c.user_endpoints(user_id))
+    found = run(lambda c: c.user_endpoints(user_id))
     if as_json:
         print_json([e.model_dump(mode="json", by_alias=True, exclude_none=True) for e in found])
         return
@@ -186,7 +186,7 @@ def user_(user_id: Annotated[str, typer.Argument()], as_json: JsonFlag = False) 
 @app.command("delete-user")
 def delete_user(user_id: Annotated[str, typer.Argument()]) -> None:
     """Delete a user and every endpoint of theirs."""
-    deleted = run_audience(lambda c: c.delete_user(user_id))
+    deleted = run(lambda c: c.delete_user(user_id))
     out.print(f"user {user_id} deleted with {len(deleted)} endpoints", highlight=False)
 
 

@@ -7,20 +7,10 @@ from typing import Annotated, Any
 import typer
 from pydantic import ValidationError
 
-from herald.cli.common import fail, out, run
+from herald.cli.common import fail, key_values, out, run
 from herald.models import Event
 
 app = typer.Typer(help="App events.", no_args_is_help=True)
-
-
-def parse_attrs(pairs: list[str]) -> dict[str, str]:
-    attrs = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            fail(f"--attr {pair!r}: expected KEY=VALUE")
-        attrs[key] = value
-    return attrs
 
 
 @app.command("put")
@@ -37,7 +27,7 @@ def put(
         "endpoint_id": endpoint,
         "user_id": user,
         "event_type": event_type,
-        "attributes": parse_attrs(attr or []),
+        "attributes": dict(key_values("--attr", attr or [])),
         "metrics": parse_metrics(metric or []),
     }
     if at is not None:
@@ -52,10 +42,7 @@ def put(
 
 def parse_metrics(pairs: list[str]) -> dict[str, float]:
     metrics = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            fail(f"--metric {pair!r}: expected KEY=NUMBER")
+    for key, value in key_values("--metric", pairs, "KEY=NUMBER"):
         try:
             metrics[key] = float(value)
         except ValueError:

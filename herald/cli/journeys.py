@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from herald.cli.common import JsonFlag, fail, out, print_json, run
-from herald.journeys.lifecycle import LifecycleError
+from herald.cli.common import JsonFlag, key_values, out, print_json, run
 
 app = typer.Typer(help="Journeys, their participants and lifecycle.", no_args_is_help=True)
 Name = Annotated[str, typer.Argument(help="Journey name.")]
@@ -61,10 +60,7 @@ def list_(as_json: JsonFlag = False) -> None:
 @app.command("status")
 def status(name: Name, as_json: JsonFlag = False) -> None:
     """State, participants per step and per outcome."""
-    try:
-        found = run(lambda c: c.journey_status(name))
-    except LifecycleError as exc:
-        fail(str(exc))
+    found = run(lambda c: c.journey_status(name))
     if as_json:
         print_json(found.model_dump(mode="json"))
         return
@@ -80,10 +76,7 @@ def status(name: Name, as_json: JsonFlag = False) -> None:
 
 
 def _transition(name: str, action: str) -> None:
-    try:
-        signalled = run(lambda c: c.journey_transition(name, action))
-    except LifecycleError as exc:
-        fail(str(exc))
+    signalled = run(lambda c: c.journey_transition(name, action))
     out.print(f"{name}: {action} done; {signalled} participant(s) signalled", highlight=False)
 
 
@@ -120,14 +113,6 @@ def migrate(
     ] = None,
 ) -> None:
     """Move waiting participants onto a newer version at mapped steps."""
-    step_map = {}
-    for pair in mapping or []:
-        old, sep, new = pair.partition("=")
-        if not sep or not old or not new:
-            fail(f"--map {pair!r}: expected OLD_STEP=NEW_STEP")
-        step_map[old] = new
-    try:
-        moved = run(lambda c: c.migrate(name, to, step_map))
-    except LifecycleError as exc:
-        fail(str(exc))
+    step_map = dict(key_values("--map", mapping or [], "OLD_STEP=NEW_STEP"))
+    moved = run(lambda c: c.migrate(name, to, step_map))
     out.print(f"{name}: {moved} participant(s) moving to v{to}", highlight=False)

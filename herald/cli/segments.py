@@ -11,8 +11,7 @@ import yaml
 from rich.table import Table
 
 from herald.audience.client import MembersPage
-from herald.cli.audience_run import run_audience
-from herald.cli.common import JsonFlag, out, print_json
+from herald.cli.common import JsonFlag, out, print_json, run
 from herald.client import HeraldClient
 
 app = typer.Typer(help="Segments: who a journey or campaign reaches.", no_args_is_help=True)
@@ -26,7 +25,7 @@ UsersFlag = Annotated[bool, typer.Option("--users", help="Distinct user ids, not
 @app.command("list")
 def list_(as_json: JsonFlag = False) -> None:
     """Stored segments with their version."""
-    found = run_audience(lambda c: c.segments())
+    found = run(lambda c: c.segments())
     if as_json:
         print_json([s.model_dump() for s in found])
         return
@@ -40,7 +39,7 @@ def list_(as_json: JsonFlag = False) -> None:
 @app.command("show")
 def show(name: Annotated[str, typer.Argument()], as_json: JsonFlag = False) -> None:
     """A segment's definition, as it would be written in a file."""
-    segment, version = run_audience(lambda c: c.segment(name))
+    segment, version = run(lambda c: c.segment(name))
     document = segment.model_dump(mode="json", exclude_defaults=True) | {"kind": "Segment"}
     if as_json:
         print_json({"version": version, "definition": document})
@@ -57,9 +56,7 @@ def count(
     as_json: JsonFlag = False,
 ) -> None:
     """How many endpoints (or users) the segment reaches now."""
-    found = run_audience(
-        lambda c: c.segment_count(name, include_unreachable=include_all, users=users)
-    )
+    found = run(lambda c: c.segment_count(name, include_unreachable=include_all, users=users))
     if as_json:
         what = "users" if users else "endpoints"
         print_json({"segment": name, what: found, "include_unreachable": include_all})
@@ -92,7 +89,7 @@ def members(
                 return page
             cursor = page.next
 
-    page = run_audience(walk)
+    page = run(walk)
     if every:
         return
     if as_json:

@@ -8,7 +8,7 @@ import typer
 import yaml
 from rich.table import Table
 
-from herald.cli.common import JsonFlag, fail, out, print_json, run
+from herald.cli.common import JsonFlag, fail, key_values, out, print_json, run
 from herald.client import HeraldClient
 from herald.models import RenderedMessage, RenderPreview, Template
 from herald.templates import TemplateRenderError
@@ -89,7 +89,7 @@ def render(
     as_json: JsonFlag = False,
 ) -> None:
     """Preview the exact message a template makes for an endpoint."""
-    substitutions = _pairs(sub or [])
+    substitutions = dict(key_values("--sub", sub or []))
 
     async def work(client: HeraldClient) -> RenderPreview:
         try:
@@ -111,16 +111,6 @@ def render(
     title = f"{preview.channel} template {preview.template} v{preview.version}"
     out.print(f"# {title} for {preview.endpoint_id} <{preview.address}>", highlight=False)
     out.print(_describe(preview.content), highlight=False, markup=False)
-
-
-def _pairs(pairs: list[str]) -> dict[str, str]:
-    found = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            fail(f"--sub {pair!r}: expected KEY=VALUE")
-        found[key] = value
-    return found
 
 
 def _summary(template: Template) -> str:
