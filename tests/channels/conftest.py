@@ -11,8 +11,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from moto.server import ThreadedMotoServer
 
 from herald.channels.config_aws import AwsSettings
-from tests.channels.fakes.smtp import PASSWORD, SmtpHandler, free_port
+from tests.channels.fakes.smtp import PASSWORD, SmtpHandler
 from tests.channels.keys import Tls, make_tls
+from tests.loopback_http import free_port
 
 AWS_SECRET = "moto-secret-key-never-logged"
 

@@ -6,9 +6,10 @@ import pytest
 
 from herald.channels.smtp import SmtpProvider
 from herald.models import AddressProblem, DeliveryStatus, MessageChannel
-from tests.channels.fakes.smtp import PASSWORD, SmtpHandler, free_port, smtp_settings
+from tests.channels.fakes.smtp import PASSWORD, SmtpHandler, smtp_settings
 from tests.channels.keys import Tls
 from tests.channels.messages import assert_secrets_hidden, outgoing
+from tests.loopback_http import free_port
 
 
 async def test_an_email_arrives_over_starttls_with_its_message_id(

@@ -16,13 +16,11 @@ from pathlib import Path
 import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
 from herald.client import HeraldClient
 from herald.settings import Settings
 from herald.store import Database, upgrade
-from herald.temporal import ensure_search_attributes
 from tests.helpers import definitions, until_waiting
 from worker.build import SANDBOX
 from workflows import WORKFLOWS
@@ -45,14 +43,10 @@ def test_there_is_a_history_to_replay() -> None:
 
 async def record(name: str) -> None:
     """Run the sample journey under time skipping and save its history as NAME.json."""
-    from tests.conftest import binary
+    from tests.conftest import start_time_skipping
     from worker import build_worker
 
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
-    )
-    await ensure_search_attributes(env.client)
+    env = await start_time_skipping()
     url = f"sqlite:///{tempfile.mkdtemp()}/h.db"
     upgrade(url)
     database = Database(url)

@@ -3,36 +3,21 @@ open hours and closed days."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 
-from herald.store import Database
-from herald.temporal import ensure_search_attributes
-from tests.conftest import binary
-from tests.workflows.engine import Engine, endpoint, journey, running_engine, template
+from tests.workflows.engine import Engine, endpoint, journey, template
 
 ONE_SEND = {"hello": {"type": "send", "template": "t"}}
 QUIET = {"quiet_time": {"start": "22:00", "end": "07:00"}}
 
 
 @pytest.fixture
-async def engine(sqlite_database: Database, task_queue: str) -> AsyncIterator[Engine]:
+def engine(own_server_engine: Engine) -> Engine:
     """A server of its own: these tests move its clock to chosen dates."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=binary("temporal-test-server"),
-        data_converter=pydantic_data_converter,
-    )
-    await ensure_search_attributes(env.client)
-    try:
-        async with running_engine(env, sqlite_database, task_queue) as running:
-            yield running
-    finally:
-        await env.shutdown()
+    return own_server_engine
 
 
 async def travel(engine: Engine, to: datetime) -> None:

@@ -6,7 +6,6 @@ RCPT TO a mailbox at `nobody.example.com` is refused 550 (no such user); at `bus
 
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -62,12 +61,6 @@ class SmtpHandler:
             self.logins.append(data.login.decode())
         # handled=False on failure: the server answers 535 itself.
         return AuthResult(success=ok, handled=ok)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def smtp_settings(port: int, tls: Tls, **changes: object) -> SmtpSettings:
