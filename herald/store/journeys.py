@@ -54,23 +54,38 @@ async def get_journey(
             return None
         version = row.latest_version
     stored = await session.get(JourneyVersionRow, (name, version))
-    if stored is None:
-        return None
-    return JourneyVersion(
-        journey=Journey.model_validate(stored.definition),
-        version=stored.version,
-        published_at=aware(stored.published_at),
-    )
+    return _version(stored) if stored is not None else None
 
 
 async def list_journeys(session: AsyncSession) -> list[JourneyVersion]:
-    result = await session.execute(select(JourneyRow).order_by(JourneyRow.name))
-    out = []
-    for row in result.scalars():
-        found = await get_journey(session, row.name, row.latest_version)
-        if found is not None:
-            out.append(found)
-    return out
+    """Every journey at its latest version, in one query: every routed event reads this."""
+    result = await session.execute(
+        select(JourneyVersionRow)
+        .join(
+            JourneyRow,
+            (JourneyRow.name == JourneyVersionRow.name)
+            & (JourneyRow.latest_version == JourneyVersionRow.version),
+        )
+        .order_by(JourneyVersionRow.name)
+    )
+    return [_version(row) for row in result.scalars()]
+
+
+# Published versions never change, so a definition parsed once (keyed by its content) is
+# reused; this keeps re-validating every journey off the path of every routed event.
+_PARSED: dict[str, Journey] = {}
+_PARSED_LIMIT = 4096
+
+
+def _version(stored: JourneyVersionRow) -> JourneyVersion:
+    journey = _PARSED.get(stored.checksum)
+    if journey is None:
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        journey = _PARSED[stored.checksum] = Journey.model_validate(stored.definition)
+    return JourneyVersion(
+        journey=journey, version=stored.version, published_at=aware(stored.published_at)
+    )
 
 
 JOURNEY_STATES = ("ACTIVE", "PAUSED", "CLOSED", "CANCELLED", "COMPLETED")
