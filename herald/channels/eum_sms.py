@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from herald.channels import aws, eum
-from herald.channels.addresses import phone_problem
 from herald.channels.config_aws import EndUserMessagingSmsSettings
-from herald.channels.results import accepted, permanent
-from herald.models import AddressProblem, DeliveryResult, OutgoingMessage, SmsOptions
+from herald.channels.results import accepted, sms_body
+from herald.models import DeliveryResult, OutgoingMessage, SmsOptions
 
 if TYPE_CHECKING:
     from mypy_boto3_pinpoint_sms_voice_v2.client import PinpointSMSVoiceV2Client
@@ -31,14 +30,12 @@ class EndUserMessagingSmsProvider:
         return [await self._send_one(m) for m in messages]
 
     async def _send_one(self, message: OutgoingMessage) -> DeliveryResult:
-        problem = phone_problem(message.address)
-        if problem:
-            return permanent(message, self.name, problem, AddressProblem.INVALID)
-        if not message.content.body:
-            return permanent(message, self.name, "the SMS has no body")
+        body = sms_body(message, self.name)
+        if isinstance(body, DeliveryResult):
+            return body
         try:
             reply = await asyncio.to_thread(
-                self._client.send_text_message, **self._request(message, message.content.body)
+                self._client.send_text_message, **self._request(message, body)
             )
         except (ClientError, BotoCoreError) as exc:
             return eum.failure(message, self.name, exc, "SMS")

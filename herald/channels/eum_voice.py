@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from herald.channels import aws, eum
-from herald.channels.addresses import phone_problem
 from herald.channels.config_aws import EndUserMessagingVoiceSettings
-from herald.channels.results import accepted, permanent
-from herald.models import AddressProblem, DeliveryResult, OutgoingMessage, VoiceOptions
+from herald.channels.results import accepted, invalid_phone, permanent
+from herald.models import DeliveryResult, OutgoingMessage, VoiceOptions
 
 if TYPE_CHECKING:
     from mypy_boto3_pinpoint_sms_voice_v2.client import PinpointSMSVoiceV2Client
@@ -36,9 +35,9 @@ class EndUserMessagingVoiceProvider:
         return [await self._send_one(m) for m in messages]
 
     async def _send_one(self, message: OutgoingMessage) -> DeliveryResult:
-        problem = phone_problem(message.address)
-        if problem:
-            return permanent(message, self.name, problem, AddressProblem.INVALID)
+        refused = invalid_phone(message, self.name)
+        if refused:
+            return refused
         voice = message.content.voice or VoiceOptions()
         origin = voice.origination_number or self._settings.origination_identity
         if not origin:

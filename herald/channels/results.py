@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from herald.channels.addresses import phone_problem
 from herald.models import AddressProblem, DeliveryResult, DeliveryStatus, OutgoingMessage
 
 
@@ -39,3 +40,18 @@ def permanent(
         reason=reason,
         address_problem=address_problem,
     )
+
+
+def invalid_phone(message: OutgoingMessage, provider: str) -> DeliveryResult | None:
+    """The permanent answer for a number no phone provider can take, before any request."""
+    problem = phone_problem(message.address)
+    return permanent(message, provider, problem, AddressProblem.INVALID) if problem else None
+
+
+def sms_body(message: OutgoingMessage, provider: str) -> str | DeliveryResult:
+    """The text to send, or the refusal every SMS provider makes up front: a bad number or
+    an empty body."""
+    refused = invalid_phone(message, provider)
+    if refused is not None:
+        return refused
+    return message.content.body or permanent(message, provider, "the SMS has no body")

@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 from botocore.exceptions import BotoCoreError, ClientError
 
 from herald.channels import aws
-from herald.channels.addresses import phone_problem
 from herald.channels.config_aws import SnsSettings
-from herald.channels.results import accepted, permanent
+from herald.channels.results import accepted, sms_body
 from herald.models import AddressProblem, DeliveryResult, OutgoingMessage, SmsOptions
 
 if TYPE_CHECKING:
@@ -41,17 +40,15 @@ class SnsProvider:
         return [await self._send_one(m) for m in messages]
 
     async def _send_one(self, message: OutgoingMessage) -> DeliveryResult:
-        problem = phone_problem(message.address)
-        if problem:
-            return permanent(message, self.name, problem, AddressProblem.INVALID)
-        if not message.content.body:
-            return permanent(message, self.name, "the SMS has no body")
+        body = sms_body(message, self.name)
+        if isinstance(body, DeliveryResult):
+            return body
         attributes = self._attributes(message.content.sms or SmsOptions())
         try:
             reply = await asyncio.to_thread(
                 self._client.publish,
                 PhoneNumber=message.address,
-                Message=message.content.body,
+                Message=body,
                 MessageAttributes=attributes,
             )
         except (ClientError, BotoCoreError) as exc:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from herald.channels.addresses import phone_problem
 from herald.channels.config_http import TwilioSettings
-from herald.channels.results import permanent
+from herald.channels.results import permanent, sms_body
 from herald.channels.twilio_api import TwilioApi
-from herald.models import AddressProblem, DeliveryResult, OutgoingMessage
+from herald.models import DeliveryResult, OutgoingMessage
 
 NO_SENDER = (
     "no sender: set origination_number on the template, or HERALD_CHANNELS__SMS__FROM_NUMBER "
@@ -31,12 +30,10 @@ class TwilioSmsProvider:
         return [await self._send_one(m) for m in messages]
 
     async def _send_one(self, message: OutgoingMessage) -> DeliveryResult:
-        problem = phone_problem(message.address)
-        if problem:
-            return permanent(message, self.name, problem, AddressProblem.INVALID)
-        if not message.content.body:
-            return permanent(message, self.name, "the SMS has no body")
-        form = {"To": message.address, "Body": message.content.body}
+        body = sms_body(message, self.name)
+        if isinstance(body, DeliveryResult):
+            return body
+        form = {"To": message.address, "Body": body}
         sender = self._sender(message)
         if sender is None:
             return permanent(message, self.name, NO_SENDER)

@@ -10,11 +10,10 @@ import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
-from herald.channels.addresses import phone_problem
 from herald.channels.config_http import TwilioSettings
-from herald.channels.results import permanent
+from herald.channels.results import invalid_phone, permanent
 from herald.channels.twilio_api import TwilioApi
-from herald.models import AddressProblem, DeliveryResult, OutgoingMessage, VoiceOptions
+from herald.models import DeliveryResult, OutgoingMessage, VoiceOptions
 
 SPEAK = re.compile(r"^\s*<speak[^>]*>(.*)</speak>\s*$", re.DOTALL)
 NO_SENDER = (
@@ -32,9 +31,9 @@ class TwilioVoiceProvider:
         return [await self._send_one(m) for m in messages]
 
     async def _send_one(self, message: OutgoingMessage) -> DeliveryResult:
-        problem = phone_problem(message.address)
-        if problem:
-            return permanent(message, self.name, problem, AddressProblem.INVALID)
+        refused = invalid_phone(message, self.name)
+        if refused:
+            return refused
         voice = message.content.voice or VoiceOptions()
         caller = voice.origination_number or self._api.settings.from_number
         if not caller:
