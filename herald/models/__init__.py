@@ -5,6 +5,7 @@ from herald.models.channel import ChannelType, MessageChannel
 from herald.models.content import (
     InAppButton,
     InAppContent,
+    InAppParts,
     PushOptions,
     SmsOptions,
     VoiceOptions,
@@ -82,6 +83,7 @@ __all__ = [
     "ImportedMembers",
     "InAppButton",
     "InAppContent",
+    "InAppParts",
     "InAppTemplate",
     "Journey",
     "JourneyInput",

@@ -53,7 +53,9 @@ class InAppButton(HeraldModel):
     border_radius: int | None = Field(default=None, ge=0)
 
 
-class InAppContent(HeraldModel):
+class InAppParts(HeraldModel):
+    """What an in-app message shows: an in-app template and its rendered message share it."""
+
     layout: Literal[
         "BOTTOM_BANNER", "TOP_BANNER", "OVERLAYS", "MOBILE_FEED", "MIDDLE_BANNER", "CAROUSEL"
     ] = "MIDDLE_BANNER"
@@ -67,8 +69,11 @@ class InAppContent(HeraldModel):
     body_alignment: Literal["LEFT", "CENTER", "RIGHT"] | None = None
     buttons: list[InAppButton] = Field(default_factory=list, max_length=2)
     priority: int = Field(default=0, description="Higher shows first.")
-    expires_at: datetime | None = None
     custom_config: dict[str, str] = Field(default_factory=dict)
+
+
+class InAppContent(InAppParts):
+    expires_at: datetime | None = None
 
 
 class RenderedMessage(HeraldModel):

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from herald.models.base import HeraldModel
-from herald.models.content import InAppButton, RenderedMessage
+from herald.models.content import InAppParts, RenderedMessage
 from herald.models.names import ResourceName
 
 _HEADER_NAME = re.compile(r"^[!-9;-~]{1,126}$")  # RFC 5322 field-name: printable, no colon
@@ -128,24 +128,10 @@ class PushTemplate(TemplateBase):
         return self
 
 
-class InAppTemplate(TemplateBase):
+class InAppTemplate(TemplateBase, InAppParts):
     """One in-app message; header, body, image and button texts and links may use variables."""
 
     channel: Literal["IN_APP"]
-    layout: Literal[
-        "BOTTOM_BANNER", "TOP_BANNER", "OVERLAYS", "MOBILE_FEED", "MIDDLE_BANNER", "CAROUSEL"
-    ] = "MIDDLE_BANNER"
-    header: str | None = None
-    body: str | None = None
-    image_url: str | None = None
-    background_color: str | None = None
-    header_color: str | None = None
-    body_color: str | None = None
-    header_alignment: Literal["LEFT", "CENTER", "RIGHT"] | None = None
-    body_alignment: Literal["LEFT", "CENTER", "RIGHT"] | None = None
-    buttons: list[InAppButton] = Field(default_factory=list, max_length=2)
-    priority: int = Field(default=0, description="Higher shows first.")
-    custom_config: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> InAppTemplate:

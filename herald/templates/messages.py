@@ -14,6 +14,7 @@ from herald.models import (
     CustomTemplate,
     EmailTemplate,
     InAppButton,
+    InAppParts,
     InAppTemplate,
     PushTemplate,
     RenderedMessage,
@@ -118,18 +119,12 @@ def _button(parts: Parts, i: int, button: InAppButton) -> dict[str, Any]:
 
 
 def _in_app(t: InAppTemplate, parts: Parts) -> Message:
-    content = {
-        "layout": t.layout,
+    # What the template shows, as is, with the parts that may hold variables rendered.
+    content = t.model_dump(include=set(InAppParts.model_fields)) | {
         "header": _optional(parts, "header", t.header),
         "body": _optional(parts, "body", t.body),
         "image_url": _optional(parts, "image_url", t.image_url),
-        "background_color": t.background_color,
-        "header_color": t.header_color,
-        "body_color": t.body_color,
-        "header_alignment": t.header_alignment,
-        "body_alignment": t.body_alignment,
         "buttons": [_button(parts, i, b) for i, b in enumerate(t.buttons)],
-        "priority": t.priority,
         "custom_config": _strings(parts, "custom_config", t.custom_config),
     }
     return {"in_app": content}
