@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -59,19 +60,13 @@ async def _run(settings: Settings, *, demo: bool, journeys: Path) -> int:
         address = await _start_temporal(settings, logs, children)
         env = child_env(settings, address)
         settings = settings.model_copy(update={"temporal_address": address})
-        children.append(await spawn("worker", [*_python_m("worker")], logs, env))
+        children.append(await spawn("worker", [sys.executable, "-m", "worker"], logs, env))
         children.append(await spawn("api", api_argv(settings), logs, env))
         return await _serve(settings, children, stop, demo=demo, journeys=journeys)
     finally:
         for child in reversed(children):
             await child.stop()
         console.print("stopped: " + ", ".join(c.name for c in reversed(children)))
-
-
-def _python_m(module: str) -> list[str]:
-    import sys
-
-    return [sys.executable, "-m", module]
 
 
 async def _start_temporal(settings: Settings, logs: Path, children: list[Child]) -> str:

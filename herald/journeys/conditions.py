@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.analytics.event_names import ENGAGEMENT_EVENTS
 from herald.journeys.errors import PermanentStepError
-from herald.journeys.membership import contains
 from herald.models import Endpoint, MessageStatus
 from herald.models.conditions import (
     AttributeCondition,
@@ -20,6 +19,7 @@ from herald.models.conditions import (
     MetricCondition,
     SegmentCondition,
 )
+from herald.segments import is_member
 from herald.store.messages import get_message
 from herald.store.segments import get_segment
 from herald.store.tables import EventRow
@@ -58,7 +58,7 @@ class Evaluation:
         segment = await get_segment(self.session, condition.segment)
         if segment is None:
             raise PermanentStepError(f"segment {condition.segment!r} does not exist")
-        inside = await contains(self.session, segment, self.endpoint.id, self.now)
+        inside = await is_member(self.session, segment, self.endpoint.id, now=self.now)
         return inside == condition.member
 
     async def _event(self, condition: EventCondition) -> bool:

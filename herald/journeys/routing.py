@@ -12,11 +12,11 @@ from collections.abc import Awaitable, Callable
 from temporalio.client import Client
 
 from herald.journeys.entry import EnterResult, enter, signal_quietly
-from herald.journeys.membership import contains
 from herald.models import Event, JourneyVersion
 from herald.models.journey_run import EVENT_SIGNAL, REPLY_SIGNAL, EventSignal, ReplySignal
 from herald.models.journey_settings import EventEntry
 from herald.models.journey_steps import WaitForEventStep, WaitForReplyStep
+from herald.segments import is_member
 from herald.store import Database
 from herald.store.entries import last_entry
 from herald.store.journeys import list_journeys
@@ -88,7 +88,7 @@ async def _admits(database: Database, rule: EventEntry, event: Event) -> bool:
     async with database.session() as session:
         segment = await get_segment(session, rule.segment)
         endpoint_id = event.endpoint_id or ""
-        return segment is not None and await contains(session, segment, endpoint_id)
+        return segment is not None and await is_member(session, segment, endpoint_id)
 
 
 def _waits_for(version: JourneyVersion, kind: type, event_type: str | None) -> bool:
