@@ -12,7 +12,7 @@ from temporalio.exceptions import ApplicationError
 
 from herald.journeys import attributes, conditions, waits, webhook
 from herald.journeys.errors import PermanentStepError, RetryableStepError
-from herald.models import Endpoint
+from herald.journeys.participants import Participant, load_participant
 from herald.models.journey_ops import (
     EvaluateRequest,
     EvaluateResult,
@@ -29,8 +29,8 @@ from herald.models.journey_run import (
     UPDATE_ACTIVITY,
     WEBHOOK_ACTIVITY,
 )
+from herald.models.journey_settings import ParticipantKind
 from herald.store import Database
-from herald.store.endpoints import get_endpoint
 
 
 class JourneyActivities:
@@ -38,24 +38,26 @@ class JourneyActivities:
         self._database = database
         self._http = http or httpx.AsyncClient()
 
-    async def _endpoint(self, endpoint_id: str) -> Endpoint:
+    async def _participant(self, kind: ParticipantKind, participant_id: str) -> Participant:
         async with self._database.session() as session:
-            endpoint = await get_endpoint(session, endpoint_id)
-        if endpoint is None:
-            raise _permanent(f"endpoint {endpoint_id!r} does not exist")
-        return endpoint
+            try:
+                return await load_participant(session, kind, participant_id)
+            except PermanentStepError as exc:
+                raise _permanent(str(exc)) from exc
 
     @activity.defn(name=PLAN_WAIT_ACTIVITY)
     async def plan_wait(self, request: PlanWaitRequest) -> PlanWaitResult:
-        endpoint = await self._endpoint(request.endpoint_id)
-        return waits.plan_wait(endpoint, request.step, request.now, request.default_timezone)
+        participant = await self._participant(request.participant, request.endpoint_id)
+        return waits.plan_wait(
+            participant.primary, request.step, request.now, request.default_timezone
+        )
 
     @activity.defn(name=EVALUATE_ACTIVITY)
     async def evaluate_conditions(self, request: EvaluateRequest) -> EvaluateResult:
-        endpoint = await self._endpoint(request.endpoint_id)
+        participant = await self._participant(request.participant, request.endpoint_id)
         async with self._database.session() as session:
             evaluation = conditions.Evaluation(
-                session, endpoint, request.now, request.entered_at, request.message_keys
+                session, participant, request.now, request.entered_at, request.message_keys
             )
             try:
                 return EvaluateResult(matches=[await evaluation.group(g) for g in request.groups])
@@ -72,9 +74,9 @@ class JourneyActivities:
 
     @activity.defn(name=WEBHOOK_ACTIVITY)
     async def call_webhook(self, request: WebhookRequest) -> WebhookResult:
-        endpoint = await self._endpoint(request.endpoint_id)
+        participant = await self._participant(request.participant, request.endpoint_id)
         try:
-            result = await webhook.call(self._http, request, endpoint)
+            result = await webhook.call(self._http, request, participant.primary)
         except PermanentStepError as exc:
             raise _permanent(str(exc)) from exc
         except RetryableStepError as exc:
@@ -83,7 +85,14 @@ class JourneyActivities:
                 str(exc), type="RetryableStepError", next_retry_delay=delay
             ) from exc
         if result.saved:
-            update = UpdateRequest(endpoint_id=endpoint.id, scope="endpoint", set=result.saved)
+            # Saved where `update` steps with scope endpoint write: on each of a user's
+            # endpoints, so splits read the answer the same way in both kinds of journey.
+            update = UpdateRequest(
+                endpoint_id=request.endpoint_id,
+                participant=request.participant,
+                scope="endpoint",
+                set=result.saved,
+            )
             async with self._database.session() as session:
                 await attributes.update_attributes(session, update)
         return result

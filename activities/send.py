@@ -11,6 +11,7 @@ from herald.channels import ChannelRegistry
 from herald.delivery import PermanentSendError, RetryableSendError, deliver
 from herald.models import SEND_ACTIVITY, SendRequest, SendResult
 from herald.store import Database
+from herald.user_delivery import deliver_to_user
 
 
 class SendActivities:
@@ -21,6 +22,8 @@ class SendActivities:
     @activity.defn(name=SEND_ACTIVITY)
     async def send_message(self, request: SendRequest) -> SendResult:
         try:
+            if request.participant == "user":
+                return await deliver_to_user(self._database, self._channels, request)
             return await deliver(self._database, self._channels, request)
         except PermanentSendError as exc:
             # Non-retryable: a person must fix the definition or the data; retrying in a

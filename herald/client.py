@@ -261,22 +261,30 @@ class HeraldClient(AudienceMethods):
         async with self.database.session() as session:
             return await journey_store.list_journeys(session)
 
-    async def enter(self, journey: str, endpoint_id: str) -> EnterResult:
-        """Enter `endpoint_id` into the latest published version of `journey`.
+    async def enter(
+        self, journey: str, endpoint_id: str | None = None, *, user_id: str | None = None
+    ) -> EnterResult:
+        """Enter an endpoint (or, in a journey whose participants are users, a user) into the
+        latest published version of `journey`.
 
         The result says whether it entered, or why not (already in, re-entry rules,
         journey paused/closed, outside its schedule)."""
         async with self.database.session() as session:
             published = await journey_store.get_journey(session, journey)
-            endpoint = await endpoint_store.get_endpoint(session, endpoint_id)
-        if published is None:
-            raise NotFoundError(f"journey {journey!r} is not published; `herald apply` it first")
-        if endpoint is None:
-            raise NotFoundError(
-                f"endpoint {endpoint_id!r} does not exist; apply or upsert it first"
-            )
+            if published is None:
+                raise NotFoundError(
+                    f"journey {journey!r} is not published; `herald apply` it first"
+                )
+            participant = entry.participant_id(published.journey, endpoint_id, user_id)
+            if not await entry.participant_exists(session, published.journey, participant):
+                kind = published.journey.settings.entry.participant
+                raise NotFoundError(
+                    f"{kind} {participant!r} has no endpoints; apply or upsert it first"
+                    if kind == "user"
+                    else f"endpoint {participant!r} does not exist; apply or upsert it first"
+                )
         return await entry.enter(
-            await self.temporal(), self.database, published, endpoint_id,
+            await self.temporal(), self.database, published, participant,
             task_queue=self.settings.task_queue, now=await self.now(),
         )  # fmt: skip
 

@@ -14,6 +14,7 @@ from herald.api.inapp import router as in_app_router
 from herald.api.routes import router
 from herald.client import HeraldClient, NotFoundError
 from herald.definitions import DefinitionError
+from herald.journeys.entry import EntryError
 from herald.settings import Settings
 
 
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(in_app_router)
     app.add_exception_handler(DefinitionError, _definition_error)
     app.add_exception_handler(NotFoundError, _not_found)
+    app.add_exception_handler(EntryError, _refused)
     return app
 
 
@@ -45,3 +47,7 @@ async def _definition_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def _not_found(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=404)
+
+
+async def _refused(_: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=422)

@@ -50,9 +50,13 @@ async def put_event(client: Client, event: Event) -> dict[str, str]:
 
 @router.post("/v1/journeys/{journey}/participants")
 async def enter(
-    client: Client, journey: str, endpoint_id: Annotated[str, Body(embed=True)]
+    client: Client,
+    journey: str,
+    endpoint_id: Annotated[str | None, Body(embed=True)] = None,
+    user_id: Annotated[str | None, Body(embed=True)] = None,
 ) -> EnterResult:
-    return await client.enter(journey, endpoint_id)
+    """Enter `endpoint_id`, or `user_id` in a journey whose participants are users."""
+    return await client.enter(journey, endpoint_id, user_id=user_id)
 
 
 @router.get("/v1/outbox")

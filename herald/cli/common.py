@@ -14,6 +14,7 @@ from rich.console import Console
 from herald.audience import FileFormatError
 from herald.client import HeraldClient, NotFoundError
 from herald.definitions import DefinitionError
+from herald.journeys.entry import EntryError
 from herald.journeys.lifecycle import LifecycleError
 from herald.segments import SegmentError
 
@@ -37,7 +38,7 @@ def run(work: Callable[[HeraldClient], Awaitable[T]]) -> T:
             err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
         err.print("nothing was applied", highlight=False)
         raise typer.Exit(2) from None
-    except (NotFoundError, LifecycleError, FileFormatError, SegmentError) as exc:
+    except (NotFoundError, LifecycleError, EntryError, FileFormatError, SegmentError) as exc:
         fail(str(exc))
 
 

@@ -15,15 +15,20 @@ Name = Annotated[str, typer.Argument(help="Journey name.")]
 
 
 @app.command("enter")
-def enter(name: Name, endpoint: Annotated[str, typer.Option(help="Endpoint id.")]) -> None:
-    """Enter an endpoint into the latest published version of a journey."""
-    result = run(lambda c: c.enter(name, endpoint))
+def enter(
+    name: Name,
+    endpoint: Annotated[str | None, typer.Option(help="Endpoint id.")] = None,
+    user: Annotated[
+        str | None, typer.Option(help="User id, for journeys whose participants are users.")
+    ] = None,
+) -> None:
+    """Enter an endpoint (or a user) into the latest published version of a journey."""
+    result = run(lambda c: c.enter(name, endpoint, user_id=user))
+    who = result.endpoint_id
     if result.refused:
-        out.print(f"{endpoint} did not enter {name}: {result.refused}", highlight=False)
+        out.print(f"{who} did not enter {name}: {result.refused}", highlight=False)
         return
-    out.print(
-        f"{endpoint} entered {name} v{result.version} ({result.workflow_id})", highlight=False
-    )
+    out.print(f"{who} entered {name} v{result.version} ({result.workflow_id})", highlight=False)
 
 
 @app.command("start")

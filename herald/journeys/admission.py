@@ -8,7 +8,7 @@ from temporalio.client import Client
 
 from herald.journeys.entry import enter
 from herald.models.journey_run import AdmitPageRequest, AdmitPageResult
-from herald.segments import page_members
+from herald.segments import page_members, page_users
 from herald.store import Database
 from herald.store.journeys import get_journey, get_state
 from herald.store.segments import get_segment
@@ -50,13 +50,15 @@ async def admit_page(
         segment = await get_segment(session, rule.segment)
         if segment is None:
             raise AdmissionError(f"segment {rule.segment!r} does not exist")
-        members = await page_members(session, segment, after=req.after, limit=req.limit)
+        # A user journey admits each user once, however many of their endpoints are members.
+        paging = page_users if settings.entry.participant == "user" else page_members
+        members = await paging(session, segment, after=req.after, limit=req.limit)
     gate = asyncio.Semaphore(CONCURRENT_STARTS)
 
-    async def admit(endpoint_id: str) -> bool:
+    async def admit(participant: str) -> bool:
         async with gate:
             entered = await enter(
-                temporal, database, published, endpoint_id, task_queue=task_queue, now=req.now
+                temporal, database, published, participant, task_queue=task_queue, now=req.now
             )
             return entered.refused is None
 

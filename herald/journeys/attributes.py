@@ -1,36 +1,39 @@
-"""Setting and removing attributes of a participant's endpoint or user."""
+"""Setting and removing attributes of a participant's endpoints or user.
+
+Written through the endpoint and user stores, so the rows segments read change with the
+attributes and a split on segment membership right after an update sees it.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from herald.journeys.errors import PermanentStepError
+from herald.journeys.participants import load_participant
 from herald.models.journey_ops import UpdateRequest, UpdateResult
-from herald.store.clock import utcnow
-from herald.store.tables import EndpointRow, UserRow
+from herald.store.endpoints import write_endpoints
+from herald.store.users import get_user, replace_user_attributes
 
 
 async def update_attributes(session: AsyncSession, request: UpdateRequest) -> UpdateResult:
-    endpoint = await session.get(EndpointRow, request.endpoint_id, with_for_update=True)
-    if endpoint is None:
-        raise PermanentStepError(f"endpoint {request.endpoint_id!r} does not exist")
+    participant = await load_participant(session, request.participant, request.endpoint_id)
     if request.scope == "endpoint":
-        endpoint.attributes = _apply(endpoint.attributes, request)
-        endpoint.updated_at = utcnow()
+        updated = [
+            e.model_copy(update={"attributes": _apply(e.attributes, request)})
+            for e in participant.endpoints
+        ]
+        await write_endpoints(session, updated)
         return UpdateResult(changed=True)
-    if endpoint.user_id is None:
+    first = participant.endpoints[0]
+    user_id = participant.id if participant.kind == "user" else first.user_id
+    if not user_id:
         return UpdateResult(changed=False, reason="the endpoint has no user")
-    user = await session.get(UserRow, endpoint.user_id, with_for_update=True)
-    if user is None:
-        user = UserRow(user_id=endpoint.user_id, user_attributes={}, updated_at=utcnow())
-        session.add(user)
-    user.user_attributes = _apply(user.user_attributes, request)
-    user.updated_at = utcnow()
+    user = await get_user(session, user_id)
+    current = dict(user.user_attributes) if user else {}
+    await replace_user_attributes(session, user_id, _apply(current, request))
     return UpdateResult(changed=True)
 
 
 def _apply(current: dict[str, list[str]], request: UpdateRequest) -> dict[str, list[str]]:
-    # A new dict, so SQLAlchemy sees the JSON column change.
     updated = {k: v for k, v in current.items() if k not in request.remove}
     updated.update({k: list(v) for k, v in request.set.items()})
     return updated

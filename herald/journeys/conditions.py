@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.analytics.event_names import ENGAGEMENT_EVENTS
 from herald.journeys.errors import PermanentStepError
-from herald.models import Endpoint, MessageStatus
+from herald.journeys.participants import Participant
+from herald.models import Endpoint, MessageRecord, MessageStatus
 from herald.models.conditions import (
     AttributeCondition,
     Condition,
@@ -19,24 +20,29 @@ from herald.models.conditions import (
     MetricCondition,
     SegmentCondition,
 )
-from herald.segments import is_member
+from herald.models.send import user_endpoint_key
+from herald.segments import is_member, is_user_member
 from herald.store.messages import get_message
 from herald.store.segments import get_segment
 from herald.store.tables import EventRow
 
 
 class Evaluation:
-    """The facts one evaluation may look at: the endpoint, the time, the journey's sends."""
+    """The facts one evaluation may look at: the participant, the time, the journey's sends.
+
+    For a user, a condition on endpoints holds when it holds for any of their endpoints, and
+    events and engagement count across all of them.
+    """
 
     def __init__(
         self,
         session: AsyncSession,
-        endpoint: Endpoint,
+        participant: Participant,
         now: datetime,
         entered_at: datetime,
         message_keys: dict[str, str],
     ) -> None:
-        self.session, self.endpoint, self.now = session, endpoint, now
+        self.session, self.participant, self.now = session, participant, now
         self.entered_at, self.message_keys = entered_at, message_keys
 
     async def group(self, group: ConditionGroup) -> bool:
@@ -44,10 +50,11 @@ class Evaluation:
         return all(answers) if group.match == "ALL" else any(answers)
 
     async def condition(self, condition: Condition) -> bool:
+        endpoints = self.participant.endpoints
         if isinstance(condition, AttributeCondition):
-            return attribute_matches(self.endpoint, condition)
+            return any(attribute_matches(e, condition) for e in endpoints)
         if isinstance(condition, MetricCondition):
-            return metric_matches(self.endpoint, condition)
+            return any(metric_matches(e, condition) for e in endpoints)
         if isinstance(condition, SegmentCondition):
             return await self._segment(condition)
         if isinstance(condition, EventCondition):
@@ -58,14 +65,23 @@ class Evaluation:
         segment = await get_segment(self.session, condition.segment)
         if segment is None:
             raise PermanentStepError(f"segment {condition.segment!r} does not exist")
-        inside = await is_member(self.session, segment, self.endpoint.id, now=self.now)
+        if self.participant.kind == "user":
+            inside = await is_user_member(self.session, segment, self.participant.id, now=self.now)
+        else:
+            inside = await is_member(self.session, segment, self.participant.id, now=self.now)
         return inside == condition.member
+
+    def _performer(self) -> ColumnElement[bool]:
+        by_endpoint = EventRow.endpoint_id.in_(self.participant.endpoint_ids)
+        if self.participant.kind == "user":
+            return or_(by_endpoint, EventRow.user_id == self.participant.id)
+        return by_endpoint
 
     async def _event(self, condition: EventCondition) -> bool:
         since = self.now - condition.within if condition.within else self.entered_at
         rows = await self.session.execute(
             select(EventRow.attributes).where(
-                EventRow.endpoint_id == self.endpoint.id,
+                self._performer(),
                 EventRow.event_type == condition.event_type,
                 EventRow.timestamp >= since,
                 EventRow.timestamp <= self.now,
@@ -76,21 +92,29 @@ class Evaluation:
         happened = count >= max(condition.min_count, 1)
         return happened == condition.performed
 
-    async def _engagement(self, condition: EngagementCondition) -> bool:
-        key = self.message_keys.get(condition.step)
+    async def _sent_messages(self, step: str) -> list[MessageRecord]:
+        key = self.message_keys.get(step)
         if key is None:
-            return False  # the participant took a path that skipped that send
-        message = await get_message(self.session, key)
-        if message is None or message.status is not MessageStatus.SENT:
+            return []  # the participant took a path that skipped that send
+        # A user's send is one message per endpoint, keyed by the step's key and the endpoint.
+        keys = [key]
+        if self.participant.kind == "user":
+            keys = [user_endpoint_key(key, e) for e in self.participant.endpoint_ids]
+        found = [await get_message(self.session, k) for k in keys]
+        return [m for m in found if m is not None and m.status is MessageStatus.SENT]
+
+    async def _engagement(self, condition: EngagementCondition) -> bool:
+        messages = await self._sent_messages(condition.step)
+        if not messages:
             return False
         if condition.engagement == "sent":
             return True
         names = ENGAGEMENT_EVENTS[condition.engagement]
-        ids = [i for i in (key, message.provider_message_id) if i]
+        ids = [i for m in messages for i in (m.idempotency_key, m.provider_message_id) if i]
         found = await self.session.execute(
             select(func.count())
             .select_from(EventRow)
-            .where(EventRow.endpoint_id == self.endpoint.id, EventRow.event_type.in_(names))
+            .where(self._performer(), EventRow.event_type.in_(names))
             .where(EventRow.timestamp <= self.now)
             .where(_message_ref(ids))
         )

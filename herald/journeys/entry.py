@@ -10,12 +10,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from pydantic import Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from herald.models import JOURNEY_WORKFLOW, JourneyInput, JourneyVersion, journey_workflow_id
+from herald.models import (
+    JOURNEY_WORKFLOW,
+    Journey,
+    JourneyInput,
+    JourneyVersion,
+    journey_workflow_id,
+)
 from herald.models.base import HeraldModel
 from herald.models.journey_run import (
     EVENT_SIGNAL,
@@ -28,12 +36,37 @@ from herald.models.journey_run import (
 from herald.store import Database
 from herald.store.entries import EntryRecord, last_entry, record_entry
 from herald.store.journeys import get_state
+from herald.store.tables import EndpointRow
+
+
+class EntryError(ValueError):
+    """An entry asked for the wrong kind of participant; the message says which to give."""
+
+
+def participant_id(journey: Journey, endpoint_id: str | None, user_id: str | None) -> str:
+    """The participant id a direct entry names, checked against the journey's kind."""
+    kind = journey.settings.entry.participant
+    given = user_id if kind == "user" else endpoint_id
+    other = endpoint_id if kind == "user" else user_id
+    if other is not None or not given:
+        flag = "a user id (--user)" if kind == "user" else "an endpoint id (--endpoint)"
+        raise EntryError(f"journey {journey.name!r} has {kind} participants: give {flag}")
+    return given
+
+
+async def participant_exists(session: AsyncSession, journey: Journey, participant: str) -> bool:
+    if journey.settings.entry.participant == "user":
+        found = await session.execute(
+            select(EndpointRow.id).where(EndpointRow.user_id == participant).limit(1)
+        )
+        return found.first() is not None
+    return await session.get(EndpointRow, participant) is not None
 
 
 class EnterResult(HeraldModel):
     journey: str
     version: int
-    endpoint_id: str
+    endpoint_id: str = Field(description="The participant: an endpoint id, or a user id.")
     workflow_id: str
     run_id: str | None
     already_entered: bool

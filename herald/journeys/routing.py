@@ -14,10 +14,11 @@ from temporalio.client import Client
 from herald.journeys.entry import EnterResult, enter, signal_quietly
 from herald.models import Event, JourneyVersion
 from herald.models.journey_run import EVENT_SIGNAL, REPLY_SIGNAL, EventSignal, ReplySignal
-from herald.models.journey_settings import EventEntry
+from herald.models.journey_settings import EventEntry, ParticipantKind
 from herald.models.journey_steps import WaitForEventStep, WaitForReplyStep
-from herald.segments import is_member
+from herald.segments import is_member, is_user_member
 from herald.store import Database
+from herald.store.endpoints import get_endpoint
 from herald.store.entries import last_entry
 from herald.store.journeys import list_journeys
 from herald.store.segments import get_segment
@@ -42,43 +43,69 @@ async def route_event(
 
     Temporal is reached only when some journey cares, so recording events works without it.
     """
-    if event.endpoint_id is None:
-        return []  # an event recorded for a user alone has no endpoint participant to route to
-    endpoint_id = event.endpoint_id
     signal = as_signal(event, event_id)
     async with database.session() as session:
         published = await list_journeys(session)
+    people = _People(database, event.endpoint_id, event.user_id)
     entered = []
     for version in published:
+        kind = version.journey.settings.entry.participant
+        participant = await people.of(kind)
+        if participant is None:
+            continue  # an endpoint journey and an event for a user alone, or the reverse
         rule = version.journey.settings.entry.event
-        if rule is not None and await _admits(database, rule, event):
+        if rule is not None and await _admits(database, rule, event, kind, participant):
             entered.append(
                 await enter(
-                    await temporal(), database, version, endpoint_id,
+                    await temporal(), database, version, participant,
                     task_queue=task_queue, trigger=signal, now=event.timestamp,
                 )
             )  # fmt: skip
         elif _waits_for(version, WaitForEventStep, event.event_type):
-            await _signal_participant(await temporal(), database, version, endpoint_id, signal)
+            await _signal_participant(await temporal(), database, version, participant, signal)
     return entered
 
 
 async def route_reply(
     temporal: Client, database: Database, endpoint_id: str, reply: ReplySignal
 ) -> int:
-    """Signal the participant's journeys that wait for replies. Returns how many took it."""
+    """Signal the participant's journeys that wait for replies (the endpoint's, or in user
+    journeys its user's). Returns how many took it."""
     async with database.session() as session:
         published = await list_journeys(session)
+    people = _People(database, endpoint_id, None)
     delivered = 0
     for version in published:
-        if _waits_for(version, WaitForReplyStep, None):
+        participant = await people.of(version.journey.settings.entry.participant)
+        if participant is not None and _waits_for(version, WaitForReplyStep, None):
             delivered += await _signal_participant(
-                temporal, database, version, endpoint_id, reply, REPLY_SIGNAL
+                temporal, database, version, participant, reply, REPLY_SIGNAL
             )
     return delivered
 
 
-async def _admits(database: Database, rule: EventEntry, event: Event) -> bool:
+class _People:
+    """The participant ids one event or reply speaks for; the endpoint's user is looked up
+    once, and only when a user journey asks."""
+
+    def __init__(self, database: Database, endpoint_id: str | None, user_id: str | None):
+        self._database, self._endpoint_id, self._user_id = database, endpoint_id, user_id
+        self._looked_up = user_id is not None or endpoint_id is None
+
+    async def of(self, kind: ParticipantKind) -> str | None:
+        if kind == "endpoint":
+            return self._endpoint_id
+        if not self._looked_up:
+            async with self._database.session() as session:
+                endpoint = await get_endpoint(session, self._endpoint_id or "")
+            self._user_id = endpoint.user_id if endpoint else None
+            self._looked_up = True
+        return self._user_id
+
+
+async def _admits(
+    database: Database, rule: EventEntry, event: Event, kind: ParticipantKind, participant: str
+) -> bool:
     if rule.event_type != event.event_type:
         return False
     if any(event.attributes.get(k) != v for k, v in rule.attributes.items()):
@@ -87,8 +114,11 @@ async def _admits(database: Database, rule: EventEntry, event: Event) -> bool:
         return True
     async with database.session() as session:
         segment = await get_segment(session, rule.segment)
-        endpoint_id = event.endpoint_id or ""
-        return segment is not None and await is_member(session, segment, endpoint_id)
+        if segment is None:
+            return False
+        if kind == "user":
+            return await is_user_member(session, segment, participant)
+        return await is_member(session, segment, participant)
 
 
 def _waits_for(version: JourneyVersion, kind: type, event_type: str | None) -> bool:
@@ -104,12 +134,12 @@ async def _signal_participant(
     temporal: Client,
     database: Database,
     version: JourneyVersion,
-    endpoint_id: str,
+    participant: str,
     payload: EventSignal | ReplySignal,
     signal: str = EVENT_SIGNAL,
 ) -> int:
     async with database.session() as session:
-        entry = await last_entry(session, version.journey.name, endpoint_id)
+        entry = await last_entry(session, version.journey.name, participant)
     if entry is None:
         return 0
     return int(await signal_quietly(temporal, entry.workflow_id, signal, payload))

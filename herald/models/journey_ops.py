@@ -9,13 +9,17 @@ from pydantic import Field
 
 from herald.models.base import HeraldModel
 from herald.models.conditions import ConditionGroup
+from herald.models.journey_settings import ParticipantKind
 from herald.models.journey_steps import WaitStep
+
+PARTICIPANT_ID = "The participant: an endpoint id, or a user id when `participant` is user."
 
 
 class PlanWaitRequest(HeraldModel):
     """Resolve a wait that depends on the participant (local time, attribute date)."""
 
-    endpoint_id: str
+    endpoint_id: str = Field(description=PARTICIPANT_ID)
+    participant: ParticipantKind = "endpoint"
     step: WaitStep
     now: datetime
     default_timezone: str = "UTC"
@@ -28,7 +32,8 @@ class PlanWaitResult(HeraldModel):
 
 
 class EvaluateRequest(HeraldModel):
-    endpoint_id: str
+    endpoint_id: str = Field(description=PARTICIPANT_ID)
+    participant: ParticipantKind = "endpoint"
     journey: str
     groups: list[ConditionGroup]
     entered_at: datetime
@@ -43,7 +48,8 @@ class EvaluateResult(HeraldModel):
 
 
 class UpdateRequest(HeraldModel):
-    endpoint_id: str
+    endpoint_id: str = Field(description=PARTICIPANT_ID)
+    participant: ParticipantKind = "endpoint"
     scope: Literal["endpoint", "user"]
     set: dict[str, list[str]] = Field(default_factory=dict)
     remove: list[str] = Field(default_factory=list)
@@ -56,7 +62,8 @@ class UpdateResult(HeraldModel):
 
 class WebhookRequest(HeraldModel):
     idempotency_key: str
-    endpoint_id: str
+    endpoint_id: str = Field(description=PARTICIPANT_ID)
+    participant: ParticipantKind = "endpoint"
     journey: str
     step_id: str
     url: str

@@ -25,9 +25,17 @@ class EventEntry(HeraldModel):
     segment: ResourceName | None = Field(default=None, description="Only members may enter.")
 
 
+ParticipantKind = Literal["endpoint", "user"]
+
+
 class Entry(HeraldModel):
     """No segment and no event: participants enter only directly (client, CLI, API)."""
 
+    participant: ParticipantKind = Field(
+        default="endpoint",
+        description="Who moves through the journey: one endpoint, or a user with all of their "
+        "endpoints (a send reaches each of the user's endpoints on the step's channel).",
+    )
     segment: SegmentEntry | None = None
     event: EventEntry | None = None
 

@@ -9,14 +9,22 @@ from pydantic import Field
 
 from herald.models.base import HeraldModel
 from herald.models.channel import MessageChannel
-from herald.models.journey_settings import ClosedDay, Limits, OpenHours, QuietTime
+from herald.models.journey_settings import (
+    ClosedDay,
+    Limits,
+    OpenHours,
+    ParticipantKind,
+    QuietTime,
+)
 
 
 class SendRequest(HeraldModel):
-    """One message to one endpoint. The idempotency key is made in the workflow."""
+    """One message to one endpoint, or to each of a user's endpoints on the channel (their
+    keys are this key plus the endpoint id). The idempotency key is made in the workflow."""
 
     idempotency_key: str = Field(min_length=1, max_length=300)
-    endpoint_id: str
+    endpoint_id: str = Field(description="The endpoint id, or the user id for a user.")
+    participant: ParticipantKind = "endpoint"
     channel: MessageChannel
     template: str
     template_version: int | None = None
@@ -56,3 +64,9 @@ class SendResult(HeraldModel):
     reason: str | None = None
     duplicate: bool = Field(default=False, description="Already sent under this key before.")
     not_before: datetime | None = Field(default=None, description="DEFERRED: ask again then.")
+
+
+def user_endpoint_key(key: str, endpoint_id: str) -> str:
+    """The key of a user send's message to one of their endpoints: one claim per endpoint, so a
+    retry after a partial fan-out sends only to the endpoints not yet reached."""
+    return f"{key}:{endpoint_id}"

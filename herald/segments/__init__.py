@@ -6,6 +6,7 @@ from herald.segments.membership import (
     count_members,
     count_users,
     is_member,
+    is_user_member,
     page_members,
     page_users,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "count_members",
     "count_users",
     "is_member",
+    "is_user_member",
     "membership",
     "page_members",
     "page_users",

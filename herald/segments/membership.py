@@ -120,3 +120,18 @@ async def is_member(
     where = await condition(session, segment, include_unreachable=include_unreachable, now=now)
     result = await session.execute(select(E.id).where(where, E.id == endpoint_id))
     return result.first() is not None
+
+
+async def is_user_member(
+    session: AsyncSession,
+    segment: Segment,
+    user_id: str,
+    *,
+    include_unreachable: bool = True,
+    now: datetime | None = None,
+) -> bool:
+    """Whether any endpoint of a user is in the segment (journeys whose participants are
+    users)."""
+    where = await condition(session, segment, include_unreachable=include_unreachable, now=now)
+    result = await session.execute(select(E.id).where(where, E.user_id == user_id).limit(1))
+    return result.first() is not None

@@ -86,3 +86,10 @@ async def delete_user_row(session: AsyncSession, user_id: str) -> bool:
     await session.execute(delete(UserAttributeRow).where(UserAttributeRow.user_id == user_id))
     result = await session.execute(delete(UserRow).where(UserRow.user_id == user_id))
     return bool(getattr(result, "rowcount", 0))
+
+
+async def replace_user_attributes(
+    session: AsyncSession, user_id: str, attributes: dict[str, list[str]]
+) -> None:
+    """Set a user's attributes to exactly `attributes` (a journey's update step removes some)."""
+    await _write(session, {user_id: attributes}, utcnow())

@@ -10,6 +10,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from herald.models import JourneyInput, JourneyState
     from herald.models.journey_run import EventSignal, MigrateSignal, ReplySignal
+    from herald.models.journey_settings import ParticipantKind
 
 
 class Stopped(Exception):
@@ -44,3 +45,7 @@ class StepContext:
     @property
     def participant(self) -> str:
         return self.inp.participant_id
+
+    @property
+    def participant_kind(self) -> ParticipantKind:
+        return self.inp.journey.settings.entry.participant

@@ -57,6 +57,7 @@ async def run_send(ctx: StepContext, step_id: str, step: SendStep) -> tuple[str 
     request = SendRequest(
         idempotency_key=key,
         endpoint_id=ctx.participant,
+        participant=ctx.participant_kind,
         channel=step.channel,
         template=step.template,
         template_version=step.template_version,

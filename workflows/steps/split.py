@@ -43,6 +43,7 @@ async def _evaluate(
         EVALUATE_ACTIVITY,
         EvaluateRequest(
             endpoint_id=ctx.participant,
+            participant=ctx.participant_kind,
             journey=ctx.inp.journey.name,
             groups=[ConditionGroup(match=g.match, conditions=g.conditions) for g in groups],
             entered_at=ctx.state.visits[0].entered_at if ctx.state.visits else workflow.now(),

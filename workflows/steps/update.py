@@ -17,7 +17,11 @@ async def run_update(ctx: StepContext, step_id: str, step: UpdateStep) -> tuple[
     result = await workflow.execute_activity(
         UPDATE_ACTIVITY,
         UpdateRequest(
-            endpoint_id=ctx.participant, scope=step.scope, set=step.set, remove=step.remove
+            endpoint_id=ctx.participant,
+            participant=ctx.participant_kind,
+            scope=step.scope,
+            set=step.set,
+            remove=step.remove,
         ),
         result_type=UpdateResult,
         start_to_close_timeout=LOOKUP_TIMEOUT,

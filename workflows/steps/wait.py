@@ -34,6 +34,7 @@ async def _resolve(ctx: StepContext, step_id: str, step: WaitStep) -> datetime:
         PLAN_WAIT_ACTIVITY,
         PlanWaitRequest(
             endpoint_id=ctx.participant,
+            participant=ctx.participant_kind,
             step=step,
             now=workflow.now(),
             default_timezone=ctx.inp.journey.settings.schedule.timezone,

@@ -20,6 +20,7 @@ async def run_webhook(ctx: StepContext, step_id: str, step: WebhookStep) -> tupl
         WebhookRequest(
             idempotency_key=key,
             endpoint_id=ctx.participant,
+            participant=ctx.participant_kind,
             journey=ctx.inp.journey.name,
             step_id=step_id,
             url=str(step.url),
