@@ -96,6 +96,8 @@ async def test_re_engagement_admits_the_segment_with_a_holdout(engine: Engine) -
     assert result.state == "ACTIVE"
     bob = await engine.finish("re-engagement", "bob-email")
     assert engine.path(bob)[0] == "holdout"
+    finished = await engine.herald.journey_status("re-engagement")
+    assert finished.outcomes == {f"completed at {engine.path(bob)[-1]}": 1}
 
 
 async def test_order_updates_go_out_for_every_shipment(engine: Engine) -> None:

@@ -78,6 +78,11 @@ def status(name: Name, as_json: JsonFlag = False) -> None:
     for step, count in sorted(found.at_step.items()):
         table.add_row(step, str(count))
     out.print(table)
+    if found.outcomes:
+        finished = Table("outcome", "participants")
+        for outcome, count in sorted(found.outcomes.items()):
+            finished.add_row(outcome, str(count))
+        out.print(finished)
 
 
 def _transition(name: str, action: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import AsyncIterator
 
+from pydantic import Field
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -41,6 +42,11 @@ class JourneyStatus(HeraldModel):
     finished: int
     at_step: dict[str, int]
     by_status: dict[str, int]
+    outcomes: dict[str, int] = Field(
+        default_factory=dict,
+        description="Finished participants by how and where they left: 'completed at thanks', "
+        "'cancelled at reminder', 'failed at welcome'.",
+    )
 
 
 _TRANSITIONS = {
@@ -112,10 +118,14 @@ async def status(temporal: Client, database: Database, name: str) -> JourneyStat
         raise LifecycleError(f"journey {name!r} is not published")
     by_status: Counter[str] = Counter()
     at_step: Counter[str] = Counter()
+    outcomes: Counter[str] = Counter()
     async for _, status_name, step in participants(temporal, database, name):
         by_status[status_name] += 1
         if status_name == WorkflowExecutionStatus.RUNNING.name:
             at_step[step or "?"] += 1
+        else:
+            # HeraldStep keeps the last step a finished participant was on: where it left.
+            outcomes[f"{status_name.lower()} at {step or '?'}"] += 1
     running = by_status.get("RUNNING", 0)
     return JourneyStatus(
         journey=name,
@@ -126,6 +136,7 @@ async def status(temporal: Client, database: Database, name: str) -> JourneyStat
         finished=sum(by_status.values()) - running,
         at_step=dict(at_step),
         by_status=dict(by_status),
+        outcomes=dict(outcomes),
     )
 
 

@@ -2,7 +2,7 @@
 
 A change to JourneyWorkflow that would break participants already waiting (they could be
 mid-journey for months) fails here; such changes go behind `workflow.patched`. To add a
-history after a deliberate, patched change: `python -m tests.workflows.test_replay NAME`.
+history after a deliberate, patched change: `python -m tests.replay.test_replay NAME`.
 """
 
 from __future__ import annotations
