@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.ext.asyncio import (
@@ -66,10 +68,19 @@ class Database:
     def __init__(self, url: str) -> None:
         ensure_sqlite_dir(url)
         self.url = url
-        self.engine: AsyncEngine = create_async_engine(async_url(url), pool_pre_ping=True)
+        sqlite = url.startswith("sqlite")
+        # A file has no server to drop idle connections, so no ping per checkout.
+        self.engine: AsyncEngine = create_async_engine(async_url(url), pool_pre_ping=not sqlite)
         _configure(self.engine.sync_engine)
         _serialise_sqlite_writers(self.engine.sync_engine)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite takes one writer at a time, and a writer that finds the lock taken sleeps in
+        # growing steps (up to 100 ms) before it looks again. Queueing this process's
+        # transactions on an asyncio lock hands the lock over at once instead; the busy
+        # timeout still arbitrates between processes (worker, API, CLI).
+        self._turns: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] | None = (
+            WeakKeyDictionary() if sqlite else None
+        )
 
     @property
     def dialect(self) -> str:
@@ -78,7 +89,13 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session in one transaction: committed on success, rolled back on error."""
-        async with self._sessions() as session, session.begin():
+        if self._turns is None:
+            async with self._sessions() as session, session.begin():
+                yield session
+            return
+        loop = asyncio.get_running_loop()
+        turn = self._turns.get(loop) or self._turns.setdefault(loop, asyncio.Lock())
+        async with turn, self._sessions() as session, session.begin():
             yield session
 
     async def dispose(self) -> None:
