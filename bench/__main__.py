@@ -9,7 +9,7 @@ import platform
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import audience, journey, render
+from bench import audience, journey, render, worker_memory
 from bench.timing import Result
 
 
@@ -25,6 +25,8 @@ def main() -> None:
     results += audience.run(*sizes)
     # Journeys on the dev server: participants through send -> wait -> send.
     results += journey.run(100 if args.quick else 1_000)
+    # Worker memory with participants waiting on timers (issue 9: 10,000 in the full run).
+    results.append(worker_memory.run(500 if args.quick else 10_000))
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )

@@ -14,13 +14,19 @@ class Result:
     ops: int
     seconds: float
     baseline_seconds: float
+    unit: str = "s"
 
     @property
     def ratio(self) -> float:
-        """Herald's time over the baseline's for the same work (1.0 = as fast)."""
+        """Herald's time (or memory) over the baseline's for the same work (1.0 = as good)."""
         return self.seconds / self.baseline_seconds
 
     def row(self) -> str:
+        if self.unit == "MB":
+            return (
+                f"{self.name:<34} {self.seconds:>11,.0f} MB  {self.baseline:<26} "
+                f"{self.baseline_seconds:>11,.0f} MB  x{self.ratio:.2f} (memory)"
+            )
         rate = self.ops / self.seconds
         base_rate = self.ops / self.baseline_seconds
         return (

@@ -21,13 +21,18 @@ SANDBOX = SandboxedWorkflowRunner(
 )
 
 
+# Participants beyond this many are evicted between steps and replayed from history when their
+# timer fires: memory stays bounded however many wait (bench/worker_memory.py measures it).
+MAX_CACHED_WORKFLOWS = 1000
+
+
 def build_worker(
     client: Client,
     *,
     task_queue: str,
     database: Database,
     channels: ChannelRegistry | None = None,
-    max_cached_workflows: int = 1000,
+    max_cached_workflows: int = MAX_CACHED_WORKFLOWS,
 ) -> Worker:
     sends = SendActivities(database, channels or ChannelRegistry.outbox_for_all(database))
     return Worker(
