@@ -49,6 +49,7 @@ from herald.store import outbox as outbox_store
 from herald.store import templates as template_store
 from herald.store.tables import EventRow
 from herald.templates.preview import PreviewLookupError, preview
+from herald.transactional.client import TransactionalMethods
 from herald.temporal import connect
 
 
@@ -56,7 +57,7 @@ class NotFoundError(LookupError):
     """A named resource does not exist; the message says which and how to create it."""
 
 
-class HeraldClient(AudienceMethods):
+class HeraldClient(AudienceMethods, TransactionalMethods):
     def __init__(
         self,
         settings: Settings,

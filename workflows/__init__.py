@@ -2,7 +2,13 @@
 
 from workflows.journey import JourneyWorkflow
 from workflows.journey_run import JourneyRunWorkflow
+from workflows.transactional import TransactionalMessagesWorkflow
 
-WORKFLOWS = [JourneyWorkflow, JourneyRunWorkflow]
+WORKFLOWS = [JourneyWorkflow, JourneyRunWorkflow, TransactionalMessagesWorkflow]
 
-__all__ = ["WORKFLOWS", "JourneyRunWorkflow", "JourneyWorkflow"]
+__all__ = [
+    "WORKFLOWS",
+    "JourneyRunWorkflow",
+    "JourneyWorkflow",
+    "TransactionalMessagesWorkflow",
+]
