@@ -9,7 +9,7 @@ import platform
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import audience, journey, render
+from bench import audience, journey, render, transactional
 from bench.timing import Result
 
 
@@ -25,6 +25,8 @@ def main() -> None:
     results += audience.run(*sizes)
     # Journeys on the dev server: participants through send -> wait -> send.
     results += journey.run(100 if args.quick else 1_000)
+    # Transactional sends: request -> provider call latency, p50/p99 of sequential requests.
+    results += transactional.run(50 if args.quick else 300)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
