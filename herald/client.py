@@ -50,6 +50,7 @@ from herald.store import templates as template_store
 from herald.store.tables import EventRow
 from herald.templates.preview import PreviewLookupError, preview
 from herald.transactional.client import TransactionalMethods
+from herald.transactional.otp_client import OtpMethods
 from herald.temporal import connect
 
 
@@ -57,7 +58,7 @@ class NotFoundError(LookupError):
     """A named resource does not exist; the message says which and how to create it."""
 
 
-class HeraldClient(AudienceMethods, TransactionalMethods):
+class HeraldClient(AudienceMethods, TransactionalMethods, OtpMethods):
     def __init__(
         self,
         settings: Settings,
