@@ -51,6 +51,7 @@ from herald.store.tables import EventRow
 from herald.templates.preview import PreviewLookupError, preview
 from herald.transactional.client import TransactionalMethods
 from herald.transactional.otp_client import OtpMethods
+from herald.transactional.suppression_client import SuppressionMethods
 from herald.temporal import connect
 
 
@@ -58,7 +59,7 @@ class NotFoundError(LookupError):
     """A named resource does not exist; the message says which and how to create it."""
 
 
-class HeraldClient(AudienceMethods, TransactionalMethods, OtpMethods):
+class HeraldClient(AudienceMethods, TransactionalMethods, OtpMethods, SuppressionMethods):
     def __init__(
         self,
         settings: Settings,
