@@ -31,9 +31,10 @@ def test_templates_are_listed_read_rolled_back_and_previewed(api: httpx.Client) 
 
     rolled = api.post("/v1/templates/ping/active-version", json={"version": 1})
     assert rolled.json() == {"active_version": 1, "previous_version": 2}
-    assert api.post("/v1/templates/ping/render", json={"endpoint_id": "ann"}).json()[
-        "content"
-    ]["body"] == "v1 ann"
+    assert (
+        api.post("/v1/templates/ping/render", json={"endpoint_id": "ann"}).json()["content"]["body"]
+        == "v1 ann"
+    )
     assert api.get("/v1/templates/nope").status_code == 404
     assert api.post("/v1/templates/ping/active-version", json={"version": 9}).status_code == 404
 
