@@ -49,10 +49,10 @@ from herald.store import outbox as outbox_store
 from herald.store import templates as template_store
 from herald.store.tables import EventRow
 from herald.templates.preview import PreviewLookupError, preview
+from herald.temporal import connect
 from herald.transactional.client import TransactionalMethods
 from herald.transactional.otp_client import OtpMethods
 from herald.transactional.suppression_client import SuppressionMethods
-from herald.temporal import connect
 
 
 class NotFoundError(LookupError):

@@ -10,7 +10,7 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from herald.models import SendResult
-    from herald.transactional.models import Delivery
+    from herald.transactional.models import Delivery, RequestState
     from herald.transactional.otp_models import (
         OTP_WORKFLOW,
         SEND_OTP_ACTIVITY,
@@ -18,7 +18,6 @@ with workflow.unsafe.imports_passed_through():
         OtpRequest,
         OtpResponse,
     )
-    from herald.transactional.models import RequestState
     from herald.transactional.results import recipient_result
 
 from workflows.steps.policies import SEND_RETRY, SEND_TIMEOUT

@@ -13,9 +13,9 @@ from herald.api.audience import router as audience_router
 from herald.api.inapp import router as in_app_router
 from herald.api.messages import router as messages_router
 from herald.api.otp import router as otp_router
+from herald.api.routes import router
 from herald.api.suppressions import router as suppressions_router
 from herald.api.templates import router as templates_router
-from herald.api.routes import router
 from herald.client import HeraldClient, NotFoundError
 from herald.definitions import DefinitionError
 from herald.settings import Settings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String
+from sqlalchemy import JSON, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from herald.store.tables import Base, Json
@@ -17,7 +17,7 @@ class MessageRequestRow(Base):
     __tablename__ = "message_requests"
     request_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     plan: Mapped[Json]
-    results: Mapped[Json | None]
+    results: Mapped[list[Json] | None] = mapped_column(JSON)
     accepted_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
 

@@ -37,7 +37,7 @@ async def plan_request(
     for address, target in request.addresses.items():
         _plan_address(plan, request, address, target)
     found = {e.id: e for e in await get_endpoints(session, list(request.endpoints))}
-    for endpoint_id, target in request.endpoints.items():
+    for endpoint_id, wanted in request.endpoints.items():
         endpoint = found.get(endpoint_id)
         if endpoint is None:
             plan.settled.append(_failed(endpoint_id, "endpoint", "endpoint does not exist"))
@@ -45,9 +45,9 @@ async def plan_request(
             reason = _no_content(request, endpoint.channel_type.family)
             plan.settled.append(_failed(endpoint_id, "endpoint", reason, endpoint))
         else:
-            plan.deliveries.append(_delivery(request, endpoint_id, "endpoint", endpoint, target))
-    for user_id, target in request.users.items():
-        await _plan_user(session, plan, request, user_id, target)
+            plan.deliveries.append(_delivery(request, endpoint_id, "endpoint", endpoint, wanted))
+    for user_id, wanted in request.users.items():
+        await _plan_user(session, plan, request, user_id, wanted)
     return plan
 
 

@@ -10,9 +10,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from temporalio.testing import WorkflowEnvironment
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from herald.cli import app
 from herald.settings import Settings
@@ -45,7 +44,7 @@ async def worker_env(
 
 async def _herald(runner: CliRunner, *args: str) -> Result:
     # The command runs its own event loop; this test's loop keeps running the worker.
-    return await asyncio.to_thread(runner.invoke, app, list(args))
+    return await asyncio.to_thread(lambda: runner.invoke(app, list(args)))
 
 
 async def test_send_and_otp_from_the_command_line(runner: CliRunner, worker_env: None) -> None:
