@@ -7,8 +7,8 @@ from temporalio import activity
 from activities.send import deliver_in_activity
 from herald.channels import ChannelRegistry
 from herald.models import SendResult
+from herald.models.otp import SEND_OTP_ACTIVITY, OtpDelivery
 from herald.store import Database
-from herald.transactional.otp_models import SEND_OTP_ACTIVITY, OtpDelivery
 from herald.transactional.otp_send import otp_send_request
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from herald.models.transactional import RECORD_RESULTS_ACTIVITY, MessageResponse
 from herald.store import Database
-from herald.transactional.models import RECORD_RESULTS_ACTIVITY, MessageResponse
 from herald.transactional.store import record_results
 
 

@@ -24,9 +24,9 @@ from bench.bare_workflow import BareWorkflow, noop
 from bench.timing import Result
 from herald.client import HeraldClient
 from herald.models import DEFINITION_ADAPTER, SEARCH_ATTRIBUTES
+from herald.models.transactional import MessageRequest
 from herald.settings import Settings
 from herald.store import Database, upgrade
-from herald.transactional.models import MessageRequest
 from worker import build_worker
 
 Sample = Callable[[int], Awaitable[float]]

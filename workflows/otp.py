@@ -10,15 +10,14 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from herald.models import SendResult
-    from herald.transactional.models import Delivery, RequestState
-    from herald.transactional.otp_models import (
+    from herald.models.otp import (
         OTP_WORKFLOW,
         SEND_OTP_ACTIVITY,
         OtpDelivery,
         OtpRequest,
         OtpResponse,
     )
-    from herald.transactional.results import recipient_result
+    from herald.models.transactional import Delivery, RequestState, recipient_result
 
 from workflows.steps.policies import SEND_RETRY, SEND_TIMEOUT
 

@@ -16,7 +16,7 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from herald.models import SEND_ACTIVITY, SendRequest, SendResult
-    from herald.transactional.models import (
+    from herald.models.transactional import (
         MESSAGE_WORKFLOW,
         RECORD_RESULTS_ACTIVITY,
         Delivery,
@@ -24,8 +24,8 @@ with workflow.unsafe.imports_passed_through():
         MessageResponse,
         RecipientResult,
         RequestState,
+        recipient_result,
     )
-    from herald.transactional.results import recipient_result
 
 from workflows.steps.policies import LOOKUP_RETRY, LOOKUP_TIMEOUT, SEND_RETRY, SEND_TIMEOUT
 

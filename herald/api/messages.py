@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from herald.client import HeraldClient
-from herald.transactional.models import MessageRequest, MessageResponse, RequestState
+from herald.models.transactional import MessageRequest, MessageResponse, RequestState
 from herald.transactional.plan import MessageRequestError
 
 router = APIRouter(prefix="/v1/messages", tags=["messages"])

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from herald.client import HeraldClient
-from herald.transactional.models import RequestState
-from herald.transactional.otp_models import OtpRequest, OtpResponse, OtpVerdict, OtpVerification
+from herald.models.otp import OtpRequest, OtpResponse, OtpVerdict, OtpVerification
+from herald.models.transactional import RequestState
 
 router = APIRouter(prefix="/v1/otp", tags=["otp"])
 

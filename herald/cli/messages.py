@@ -12,7 +12,7 @@ from rich.table import Table
 
 from herald.cli.common import JsonFlag, fail, key_values, out, print_json, run
 from herald.client import HeraldClient
-from herald.transactional.models import MessageRequest, MessageResponse
+from herald.models.transactional import MessageRequest, MessageResponse
 from herald.transactional.plan import MessageRequestError
 
 Repeated = list[str] | None

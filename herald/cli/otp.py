@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 import typer
 
 from herald.cli.common import JsonFlag, fail, out, print_json, run
-from herald.transactional.otp_models import OtpRequest, OtpVerification
+from herald.models.otp import OtpRequest, OtpVerification
 
 app = typer.Typer(help="One-time passwords: send a code, verify it.", no_args_is_help=True)
 

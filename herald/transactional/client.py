@@ -16,9 +16,7 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from herald.settings import Settings
-from herald.store import Database
-from herald.transactional.models import (
+from herald.models.transactional import (
     MESSAGE_WORKFLOW,
     MessagePlan,
     MessageRequest,
@@ -26,6 +24,8 @@ from herald.transactional.models import (
     RequestState,
     message_workflow_id,
 )
+from herald.settings import Settings
+from herald.store import Database
 from herald.transactional.plan import plan_request
 from herald.transactional.store import claim_request, get_request
 

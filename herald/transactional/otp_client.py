@@ -9,18 +9,18 @@ from datetime import UTC, datetime
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from herald.settings import Settings
-from herald.store import Database
-from herald.transactional.client import DEFAULT_WAIT, _Host
-from herald.transactional.models import RequestState
-from herald.transactional.otp_codes import verify_code
-from herald.transactional.otp_models import (
+from herald.models.otp import (
     OTP_WORKFLOW,
     OtpRequest,
     OtpResponse,
     OtpVerification,
     otp_workflow_id,
 )
+from herald.models.transactional import RequestState
+from herald.settings import Settings
+from herald.store import Database
+from herald.transactional.client import DEFAULT_WAIT, _Host
+from herald.transactional.otp_codes import verify_code
 
 
 class OtpMethods:

@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import ChannelType
 from herald.models.addresses import AddressError, normalise_address
+from herald.models.otp import OtpRequest, OtpVerification
 from herald.store.clock import aware
 from herald.store.dialect import insert_for
 from herald.store.transactional_tables import OtpCodeRow
-from herald.transactional.otp_models import OtpRequest, OtpVerification
 
 
 def new_code(length: int) -> str:

@@ -15,10 +15,10 @@ from herald.models import (
     SendRequest,
     Template,
 )
+from herald.models.otp import OtpDelivery
 from herald.store import Database
 from herald.store.messages import get_message
 from herald.transactional.otp_codes import keep_code, new_code
-from herald.transactional.otp_models import OtpDelivery
 
 _DEFAULT_TEXT = "{{ BrandName }} code: {{ Code }}. It is valid for {{ ValidityMinutes }} minutes."
 _DEFAULTS: dict[str, dict[str, str]] = {

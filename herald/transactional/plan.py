@@ -12,9 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import Endpoint, MessageChannel
-from herald.store.endpoints import get_endpoints, list_user_endpoints
-from herald.store.templates import get_template
-from herald.transactional.models import (
+from herald.models.transactional import (
     AddressTarget,
     Delivery,
     MessagePlan,
@@ -23,6 +21,8 @@ from herald.transactional.models import (
     RecipientStatus,
     Target,
 )
+from herald.store.endpoints import get_endpoints, list_user_endpoints
+from herald.store.templates import get_template
 
 
 class MessageRequestError(ValueError):

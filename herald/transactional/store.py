@@ -6,15 +6,15 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from herald.store.clock import aware, utcnow
-from herald.store.dialect import insert_for
-from herald.store.transactional_tables import MessageRequestRow
-from herald.transactional.models import (
+from herald.models.transactional import (
     MessagePlan,
     MessageResponse,
     RecipientResult,
     RequestState,
 )
+from herald.store.clock import aware, utcnow
+from herald.store.dialect import insert_for
+from herald.store.transactional_tables import MessageRequestRow
 
 
 async def claim_request(session: AsyncSession, plan: MessagePlan) -> tuple[MessagePlan, bool]:

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from herald.client import HeraldClient
+from herald.models.otp import OtpRequest, OtpVerification
 from herald.store import Database
 from herald.store.transactional_tables import OtpCodeRow
 from herald.transactional.otp_codes import keep_code, new_code, verify_code
-from herald.transactional.otp_models import OtpRequest, OtpVerification
 from tests.transactional.conftest import Running
 
 PHONE = "+15555550123"

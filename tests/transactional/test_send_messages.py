@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from herald.models import AddressProblem, MessageChannel
+from herald.models.transactional import MessageRequest, RecipientStatus, RequestState
 from herald.store.suppressions import suppress
-from herald.transactional.models import MessageRequest, RecipientStatus, RequestState
 from tests.transactional.conftest import Running
 
 

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from herald.models.base import HeraldModel
 from herald.models.names import ResourceName
-from herald.transactional.models import REQUEST_ID_PATTERN, RecipientResult, RequestState
+from herald.models.transactional import REQUEST_ID_PATTERN, RecipientResult, RequestState
 
 OTP_WORKFLOW = "OneTimePassword"
 SEND_OTP_ACTIVITY = "send_otp"

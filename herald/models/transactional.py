@@ -14,9 +14,12 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from herald.models import ChannelType, Endpoint, MessageChannel, Template
 from herald.models.base import HeraldModel
+from herald.models.channel import ChannelType, MessageChannel
+from herald.models.endpoint import Endpoint
 from herald.models.names import ResourceName
+from herald.models.send import SendOutcome, SendResult
+from herald.models.template import Template
 
 MAX_RECIPIENTS = 100  # Pinpoint's limit for one SendMessages request
 REQUEST_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$"
@@ -164,3 +167,34 @@ RECORD_RESULTS_ACTIVITY = "record_message_results"
 
 def message_workflow_id(request_id: str) -> str:
     return f"message:{request_id}"
+
+
+# herald.delivery's skip reasons that Pinpoint reports as an opt-out or a suppression.
+_OPTED_OUT = ("endpoint opted out", "endpoint inactive")
+_SUPPRESSED = "address suppressed"
+
+
+def recipient_result(
+    delivery: Delivery, key: str, sent: SendResult | None, failure: str | None = None
+) -> RecipientResult:
+    """The result of one delivery: `sent` from the send activity, or the `failure` that
+    stopped it (a non-retryable error, or retries given up)."""
+    status, reason = RecipientStatus.FAILED, failure
+    if sent is not None:
+        reason = sent.reason
+        if sent.outcome is SendOutcome.SENT:
+            status = RecipientStatus.ACCEPTED
+        elif sent.outcome is SendOutcome.SKIPPED and sent.reason in _OPTED_OUT:
+            status = RecipientStatus.OPTED_OUT
+        elif sent.outcome is SendOutcome.SKIPPED and (sent.reason or "").startswith(_SUPPRESSED):
+            status = RecipientStatus.SUPPRESSED
+    return RecipientResult(
+        recipient=delivery.recipient,
+        kind=delivery.kind,
+        channel=delivery.channel,
+        endpoint_id=None if delivery.kind == "address" else delivery.endpoint_id,
+        status=status,
+        message_id=key,
+        provider_message_id=sent.provider_message_id if sent else None,
+        reason=reason,
+    )
