@@ -21,18 +21,24 @@ class SendActivities:
 
     @activity.defn(name=SEND_ACTIVITY)
     async def send_message(self, request: SendRequest) -> SendResult:
-        try:
-            if request.participant == "user":
-                return await deliver_to_user(self._database, self._channels, request)
-            return await deliver(self._database, self._channels, request)
-        except PermanentSendError as exc:
-            # Non-retryable: a person must fix the definition or the data; retrying in a
-            # loop would only hide that. The message shows in the Temporal UI.
-            raise ApplicationError(str(exc), type="PermanentSendError", non_retryable=True) from exc
-        except RetryableSendError as exc:
-            # The provider's Retry-After (or the throttle's next slot) replaces the policy's
-            # backoff for this one retry; without it the backoff applies.
-            delay = timedelta(seconds=exc.retry_after) if exc.retry_after else None
-            raise ApplicationError(
-                str(exc), type="RetryableSendError", next_retry_delay=delay
-            ) from exc
+        return await deliver_in_activity(self._database, self._channels, request)
+
+
+async def deliver_in_activity(
+    database: Database, channels: ChannelRegistry, request: SendRequest
+) -> SendResult:
+    """`deliver` (to an endpoint, or to each of a user's endpoints), its errors raised as
+    Temporal application errors."""
+    try:
+        if request.participant == "user":
+            return await deliver_to_user(database, channels, request)
+        return await deliver(database, channels, request)
+    except PermanentSendError as exc:
+        # Non-retryable: a person must fix the definition or the data; retrying in a
+        # loop would only hide that. The message shows in the Temporal UI.
+        raise ApplicationError(str(exc), type="PermanentSendError", non_retryable=True) from exc
+    except RetryableSendError as exc:
+        # The provider's Retry-After (or the throttle's next slot) replaces the policy's
+        # backoff for this one retry; without it the backoff applies.
+        delay = timedelta(seconds=exc.retry_after) if exc.retry_after else None
+        raise ApplicationError(str(exc), type="RetryableSendError", next_retry_delay=delay) from exc

@@ -9,7 +9,7 @@ import platform
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import audience, journey, render, worker_memory
+from bench import audience, journey, render, transactional, worker_memory
 from bench.timing import Result
 
 
@@ -27,6 +27,8 @@ def main() -> None:
     results += journey.run(100 if args.quick else 1_000)
     # Worker memory with participants waiting on timers (issue 9: 10,000 in the full run).
     results.append(worker_memory.run(500 if args.quick else 10_000))
+    # Transactional sends: request -> provider call latency, p50/p99 of sequential requests.
+    results += transactional.run(50 if args.quick else 300)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )

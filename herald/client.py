@@ -50,13 +50,16 @@ from herald.store import templates as template_store
 from herald.store.tables import EventRow
 from herald.templates.preview import PreviewLookupError, preview
 from herald.temporal import connect
+from herald.transactional.client import TransactionalMethods
+from herald.transactional.otp_client import OtpMethods
+from herald.transactional.suppression_client import SuppressionMethods
 
 
 class NotFoundError(LookupError):
     """A named resource does not exist; the message says which and how to create it."""
 
 
-class HeraldClient(AudienceMethods):
+class HeraldClient(AudienceMethods, TransactionalMethods, OtpMethods, SuppressionMethods):
     def __init__(
         self,
         settings: Settings,

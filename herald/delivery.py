@@ -77,12 +77,16 @@ async def _deliver(database: Database, channels: ChannelRegistry, req: SendReque
         )
         if record.status in _TERMINAL:
             return _result_of(record, duplicate=True)
-        endpoint = await get_endpoint(session, req.endpoint_id)
+        endpoint = req.endpoint or await get_endpoint(session, req.endpoint_id)
         # Checked at send time, so a bounce or STOP recorded a second ago is honoured.
         suppressed = (
             await find_suppression(session, req.channel, endpoint.address) if endpoint else None
         )
-        stored = await get_template(session, req.template, req.template_version)
+        stored = (
+            _inline(req)
+            if req.content is not None
+            else await get_template(session, req.template, req.template_version)
+        )
     if endpoint is None:
         raise PermanentSendError(
             f"endpoint {req.endpoint_id!r} does not exist; upsert it (herald apply, or "
@@ -104,6 +108,12 @@ async def _deliver(database: Database, channels: ChannelRegistry, req: SendReque
             return held
     message = _render(endpoint, req, stored)
     return await _hand_over(database, channels, req, message, stored.version)
+
+
+def _inline(req: SendRequest) -> TemplateVersion:
+    """Inline content as a version of its own: version 1 of nothing stored."""
+    assert req.content is not None
+    return TemplateVersion(template=req.content, version=1, created_at=req.at or datetime.now(UTC))
 
 
 async def _apply_policy(

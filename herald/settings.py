@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     )
     channels: ChannelSettings = Field(
         default_factory=ChannelSettings, description="The provider of each channel."
+    )
+    otp_secret: SecretStr | None = Field(
+        default=None,
+        description="Mixed into every one-time password's hash (a pepper), so a copy of the "
+        "database alone cannot be searched for codes. Give workers and the API the same one.",
     )
 
     @classmethod

@@ -28,7 +28,11 @@ async def run(settings: Settings) -> None:
     channels = ChannelRegistry.from_settings(settings.channels, database)
     log.info("channel providers: %s", channels.describe())
     worker = build_worker(
-        client, task_queue=settings.task_queue, database=database, channels=channels
+        client,
+        task_queue=settings.task_queue,
+        database=database,
+        channels=channels,
+        otp_secret=settings.otp_secret,
     )
     log.info(
         "worker polling task queue %r on %s",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import SecretStr
 from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
@@ -9,6 +10,8 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities import SendActivities
 from activities.entry import EntryActivities
 from activities.journey import JourneyActivities
+from activities.otp import OtpActivities
+from activities.transactional import TransactionalActivities
 from herald.channels import ChannelRegistry
 from herald.store import Database
 from workflows import WORKFLOWS
@@ -33,8 +36,11 @@ def build_worker(
     database: Database,
     channels: ChannelRegistry | None = None,
     max_cached_workflows: int = MAX_CACHED_WORKFLOWS,
+    otp_secret: SecretStr | None = None,
 ) -> Worker:
-    sends = SendActivities(database, channels or ChannelRegistry.outbox_for_all(database))
+    channels = channels or ChannelRegistry.outbox_for_all(database)
+    sends = SendActivities(database, channels)
+    pepper = otp_secret.get_secret_value().encode() if otp_secret else b""
     return Worker(
         client,
         task_queue=task_queue,
@@ -43,6 +49,8 @@ def build_worker(
             sends.send_message,
             *JourneyActivities(database).all(),
             EntryActivities(database, client, task_queue).admit_segment_page,
+            TransactionalActivities(database).record_message_results,
+            OtpActivities(database, channels, pepper).send_otp,
         ],
         workflow_runner=SANDBOX,
         max_cached_workflows=max_cached_workflows,

@@ -2,7 +2,20 @@
 
 from workflows.journey import JourneyWorkflow
 from workflows.journey_run import JourneyRunWorkflow
+from workflows.otp import OneTimePasswordWorkflow
+from workflows.transactional import TransactionalMessagesWorkflow
 
-WORKFLOWS = [JourneyWorkflow, JourneyRunWorkflow]
+WORKFLOWS = [
+    JourneyWorkflow,
+    JourneyRunWorkflow,
+    TransactionalMessagesWorkflow,
+    OneTimePasswordWorkflow,
+]
 
-__all__ = ["WORKFLOWS", "JourneyRunWorkflow", "JourneyWorkflow"]
+__all__ = [
+    "WORKFLOWS",
+    "JourneyRunWorkflow",
+    "JourneyWorkflow",
+    "OneTimePasswordWorkflow",
+    "TransactionalMessagesWorkflow",
+]

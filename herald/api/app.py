@@ -11,7 +11,11 @@ from fastapi.responses import JSONResponse
 from herald import __version__
 from herald.api.audience import router as audience_router
 from herald.api.inapp import router as in_app_router
+from herald.api.messages import router as messages_router
+from herald.api.otp import router as otp_router
 from herald.api.routes import router
+from herald.api.suppressions import router as suppressions_router
+from herald.api.templates import router as templates_router
 from herald.client import HeraldClient, NotFoundError
 from herald.definitions import DefinitionError
 from herald.journeys.entry import EntryError
@@ -34,6 +38,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(audience_router)
     app.include_router(in_app_router)
+    app.include_router(messages_router)
+    app.include_router(otp_router)
+    app.include_router(templates_router)
+    app.include_router(suppressions_router)
     app.add_exception_handler(DefinitionError, _definition_error)
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(EntryError, _refused)

@@ -12,10 +12,13 @@ from herald.cli import (
     endpoints,
     events,
     journeys,
+    messages,
+    otp,
     outbox,
     pinpoint,
     runtime,
     segments,
+    suppressions,
     templates,
 )
 
@@ -28,6 +31,9 @@ app.add_typer(outbox.app, name="outbox")
 app.add_typer(journeys.app, name="journeys")
 app.add_typer(pinpoint.app, name="pinpoint")
 app.add_typer(templates.app, name="templates")
+app.command()(messages.send)
+app.add_typer(otp.app, name="otp")
+app.add_typer(suppressions.app, name="suppressions")
 runtime.register(app)
 
 

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from herald.models.base import HeraldModel
 from herald.models.channel import MessageChannel
+from herald.models.endpoint import Endpoint
 from herald.models.journey_settings import (
     ClosedDay,
     Limits,
@@ -16,6 +17,7 @@ from herald.models.journey_settings import (
     ParticipantKind,
     QuietTime,
 )
+from herald.models.template import Template
 
 
 class SendRequest(HeraldModel):
@@ -38,6 +40,16 @@ class SendRequest(HeraldModel):
         default=None, description="Attributes of the event that entered the journey."
     )
     policy: SendPolicy | None = None
+    endpoint: Endpoint | None = Field(
+        default=None,
+        description="A transactional send to a raw address: this unsaved endpoint is used "
+        "instead of looking `endpoint_id` up.",
+    )
+    content: Template | None = Field(
+        default=None,
+        description="Inline content of a transactional send, used instead of the stored "
+        "template; `template` then only names it in the message log.",
+    )
 
 
 class SendPolicy(HeraldModel):

@@ -7,7 +7,7 @@ to it is skipped at send time instead of being refused again.
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import AddressProblem, MessageChannel
@@ -78,3 +78,13 @@ async def mark_unreachable(
         .values(**change, updated_at=utcnow())
     )
     await suppress(session, channel, address, problem, detail)
+
+
+async def list_suppressions(
+    session: AsyncSession, channel: MessageChannel | None = None, *, limit: int = 1000
+) -> list[SuppressionRow]:
+    """Suppressed addresses, newest first."""
+    query = select(SuppressionRow).order_by(SuppressionRow.created_at.desc()).limit(limit)
+    if channel is not None:
+        query = query.where(SuppressionRow.channel == channel.value)
+    return list((await session.execute(query)).scalars())
