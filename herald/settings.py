@@ -13,6 +13,7 @@ from pydantic_settings import (
 )
 
 from herald.channels.config import ChannelSettings, ChannelsFileSource
+from herald.streams.config import StreamSettings
 
 
 class Settings(BaseSettings):
@@ -53,6 +54,9 @@ class Settings(BaseSettings):
     )
     channels: ChannelSettings = Field(
         default_factory=ChannelSettings, description="The provider of each channel."
+    )
+    streams: StreamSettings = Field(
+        default_factory=StreamSettings, description="Event-stream sinks (herald.streams.config)."
     )
 
     @classmethod

@@ -9,6 +9,7 @@ import signal
 from herald.channels import ChannelRegistry
 from herald.settings import Settings
 from herald.store import Database, upgrade
+from herald.streams import StreamShipper
 from herald.temporal import connect, ensure_search_attributes
 from worker.build import build_worker
 
@@ -26,6 +27,10 @@ async def run(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     channels = ChannelRegistry.from_settings(settings.channels, database)
+    # Started before the worker so a misconfigured sink stops the start, naming the sink.
+    shipper = StreamShipper(database, settings.streams)
+    await shipper.start()
+    log.info("event stream sinks: %s", [f"{s.name} ({s.kind})" for s in shipper.sinks])
     log.info("channel providers: %s", channels.describe())
     worker = build_worker(
         client, task_queue=settings.task_queue, database=database, channels=channels
@@ -38,6 +43,7 @@ async def run(settings: Settings) -> None:
     async with worker:
         await stop.wait()
         log.info("stopping: finishing running activities")
+    await shipper.stop()
     await channels.aclose()
     await database.dispose()
 
