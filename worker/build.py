@@ -9,6 +9,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities import SendActivities
 from activities.entry import EntryActivities
 from activities.journey import JourneyActivities
+from activities.progress import ProgressActivities
 from herald.channels import ChannelRegistry
 from herald.store import Database
 from workflows import WORKFLOWS
@@ -38,6 +39,7 @@ def build_worker(
             sends.send_message,
             *JourneyActivities(database).all(),
             EntryActivities(database, client, task_queue).admit_segment_page,
+            ProgressActivities(database).record_progress,
         ],
         workflow_runner=SANDBOX,
         max_cached_workflows=max_cached_workflows,

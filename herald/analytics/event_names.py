@@ -65,3 +65,9 @@ def channel_of(event_type: str) -> str | None:
         "_inapp": "IN_APP",
         "_custom": "CUSTOM",
     }.get(prefix)
+
+
+# A campaign member held out of the campaign (no message): recorded by the campaign with the
+# `campaign_id` attribute, so its treatments are compared against the members it left alone.
+HOLDOUT_EVENT = "_campaign.holdout"
+SEND_EVENTS = frozenset({*SEND_EVENT.values(), CAMPAIGN_SEND, JOURNEY_SEND})

@@ -11,9 +11,11 @@ from fastapi.responses import JSONResponse
 from herald import __version__
 from herald.api.audience import router as audience_router
 from herald.api.inapp import router as in_app_router
+from herald.api.metrics import router as metrics_router
 from herald.api.routes import router
 from herald.client import HeraldClient, NotFoundError
 from herald.definitions import DefinitionError
+from herald.metrics import MetricsNotFound
 from herald.settings import Settings
 
 
@@ -33,8 +35,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(audience_router)
     app.include_router(in_app_router)
+    app.include_router(metrics_router)
     app.add_exception_handler(DefinitionError, _definition_error)
     app.add_exception_handler(NotFoundError, _not_found)
+    app.add_exception_handler(MetricsNotFound, _not_found)
     return app
 
 

@@ -12,6 +12,7 @@ from herald.cli import (
     endpoints,
     events,
     journeys,
+    metrics,
     outbox,
     pinpoint,
     runtime,
@@ -28,6 +29,7 @@ app.add_typer(outbox.app, name="outbox")
 app.add_typer(journeys.app, name="journeys")
 app.add_typer(pinpoint.app, name="pinpoint")
 app.add_typer(templates.app, name="templates")
+app.add_typer(metrics.app, name="metrics")
 runtime.register(app)
 
 

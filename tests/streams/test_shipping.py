@@ -147,7 +147,8 @@ async def test_a_sink_down_for_a_while_gets_every_event_once_in_order(
 ) -> None:
     """The webhook answers 503 and the Kinesis stream is gone while events are recorded;
     when both are back every event arrives, none twice, in the order recorded."""
-    receiver.answers = [(503, {}, b"down")] * 6 + [(200, {}, b"{}")]
+    down: list[tuple[int, dict[str, str], bytes]] = [(503, {}, b"down")] * 6
+    receiver.answers = [*down, (200, {}, b"{}")]
     sinks = {
         "kinesis": destinations.sinks()["kinesis"],
         "hook": WebhookSink(type="webhook", url=receiver.url, secret=SECRET),
