@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     channels: ChannelSettings = Field(
         default_factory=ChannelSettings, description="The provider of each channel."
     )
+    worker_metrics_address: str | None = Field(
+        default=None,
+        description="host:port where the worker serves the Temporal SDK's runtime metrics "
+        "for Prometheus (task latencies, slots, polls). Unset: not served.",
+    )
     streams: StreamSettings = Field(
         default_factory=StreamSettings, description="Event-stream sinks (herald.streams.config)."
     )

@@ -10,7 +10,7 @@ from herald.channels import ChannelRegistry
 from herald.settings import Settings
 from herald.store import Database, upgrade
 from herald.streams import StreamShipper
-from herald.temporal import connect, ensure_search_attributes
+from herald.temporal import connect, ensure_search_attributes, metrics_runtime
 from worker.build import build_worker
 
 log = logging.getLogger("herald.worker")
@@ -19,7 +19,8 @@ log = logging.getLogger("herald.worker")
 async def run(settings: Settings) -> None:
     url = settings.resolved_database_url
     await asyncio.to_thread(upgrade, url)
-    client = await connect(settings)
+    address = settings.worker_metrics_address
+    client = await connect(settings, runtime=metrics_runtime(address) if address else None)
     await ensure_search_attributes(client)
     database = Database(url)
     stop = asyncio.Event()

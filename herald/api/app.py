@@ -12,6 +12,8 @@ from herald import __version__
 from herald.api.audience import router as audience_router
 from herald.api.inapp import router as in_app_router
 from herald.api.metrics import router as metrics_router
+from herald.api.prometheus import Telemetry
+from herald.api.prometheus import router as prometheus_router
 from herald.api.routes import router
 from herald.client import HeraldClient, NotFoundError
 from herald.definitions import DefinitionError
@@ -36,6 +38,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(audience_router)
     app.include_router(in_app_router)
     app.include_router(metrics_router)
+    app.include_router(prometheus_router)
+    app.state.telemetry = Telemetry()
+    app.middleware("http")(app.state.telemetry.count)
     app.add_exception_handler(DefinitionError, _definition_error)
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(MetricsNotFound, _not_found)
