@@ -24,6 +24,7 @@ from herald.audience.client import AudienceMethods
 from herald.definitions import load_files
 from herald.journeys import entry, lifecycle, routing, runs
 from herald.journeys.entry import EnterResult
+from herald.metrics.client import MetricsMethods
 from herald.models import (
     Definition,
     Endpoint,
@@ -59,7 +60,9 @@ class NotFoundError(LookupError):
     """A named resource does not exist; the message says which and how to create it."""
 
 
-class HeraldClient(AudienceMethods, TransactionalMethods, OtpMethods, SuppressionMethods):
+class HeraldClient(
+    AudienceMethods, TransactionalMethods, OtpMethods, SuppressionMethods, MetricsMethods
+):
     def __init__(
         self,
         settings: Settings,

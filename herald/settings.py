@@ -13,6 +13,7 @@ from pydantic_settings import (
 )
 
 from herald.channels.config import ChannelSettings, ChannelsFileSource
+from herald.streams.config import StreamSettings
 
 
 class Settings(BaseSettings):
@@ -58,6 +59,14 @@ class Settings(BaseSettings):
         default=None,
         description="Mixed into every one-time password's hash (a pepper), so a copy of the "
         "database alone cannot be searched for codes. Give workers and the API the same one.",
+    )
+    worker_metrics_address: str | None = Field(
+        default=None,
+        description="host:port where the worker serves the Temporal SDK's runtime metrics "
+        "for Prometheus (task latencies, slots, polls). Unset: not served.",
+    )
+    streams: StreamSettings = Field(
+        default_factory=StreamSettings, description="Event-stream sinks (herald.streams.config)."
     )
 
     @classmethod

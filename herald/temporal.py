@@ -11,6 +11,7 @@ from temporalio.api.operatorservice.v1 import (
 )
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import RPCError, RPCStatusCode
 
 from herald.models import SEARCH_ATTRIBUTES
@@ -19,13 +20,21 @@ from herald.settings import Settings
 log = logging.getLogger(__name__)
 
 
-async def connect(settings: Settings, address: str | None = None) -> Client:
+async def connect(
+    settings: Settings, address: str | None = None, runtime: Runtime | None = None
+) -> Client:
     """A client with the pydantic data converter, which every Herald payload needs."""
     return await Client.connect(
         address or settings.resolved_temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=pydantic_data_converter,
+        runtime=runtime,
     )
+
+
+def metrics_runtime(bind_address: str) -> Runtime:
+    """A Temporal runtime serving the SDK's metrics for Prometheus at host:port/metrics."""
+    return Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(bind_address=bind_address)))
 
 
 def dev_server_flags() -> list[str]:

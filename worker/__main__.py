@@ -9,7 +9,8 @@ import signal
 from herald.channels import ChannelRegistry
 from herald.settings import Settings
 from herald.store import Database, upgrade
-from herald.temporal import connect, ensure_search_attributes
+from herald.streams import StreamShipper
+from herald.temporal import connect, ensure_search_attributes, metrics_runtime
 from worker.build import build_worker
 
 log = logging.getLogger("herald.worker")
@@ -18,7 +19,8 @@ log = logging.getLogger("herald.worker")
 async def run(settings: Settings) -> None:
     url = settings.resolved_database_url
     await asyncio.to_thread(upgrade, url)
-    client = await connect(settings)
+    address = settings.worker_metrics_address
+    client = await connect(settings, runtime=metrics_runtime(address) if address else None)
     await ensure_search_attributes(client)
     database = Database(url)
     stop = asyncio.Event()
@@ -26,6 +28,10 @@ async def run(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     channels = ChannelRegistry.from_settings(settings.channels, database)
+    # Started before the worker so a misconfigured sink stops the start, naming the sink.
+    shipper = StreamShipper(database, settings.streams)
+    await shipper.start()
+    log.info("event stream sinks: %s", [f"{s.name} ({s.kind})" for s in shipper.sinks])
     log.info("channel providers: %s", channels.describe())
     worker = build_worker(
         client,
@@ -42,6 +48,7 @@ async def run(settings: Settings) -> None:
     async with worker:
         await stop.wait()
         log.info("stopping: finishing running activities")
+    await shipper.stop()
     await channels.aclose()
     await database.dispose()
 

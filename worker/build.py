@@ -11,6 +11,7 @@ from activities import SendActivities
 from activities.entry import EntryActivities
 from activities.journey import JourneyActivities
 from activities.otp import OtpActivities
+from activities.progress import ProgressActivities
 from activities.transactional import TransactionalActivities
 from herald.channels import ChannelRegistry
 from herald.store import Database
@@ -51,6 +52,7 @@ def build_worker(
             EntryActivities(database, client, task_queue).admit_segment_page,
             TransactionalActivities(database).record_message_results,
             OtpActivities(database, channels, pepper).send_otp,
+            ProgressActivities(database).record_progress,
         ],
         workflow_runner=SANDBOX,
         max_cached_workflows=max_cached_workflows,

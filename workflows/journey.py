@@ -18,6 +18,11 @@ with workflow.unsafe.imports_passed_through():
         JourneyState,
         StepVisit,
     )
+    from herald.models.journey_progress import (
+        PROGRESS_ACTIVITY,
+        PROGRESS_PATCH,
+        JourneyProgress,
+    )
     from herald.models.journey_run import (
         CANCEL_SIGNAL,
         EVENT_SIGNAL,
@@ -32,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
         ReplySignal,
     )
     from workflows.steps import Inbox, Migrating, StepContext, Stopped, run_step
+    from workflows.steps.policies import LOOKUP_RETRY, LOOKUP_TIMEOUT
     from workflows.steps.waiting import hold_while_paused, raise_if_stopping
 
 # Loops must pass through a wait (validated at apply), so this bound is only reached by a
@@ -61,6 +67,9 @@ class JourneyWorkflow:
             state.exit_reason = f"cancelled: {stop}"
         except Migrating:
             self._continue_on_new_version(ctx)
+        state.exit_reason = state.exit_reason or "completed"
+        last = state.visits[-1].step_id if state.visits else None
+        await self._report(ctx, step_id=last, exit_reason=state.exit_reason)
         return self._finish(ctx)
 
     def _initial_state(self, inp: JourneyInput) -> JourneyState:
@@ -86,11 +95,42 @@ class JourneyWorkflow:
             visit.version = ctx.inp.version
         ctx.state.visits.append(visit)
         workflow.upsert_search_attributes([HERALD_STEP.value_set(step_id)])
+        await self._report(ctx, step_id=step_id, visit_n=len(ctx.state.visits))
         title = f" ({step.title})" if step.title else ""
         workflow.set_current_details(f"**step** `{step_id}`{title}: {step.type}")
         next_id, outcome = await run_step(ctx, step_id, step)
         visit.outcome = outcome
         return next_id
+
+    async def _report(
+        self,
+        ctx: StepContext,
+        *,
+        step_id: str | None,
+        visit_n: int | None = None,
+        exit_reason: str | None = None,
+    ) -> None:
+        """Tell the store where the participant is, for the journey's metrics (a local
+        activity: no extra task round trip). Participants that started before this existed
+        report nothing, so their histories replay unchanged."""
+        if not workflow.patched(PROGRESS_PATCH):
+            return
+        progress = JourneyProgress(
+            workflow_id=workflow.info().workflow_id,
+            journey=ctx.inp.journey.name,
+            at=workflow.now(),
+            visit_n=visit_n,
+            step_id=step_id,
+            exit_reason=exit_reason,
+        )
+        what = f"exit ({exit_reason})" if exit_reason else f"step {step_id}"
+        await workflow.execute_local_activity(
+            PROGRESS_ACTIVITY,
+            progress,
+            start_to_close_timeout=LOOKUP_TIMEOUT,
+            retry_policy=LOOKUP_RETRY,
+            summary=f"progress: {what}",
+        )
 
     def _continue_on_new_version(self, ctx: StepContext) -> None:
         target = self._inbox.migrate

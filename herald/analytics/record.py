@@ -18,6 +18,7 @@ async def record_send(session: AsyncSession, message: MessageRecord) -> str:
         "message_id": message.provider_message_id or "",
         "journey_id": message.journey or "",
         "journey_activity_id": message.step_id or "",
+        "campaign_id": message.campaign or "",
         "template": message.template or "",
     }
     event = Event(

@@ -12,13 +12,17 @@ from herald import __version__
 from herald.api.audience import router as audience_router
 from herald.api.inapp import router as in_app_router
 from herald.api.messages import router as messages_router
+from herald.api.metrics import router as metrics_router
 from herald.api.otp import router as otp_router
+from herald.api.prometheus import Telemetry
+from herald.api.prometheus import router as prometheus_router
 from herald.api.routes import router
 from herald.api.suppressions import router as suppressions_router
 from herald.api.templates import router as templates_router
 from herald.client import HeraldClient, NotFoundError
 from herald.definitions import DefinitionError
 from herald.journeys.entry import EntryError
+from herald.metrics import MetricsNotFound
 from herald.settings import Settings
 
 
@@ -42,8 +46,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(otp_router)
     app.include_router(templates_router)
     app.include_router(suppressions_router)
+    app.include_router(metrics_router)
+    app.include_router(prometheus_router)
+    app.state.telemetry = Telemetry()
+    app.middleware("http")(app.state.telemetry.count)
     app.add_exception_handler(DefinitionError, _definition_error)
     app.add_exception_handler(NotFoundError, _not_found)
+    app.add_exception_handler(MetricsNotFound, _not_found)
     app.add_exception_handler(EntryError, _refused)
     return app
 

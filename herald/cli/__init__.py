@@ -13,6 +13,7 @@ from herald.cli import (
     events,
     journeys,
     messages,
+    metrics,
     otp,
     outbox,
     pinpoint,
@@ -34,6 +35,7 @@ app.add_typer(templates.app, name="templates")
 app.command()(messages.send)
 app.add_typer(otp.app, name="otp")
 app.add_typer(suppressions.app, name="suppressions")
+app.add_typer(metrics.app, name="metrics")
 runtime.register(app)
 
 

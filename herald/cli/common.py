@@ -16,6 +16,7 @@ from herald.client import HeraldClient, NotFoundError
 from herald.definitions import DefinitionError
 from herald.journeys.entry import EntryError
 from herald.journeys.lifecycle import LifecycleError
+from herald.metrics import MetricsNotFound
 from herald.segments import SegmentError
 
 out = Console()
@@ -38,7 +39,14 @@ def run(work: Callable[[HeraldClient], Awaitable[T]]) -> T:
             err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
         err.print("nothing was applied", highlight=False)
         raise typer.Exit(2) from None
-    except (NotFoundError, LifecycleError, EntryError, FileFormatError, SegmentError) as exc:
+    except (
+        NotFoundError,
+        LifecycleError,
+        EntryError,
+        FileFormatError,
+        SegmentError,
+        MetricsNotFound,
+    ) as exc:
         fail(str(exc))
 
 

@@ -10,11 +10,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import insert, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import Event
 from herald.models.base import HeraldModel
+from herald.store.analytics_tables import StreamOutboxRow, StreamSinkRow
 from herald.store.clock import aware, utcnow
 from herald.store.dialect import insert_for
 from herald.store.tables import EndpointRow, EventRow, UserRow
@@ -99,7 +100,25 @@ def _row(event: Event, users: dict[str, str | None], event_id: str) -> dict[str,
 async def _insert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if rows:
         stmt = insert_for(session, EventRow.__table__).on_conflict_do_nothing(index_elements=["id"])
-        await session.execute(stmt, rows)
+        # Only the events this insert recorded (not a repeated id) go to the stream sinks.
+        new = await session.execute(stmt.returning(EventRow.__table__.c.id), rows)
+        await enqueue(session, list(new.scalars()))
+
+
+async def enqueue(session: AsyncSession, event_ids: Sequence[str]) -> None:
+    """Queue newly recorded events for every registered stream sink, in this transaction:
+    an event is never recorded without being queued. No sink registered: nothing queued."""
+    if not event_ids:
+        return
+    now = literal(utcnow(), StreamOutboxRow.created_at.type)
+    source = (
+        select(StreamSinkRow.name, EventRow.id, now)
+        .join(EventRow, EventRow.id.in_(list(event_ids)))
+        .order_by(StreamSinkRow.name, EventRow.timestamp, EventRow.id)
+    )
+    await session.execute(
+        insert(StreamOutboxRow).from_select(["sink", "event_id", "created_at"], source)
+    )
 
 
 async def _endpoint_users(session: AsyncSession, ids: Sequence[str]) -> dict[str, str | None]:
@@ -141,17 +160,17 @@ async def list_events(
         query = query.where(EventRow.event_type == event_type)
     if limit is not None:
         query = query.limit(limit)
-    rows = (await session.execute(query)).scalars()
-    return [
-        Event(
-            id=r.id,
-            endpoint_id=r.endpoint_id,
-            user_id=r.user_id,
-            event_type=r.event_type,
-            timestamp=aware(r.timestamp),
-            attributes=r.attributes,
-            metrics=r.metrics,
-            session_id=r.session_id,
-        )
-        for r in rows
-    ]
+    return [event_of(r) for r in (await session.execute(query)).scalars()]
+
+
+def event_of(row: EventRow) -> Event:
+    return Event(
+        id=row.id,
+        endpoint_id=row.endpoint_id,
+        user_id=row.user_id,
+        event_type=row.event_type,
+        timestamp=aware(row.timestamp),
+        attributes=row.attributes,
+        metrics=row.metrics,
+        session_id=row.session_id,
+    )

@@ -332,4 +332,5 @@ class SegmentMemberRow(Base):
     member_id: Mapped[str] = mapped_column(String(200), primary_key=True)
 
 
-from herald.store import transactional_tables  # noqa: E402,F401
+# Each room's tables live in their own module; importing them here completes Base.metadata.
+from herald.store import analytics_tables, transactional_tables  # noqa: E402,F401
