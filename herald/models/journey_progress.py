@@ -4,18 +4,34 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import Field
+
 from herald.models.base import HeraldModel
 
 PROGRESS_ACTIVITY = "herald.journey.progress"
-PROGRESS_PATCH = "journey-progress"
+# Reports go out in batches: when the participant is about to wait, and when it leaves.
+PROGRESS_PATCH = "journey-progress-batched"
+
+# Steps a participant may stay on for a while: the visits so far are reported before them.
+WAITING_STEP_TYPES = frozenset({"wait", "wait_for_event", "wait_for_reply"})
+
+
+class StepReached(HeraldModel):
+    visit_n: int = Field(ge=1, description="The visit's place in the participant's path.")
+    step_id: str
+    at: datetime
+
+
+class JourneyExit(HeraldModel):
+    step_id: str | None
+    reason: str
+    at: datetime
 
 
 class JourneyProgress(HeraldModel):
-    """A step reached (`step_id`, `visit_n`), or the journey left (`exit_reason`)."""
+    """Steps reached since the last report, and, at the end, how the journey was left."""
 
     workflow_id: str
     journey: str
-    at: datetime
-    visit_n: int | None = None
-    step_id: str | None = None
-    exit_reason: str | None = None
+    reached: list[StepReached] = Field(default_factory=list)
+    exit: JourneyExit | None = None
