@@ -22,6 +22,7 @@ from temporalio.client import Client
 from herald.apply import ApplyResult, apply_definitions
 from herald.audience.client import AudienceMethods
 from herald.definitions import load_files
+from herald.inbound.client import TwoWayMethods
 from herald.journeys import entry, lifecycle, routing, runs
 from herald.journeys.entry import EnterResult
 from herald.models import (
@@ -56,7 +57,7 @@ class NotFoundError(LookupError):
     """A named resource does not exist; the message says which and how to create it."""
 
 
-class HeraldClient(AudienceMethods):
+class HeraldClient(AudienceMethods, TwoWayMethods):
     def __init__(
         self,
         settings: Settings,
@@ -93,6 +94,7 @@ class HeraldClient(AudienceMethods):
         return self._temporal
 
     async def close(self) -> None:
+        await self.close_two_way()
         await self.database.dispose()
 
     async def __aenter__(self) -> Self:

@@ -13,6 +13,7 @@ from pydantic_settings import (
 )
 
 from herald.channels.config import ChannelSettings, ChannelsFileSource
+from herald.inbound.settings import TwoWaySettings
 
 
 class Settings(BaseSettings):
@@ -53,6 +54,10 @@ class Settings(BaseSettings):
     )
     channels: ChannelSettings = Field(
         default_factory=ChannelSettings, description="The provider of each channel."
+    )
+    two_way: TwoWaySettings = Field(
+        default_factory=TwoWaySettings,
+        description="Webhooks, keywords, tracking and their secrets (HERALD_TWO_WAY__...).",
     )
 
     @classmethod

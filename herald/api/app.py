@@ -5,15 +5,20 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from herald import __version__
 from herald.api.audience import router as audience_router
+from herald.api.auth import require_key
 from herald.api.inapp import router as in_app_router
 from herald.api.routes import router
+from herald.api.webhooks import retry_later, webhook_error
+from herald.api.webhooks import router as webhooks_router
 from herald.client import HeraldClient, NotFoundError
 from herald.definitions import DefinitionError
+from herald.delivery import RetryableSendError
+from herald.inbound.errors import WebhookError
 from herald.settings import Settings
 
 
@@ -29,12 +34,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await client.close()
 
-    app = FastAPI(title="Herald", version=__version__, lifespan=lifespan)
+    app = FastAPI(
+        title="Herald",
+        version=__version__,
+        lifespan=lifespan,
+        dependencies=[Depends(require_key)],
+    )
     app.include_router(router)
     app.include_router(audience_router)
     app.include_router(in_app_router)
     app.add_exception_handler(DefinitionError, _definition_error)
     app.add_exception_handler(NotFoundError, _not_found)
+    app.include_router(webhooks_router)
+    app.add_exception_handler(WebhookError, webhook_error)
+    app.add_exception_handler(RetryableSendError, retry_later)
     return app
 
 

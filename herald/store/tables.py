@@ -330,3 +330,6 @@ class SegmentMemberRow(Base):
     generation: Mapped[str] = mapped_column(String(64), primary_key=True)
     member_type: Mapped[str] = mapped_column(String(8), primary_key=True)
     member_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
+from herald.store import twoway_tables  # noqa: E402,F401
