@@ -12,6 +12,7 @@ from herald import __version__
 from herald.api.audience import router as audience_router
 from herald.api.auth import require_key
 from herald.api.inapp import router as in_app_router
+from herald.api.inapp import token_router as in_app_token_router
 from herald.api.routes import router
 from herald.api.webhooks import retry_later, webhook_error
 from herald.api.webhooks import router as webhooks_router
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(DefinitionError, _definition_error)
     app.add_exception_handler(NotFoundError, _not_found)
     app.include_router(webhooks_router)
+    app.include_router(in_app_token_router)
     app.add_exception_handler(WebhookError, webhook_error)
     app.add_exception_handler(RetryableSendError, retry_later)
     return app

@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from herald.cli import (
+    api_keys,
     definitions,
     endpoints,
     events,
@@ -28,6 +29,7 @@ app.add_typer(outbox.app, name="outbox")
 app.add_typer(journeys.app, name="journeys")
 app.add_typer(pinpoint.app, name="pinpoint")
 app.add_typer(templates.app, name="templates")
+app.add_typer(api_keys.app, name="api-keys")
 runtime.register(app)
 
 
