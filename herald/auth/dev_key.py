@@ -15,14 +15,22 @@ KEY_FILE = "api-key"
 
 async def dev_key(client: HeraldClient, home: Path) -> str:
     path = home / KEY_FILE
-    if path.exists():
-        kept = path.read_text().strip()
+    kept = _read(path)
+    if kept:
         async with client.database.session() as session:
             if await check_key(session, kept) is not None:
                 return kept
     made = await client.create_api_key("herald dev", Scope.WRITE)
-    home.mkdir(parents=True, exist_ok=True)
+    _write(path, made.key)
+    return made.key
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text().strip() if path.exists() else None
+
+
+def _write(path: Path, key: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as file:
-        file.write(made.key + "\n")
-    return made.key
+        file.write(key + "\n")

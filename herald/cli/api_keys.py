@@ -45,7 +45,9 @@ def list_keys(json: JsonFlag = False) -> None:
 
 
 @app.command()
-def revoke(key_id: Annotated[str, typer.Argument(help="The key's id (or the key itself).")]) -> None:
+def revoke(
+    key_id: Annotated[str, typer.Argument(help="The key's id (or the key itself).")],
+) -> None:
     """Revoke a key: requests with it are refused from now on."""
     if not run(lambda herald: herald.revoke_api_key(key_id)):
         fail(f"no live API key {key_id!r}; `herald api-keys list` shows them")

@@ -18,7 +18,7 @@ from herald.models.journey_run import ReplySignal
 from herald.settings import Settings
 from herald.store import Database
 from herald.store import api_keys as key_store
-from herald.store.inbound import list_inbound
+from herald.store.inbound import has_entered, list_inbound
 from herald.store.signing import signing_secret
 from herald.store.twoway_tables import InboundMessageRow
 
@@ -58,7 +58,7 @@ class TwoWayMethods:
             settings=self.settings.two_way,
             channels=self.channels,
             put_event=self.put_event,
-            deliver_reply=self.deliver_reply,
+            deliver_reply=self._route_reply,
         )
         return await receive(context, message)
 
@@ -69,6 +69,14 @@ class TwoWayMethods:
     async def inbound(self, limit: int = 100) -> list[InboundMessageRow]:
         async with self.database.session() as session:
             return await list_inbound(session, limit)
+
+    async def _route_reply(self, endpoint_id: str, reply: ReplySignal) -> int:
+        # Temporal is reached only for a participant of some journey: replies are taken
+        # (and stored) while Temporal is down, as long as nobody waits for them.
+        async with self.database.session() as session:
+            if not await has_entered(session, endpoint_id):
+                return 0
+        return await self.deliver_reply(endpoint_id, reply)
 
     def channels(self) -> ChannelRegistry:
         """The providers keyword answers go out through (built on first use)."""

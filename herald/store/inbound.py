@@ -12,7 +12,7 @@ from herald.models import AddressProblem, MessageChannel
 from herald.store.clock import utcnow
 from herald.store.dialect import insert_for
 from herald.store.suppressions import find_suppression, lift_suppression, suppress
-from herald.store.tables import EndpointRow
+from herald.store.tables import EndpointRow, JourneyEntryRow
 from herald.store.twoway_tables import InboundMessageRow
 
 
@@ -92,3 +92,13 @@ async def set_opt_out(
     found = await find_suppression(session, channel, address)
     if found is not None and found.reason == AddressProblem.OPTED_OUT.value:
         await lift_suppression(session, channel, address)
+
+
+async def has_entered(session: AsyncSession, endpoint_id: str) -> bool:
+    """Whether the endpoint was ever a journey participant (only then can one wait)."""
+    found = await session.execute(
+        select(JourneyEntryRow.journey)
+        .where(JourneyEntryRow.participant_id == endpoint_id)
+        .limit(1)
+    )
+    return found.first() is not None
