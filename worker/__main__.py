@@ -10,6 +10,7 @@ from herald.channels import ChannelRegistry
 from herald.settings import Settings
 from herald.store import Database, upgrade
 from herald.temporal import connect, ensure_search_attributes
+from herald.tracking.provider import with_tracking
 from worker.build import build_worker
 
 log = logging.getLogger("herald.worker")
@@ -26,6 +27,7 @@ async def run(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     channels = ChannelRegistry.from_settings(settings.channels, database)
+    channels = with_tracking(channels, settings.two_way, database)
     log.info("channel providers: %s", channels.describe())
     worker = build_worker(
         client, task_queue=settings.task_queue, database=database, channels=channels

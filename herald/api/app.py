@@ -14,6 +14,7 @@ from herald.api.auth import require_key
 from herald.api.inapp import router as in_app_router
 from herald.api.inapp import token_router as in_app_token_router
 from herald.api.routes import router
+from herald.api.tracking import router as tracking_router
 from herald.api.webhooks import retry_later, webhook_error
 from herald.api.webhooks import router as webhooks_router
 from herald.client import HeraldClient, NotFoundError
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(NotFoundError, _not_found)
     app.include_router(webhooks_router)
     app.include_router(in_app_token_router)
+    app.include_router(tracking_router)
     app.add_exception_handler(WebhookError, webhook_error)
     app.add_exception_handler(RetryableSendError, retry_later)
     return app

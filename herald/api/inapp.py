@@ -41,7 +41,7 @@ async def endpoint_client(
     token: Annotated[str | None, Header(alias="X-Herald-Endpoint-Token")] = None,
 ) -> HeraldClient:
     expected = await client.in_app_token(endpoint_id)
-    if token is None or not hmac.compare_digest(token, expected):
+    if token is None or not hmac.compare_digest(token.encode(), expected.encode()):
         raise HTTPException(401, f"X-Herald-Endpoint-Token missing or wrong for {endpoint_id!r}")
     return client
 

@@ -44,7 +44,7 @@ def verify(secret: str, header: str | None, body: bytes, now: float | None = Non
     if abs((now or time.time()) - stamp) > TOLERANCE_S:
         raise Unauthenticated(f"{HEADER} is older than {TOLERANCE_S}s (or from the future)")
     expected = signature(secret.encode(), stamp, body).partition("v1=")[2]
-    if not hmac.compare_digest(expected, parts.get("v1", "")):
+    if not hmac.compare_digest(expected.encode(), parts.get("v1", "").encode()):
         raise Unauthenticated(f"{HEADER} does not verify")
 
 

@@ -30,7 +30,7 @@ def signature(auth_token: str, url: str, params: Mapping[str, str]) -> str:
 
 
 def verify(auth_token: str, url: str, params: Mapping[str, str], given: str) -> bool:
-    return hmac.compare_digest(signature(auth_token, url, params), given)
+    return hmac.compare_digest(signature(auth_token, url, params).encode(), given.encode())
 
 
 def form(body: bytes) -> dict[str, str]:

@@ -7,9 +7,8 @@ import base64
 import json
 from typing import Any
 
-from herald.models import Endpoint, MessageChannel
+from herald.models import Endpoint, MessageChannel, MessageStatus
 from herald.store.messages import claim_message, finish_message
-from herald.models import MessageStatus
 from tests.inbound.conftest import TwoWay, call, sms_endpoint
 
 SNS = "/v1/webhooks/aws/sns"
@@ -75,12 +74,8 @@ def test_ses_bounce_and_complaint_suppress_and_sms_events_record(two_way: TwoWay
     for body in (bounce, bounce, delivered):
         assert two_way.http.post(SNS, content=two_way.sns.notification(body)).is_success
 
-    assert [e.event_type for e in call(settings, lambda h: h.events("cy"))] == [
-        "_email.hardbounce"
-    ]
-    assert [e.event_type for e in call(settings, lambda h: h.events("bob-sms"))] == [
-        "_SMS.SUCCESS"
-    ]
+    assert [e.event_type for e in call(settings, lambda h: h.events("cy"))] == ["_email.hardbounce"]
+    assert [e.event_type for e in call(settings, lambda h: h.events("bob-sms"))] == ["_SMS.SUCCESS"]
     endpoint = call(settings, lambda h: h.get_endpoint("cy"))
     assert endpoint is not None and endpoint.endpoint_status == "INACTIVE"
 
@@ -95,7 +90,11 @@ def test_ses_received_reply_is_stored_with_the_new_text_only(two_way: TwoWay) ->
     )
     received = {
         "notificationType": "Received",
-        "mail": {"messageId": "rx-1", "source": "Cy@Example.com", "destination": ["news@acme.test"]},
+        "mail": {
+            "messageId": "rx-1",
+            "source": "Cy@Example.com",
+            "destination": ["news@acme.test"],
+        },
         "receipt": {"action": {"type": "SNS", "encoding": "BASE64"}},
         "content": base64.b64encode(mime.encode()).decode(),
     }

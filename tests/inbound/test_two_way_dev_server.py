@@ -105,9 +105,7 @@ async def test_yes_takes_its_branch_and_stop_skips_the_later_send(herald: Herald
     result = await handle.result()
     assert [v.step_id for v in result.visits] == ["ask", "answer", "glad", "pause", "later", "done"]
     later = [m for m in await herald.messages(journey="two-way") if m.step_id == "later"]
-    assert [(m.status, m.reason) for m in later] == [
-        (MessageStatus.SKIPPED, "endpoint opted out")
-    ]
+    assert [(m.status, m.reason) for m in later] == [(MessageStatus.SKIPPED, "endpoint opted out")]
     replies = [e.event_type for e in await herald.events("dana") if e.event_type.startswith("_SMS")]
     assert "_SMS.RECEIVED" in replies and "_SMS.OPTOUT" in replies
 
