@@ -4,6 +4,7 @@ later send is skipped with the reason recorded."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -91,12 +92,17 @@ async def test_yes_takes_its_branch_and_stop_skips_the_later_send(herald: Herald
     await eventually(lambda: herald.messages(journey="two-way"), lambda m: len(m) == 1)
 
     with serve_app(create_app(herald.settings)) as http:
-        yes = signed_post(http, {"id": "r1", "channel": "SMS", "from": NUMBER, "text": "yes!"})
+        # Posted from a thread: the worker runs on this test's event loop and must keep going.
+        yes = await asyncio.to_thread(
+            signed_post, http, {"id": "r1", "channel": "SMS", "from": NUMBER, "text": "yes!"}
+        )
         assert (yes.status_code, yes.json()["outcome"]) == (200, "ROUTED")
         await eventually(
             lambda: herald.messages(journey="two-way"), lambda m: _steps(m)[-1:] == ["glad"]
         )
-        stop = signed_post(http, {"id": "r2", "channel": "SMS", "from": NUMBER, "text": "STOP"})
+        stop = await asyncio.to_thread(
+            signed_post, http, {"id": "r2", "channel": "SMS", "from": NUMBER, "text": "STOP"}
+        )
         assert stop.json()["outcome"] == "OPTED_OUT"
 
     handle = (await herald.temporal()).get_workflow_handle(
