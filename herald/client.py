@@ -22,6 +22,7 @@ from temporalio.client import Client
 from herald.apply import ApplyResult, apply_definitions
 from herald.audience.client import AudienceMethods
 from herald.definitions import load_files
+from herald.inbound.client import TwoWayMethods
 from herald.journeys import entry, lifecycle, routing, runs
 from herald.journeys.entry import EnterResult
 from herald.metrics.client import MetricsMethods
@@ -61,7 +62,12 @@ class NotFoundError(LookupError):
 
 
 class HeraldClient(
-    AudienceMethods, TransactionalMethods, OtpMethods, SuppressionMethods, MetricsMethods
+    AudienceMethods,
+    TransactionalMethods,
+    OtpMethods,
+    SuppressionMethods,
+    MetricsMethods,
+    TwoWayMethods,
 ):
     def __init__(
         self,
@@ -99,6 +105,7 @@ class HeraldClient(
         return self._temporal
 
     async def close(self) -> None:
+        await self.close_two_way()
         await self.database.dispose()
 
     async def __aenter__(self) -> Self:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from herald.auth.dev_key import KEY_FILE, dev_key
 from herald.client import HeraldClient
 from herald.definitions import DefinitionError
 from herald.demo import load_demo
@@ -96,9 +97,10 @@ async def _serve(
 ) -> int:
     async with await HeraldClient.connect(settings, migrate=False) as client:
         seen = max((m.id for m in await client.outbox(limit=1)), default=0)
+        key = await dev_key(client, settings.home)
         if demo:
             await load_demo(client, journeys, console)
-        _banner(settings, children)
+        _banner(settings, children, key)
         while not stop.is_set():
             dead = [c for c in children if c.process.returncode is not None]
             if dead:
@@ -112,12 +114,14 @@ async def _serve(
     return 0
 
 
-def _banner(settings: Settings, children: list[Child]) -> None:
+def _banner(settings: Settings, children: list[Child], key: str) -> None:
     ui = settings.ui_url if any(c.name == "temporal" for c in children) else "(your Temporal UI)"
     console.print(
         "\n[bold]Herald is running.[/bold]\n"
         f"  Temporal UI     {ui}/namespaces/{settings.temporal_namespace}/workflows\n"
         f"  HTTP API        http://{settings.api_host}:{settings.api_port}/docs\n"
+        f"  API key         {key}\n"
+        f"                  (Authorization: Bearer; kept in {settings.home / KEY_FILE})\n"
         f"  Outbox          herald outbox list   (new messages are printed below)\n"
         f"  Logs            {(settings.home / 'logs').resolve()}\n"
         "  Stop            Ctrl-C\n"

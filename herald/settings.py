@@ -13,6 +13,7 @@ from pydantic_settings import (
 )
 
 from herald.channels.config import ChannelSettings, ChannelsFileSource
+from herald.inbound.settings import TwoWaySettings
 from herald.streams.config import StreamSettings
 
 
@@ -67,6 +68,10 @@ class Settings(BaseSettings):
     )
     streams: StreamSettings = Field(
         default_factory=StreamSettings, description="Event-stream sinks (herald.streams.config)."
+    )
+    two_way: TwoWaySettings = Field(
+        default_factory=TwoWaySettings,
+        description="Webhooks, keywords, tracking and their secrets (HERALD_TWO_WAY__...).",
     )
 
     @classmethod

@@ -20,16 +20,27 @@ from herald.settings import Settings
 log = logging.getLogger(__name__)
 
 
+class TemporalUnavailable(RuntimeError):
+    """Temporal could not be reached; the message says where it was looked for."""
+
+
 async def connect(
     settings: Settings, address: str | None = None, runtime: Runtime | None = None
 ) -> Client:
     """A client with the pydantic data converter, which every Herald payload needs."""
-    return await Client.connect(
-        address or settings.resolved_temporal_address,
-        namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
-        runtime=runtime,
-    )
+    target = address or settings.resolved_temporal_address
+    try:
+        return await Client.connect(
+            target,
+            namespace=settings.temporal_namespace,
+            data_converter=pydantic_data_converter,
+            runtime=runtime,
+        )
+    except RuntimeError as exc:  # the SDK's bridge reports a failed connect as RuntimeError
+        raise TemporalUnavailable(
+            f"Temporal is not reachable at {target}: start it (`herald dev`) or set "
+            f"HERALD_TEMPORAL_ADDRESS ({exc})"
+        ) from exc
 
 
 def metrics_runtime(bind_address: str) -> Runtime:

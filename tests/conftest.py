@@ -6,6 +6,7 @@ PostgreSQL is the machine's server at 127.0.0.1:5432; with CI=true its tests mus
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import sys
@@ -21,6 +22,8 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from herald.api.app import create_app
+from herald.auth.keys import Scope
+from herald.client import HeraldClient
 from herald.models import SEARCH_ATTRIBUTES
 from herald.settings import Settings
 from herald.store import Database, upgrade
@@ -159,5 +162,13 @@ def api(tmp_path: Path) -> Iterator[httpx.Client]:
     """Herald's HTTP API served by uvicorn on loopback over a fresh SQLite database."""
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'h.db'}")
     upgrade(settings.resolved_database_url)
+    key = asyncio.run(write_key(settings))
     with serve_app(create_app(settings)) as client:
+        client.headers["Authorization"] = f"Bearer {key}"  # a write key: every route is open
         yield client
+
+
+async def write_key(settings: Settings, name: str = "tests", scope: Scope = Scope.WRITE) -> str:
+    """A new API key in `settings`' database (as `herald api-keys create` makes one)."""
+    async with await HeraldClient.connect(settings, migrate=False) as herald:
+        return (await herald.create_api_key(name, scope)).key

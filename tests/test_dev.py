@@ -9,6 +9,7 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
@@ -84,6 +85,20 @@ async def interrupt(process: asyncio.subprocess.Process) -> str:
     return output.decode()
 
 
+async def _api_takes_only(key: str, port: int) -> None:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+
+        async def outbox_status(headers: dict[str, str]) -> int:
+            try:
+                return (await http.get("/v1/outbox", headers=headers)).status_code
+            except httpx.TransportError:
+                return 0  # the API is still starting
+
+        keyed = {"Authorization": f"Bearer {key}"}
+        assert await eventually(lambda: outbox_status(keyed), lambda s: s != 0) == 200
+        assert await outbox_status({}) == 401
+
+
 def steps(messages: list[OutboxMessage]) -> list[str | None]:
     return [m.step_id for m in messages]
 
@@ -103,7 +118,10 @@ async def test_dev_demo_runs_stops_cleanly_and_resumes_waiting_journeys(
         raise
     assert sent[0].content.subject == "Hello from dev-journey step hello"
     assert port_open(dev_settings.dev_ui_port), "the Temporal UI is not served"
+    key = (dev_settings.home / "api-key").read_text().strip()
+    await _api_takes_only(key, dev_settings.api_port)
     output = await interrupt(first)
+    assert key in output, "herald dev did not print its API key"
     assert "dev-ann entered dev-journey" in output
     assert "stopped: api, worker, temporal" in output
     for port in (dev_settings.dev_temporal_port, dev_settings.dev_ui_port, dev_settings.api_port):
@@ -115,6 +133,7 @@ async def test_dev_demo_runs_stops_cleanly_and_resumes_waiting_journeys(
     finally:
         output = await interrupt(second)
     assert "dev-ann did not enter (already entered) dev-journey" in output
+    assert key in output, "a restart made a new key instead of keeping the first"
     assert steps(done) == ["hello", "again"]
 
 

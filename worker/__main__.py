@@ -11,6 +11,7 @@ from herald.settings import Settings
 from herald.store import Database, upgrade
 from herald.streams import StreamShipper
 from herald.temporal import connect, ensure_search_attributes, metrics_runtime
+from herald.tracking.provider import with_tracking
 from worker.build import build_worker
 
 log = logging.getLogger("herald.worker")
@@ -32,6 +33,7 @@ async def run(settings: Settings) -> None:
     shipper = StreamShipper(database, settings.streams)
     await shipper.start()
     log.info("event stream sinks: %s", [f"{s.name} ({s.kind})" for s in shipper.sinks])
+    channels = with_tracking(channels, settings.two_way, database)
     log.info("channel providers: %s", channels.describe())
     worker = build_worker(
         client,

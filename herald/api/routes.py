@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 
 from herald.apply import ApplyResult
 from herald.client import HeraldClient
@@ -61,6 +61,9 @@ async def enter(
 
 @router.get("/v1/outbox")
 async def outbox(
-    client: Client, journey: str | None = None, endpoint_id: str | None = None, limit: int = 100
+    client: Client,
+    journey: str | None = None,
+    endpoint_id: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
 ) -> list[OutboxMessage]:
     return await client.outbox(journey=journey, endpoint_id=endpoint_id, limit=limit)

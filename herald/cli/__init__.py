@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from herald.cli import (
+    api_keys,
     definitions,
     endpoints,
     events,
@@ -36,6 +37,7 @@ app.command()(messages.send)
 app.add_typer(otp.app, name="otp")
 app.add_typer(suppressions.app, name="suppressions")
 app.add_typer(metrics.app, name="metrics")
+app.add_typer(api_keys.app, name="api-keys")
 runtime.register(app)
 
 

@@ -18,6 +18,7 @@ from herald.journeys.entry import EntryError
 from herald.journeys.lifecycle import LifecycleError
 from herald.metrics import MetricsNotFound
 from herald.segments import SegmentError
+from herald.temporal import TemporalUnavailable
 
 out = Console()
 err = Console(stderr=True)
@@ -46,6 +47,7 @@ def run(work: Callable[[HeraldClient], Awaitable[T]]) -> T:
         FileFormatError,
         SegmentError,
         MetricsNotFound,
+        TemporalUnavailable,
     ) as exc:
         fail(str(exc))
 

@@ -333,4 +333,4 @@ class SegmentMemberRow(Base):
 
 
 # Each room's tables live in their own module; importing them here completes Base.metadata.
-from herald.store import analytics_tables, transactional_tables  # noqa: E402,F401
+from herald.store import analytics_tables, transactional_tables, twoway_tables  # noqa: E402,F401

@@ -13,6 +13,7 @@ from temporalio.api.workflowservice.v1 import GetSystemInfoRequest
 from temporalio.testing import WorkflowEnvironment
 
 from herald.api.app import create_app
+from herald.auth.keys import Scope
 from herald.models import Event, MessageChannel, MessageStatus
 from herald.settings import Settings
 from herald.store import Database, upgrade
@@ -20,6 +21,7 @@ from herald.store.events import put_event
 from herald.store.messages import claim_message, finish_message
 from herald.store.stream_outbox import register_sinks
 from herald.temporal import connect, metrics_runtime
+from tests.conftest import write_key
 from tests.helpers import eventually
 from tests.loopback_http import free_port, serve_app
 
@@ -33,7 +35,11 @@ def url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def api(url: str) -> Iterator[httpx.Client]:
-    with serve_app(create_app(Settings(database_url=url))) as client:
+    settings = Settings(database_url=url)
+    # A read key, as a Prometheus scrape job would carry (`authorization: credentials`).
+    key = asyncio.run(write_key(settings, "prometheus", Scope.READ))
+    with serve_app(create_app(settings)) as client:
+        client.headers["Authorization"] = f"Bearer {key}"
         yield client
 
 

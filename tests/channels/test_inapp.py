@@ -30,9 +30,10 @@ def _message(
 
 async def _fetch(database: Database, endpoint_id: str = "ann") -> list[dict[str, object]]:
     app = create_app(Settings(database_url=database.url))
-    app.state.herald = HeraldClient(Settings(database_url=database.url), database)
+    app.state.herald = herald = HeraldClient(Settings(database_url=database.url), database)
+    token = {"X-Herald-Endpoint-Token": await herald.in_app_token(endpoint_id)}
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://herald"
+        transport=httpx.ASGITransport(app=app), base_url="http://herald", headers=token
     ) as client:
         response = await client.get(f"/v1/in-app/{endpoint_id}")
     response.raise_for_status()
@@ -76,12 +77,17 @@ async def test_a_dismissed_message_is_not_fetched_again(sqlite_database: Databas
     [result] = await provider.send([_message("hi")])
     message_id = str(result.provider_message_id).removeprefix("in-app-")
     app = create_app(Settings(database_url=sqlite_database.url))
-    app.state.herald = HeraldClient(Settings(database_url=sqlite_database.url), sqlite_database)
+    herald = HeraldClient(Settings(database_url=sqlite_database.url), sqlite_database)
+    app.state.herald = herald
+    token = {"X-Herald-Endpoint-Token": await herald.in_app_token("ann")}
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://herald"
+        transport=httpx.ASGITransport(app=app), base_url="http://herald", headers=token
     ) as client:
+        refused = await client.get("/v1/in-app/ann", headers={"X-Herald-Endpoint-Token": "x"})
+        other = await client.get("/v1/in-app/bob")  # ann's token is not bob's
         gone = await client.delete(f"/v1/in-app/ann/{message_id}")
         again = await client.delete(f"/v1/in-app/ann/{message_id}")
         listed = await client.get("/v1/in-app/ann")
 
     assert (gone.status_code, again.status_code, listed.json()) == (204, 404, [])
+    assert (refused.status_code, other.status_code) == (401, 401)

@@ -128,7 +128,11 @@ async def test_a_journey_step_leaves_an_in_app_message_the_app_fetches(
         {"name": "banner", "channel": "IN_APP", "header": "Hi {{ Id }}", "body": "New!",
          "priority": 5},
     )  # fmt: skip
-    with serve_app(create_app(Settings(database_url=sqlite_database.url))) as api:
+    settings = Settings(database_url=sqlite_database.url)
+    async with await HeraldClient.connect(settings, migrate=False) as herald:
+        token = await herald.in_app_token("ann-app")  # what the app is given at sign-in
+    with serve_app(create_app(settings)) as api:
+        api.headers["X-Herald-Endpoint-Token"] = token
         fetched = (await asyncio.to_thread(api.get, "/v1/in-app/ann-app")).json()
     [message] = fetched
     assert (message["content"]["header"], message["content"]["body"]) == ("Hi ann-app", "New!")

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from herald.api.app import create_app
+from herald.auth.keys import Scope
 from herald.cli import app
 from herald.metrics import JourneyMetrics, MetricsNotFound
 from herald.models import Event
@@ -77,7 +78,9 @@ async def test_journey_funnel_per_step_and_exits(engine: Engine) -> None:
     )
     assert next_day.day > first_day.day and next_day.sent == 3
 
+    key = (await engine.herald.create_api_key("metrics", Scope.READ)).key
     with serve_app(create_app(Settings(database_url=engine.herald.database.url))) as http:
+        http.headers["Authorization"] = f"Bearer {key}"
         answer = http.get("/v1/metrics/journeys/funnel")
         assert answer.status_code == 200
         assert JourneyMetrics.model_validate(answer.json()) == metrics

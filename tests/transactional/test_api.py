@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -13,9 +14,11 @@ from starlette.responses import JSONResponse
 from temporalio.testing import WorkflowEnvironment
 
 from herald.api.app import create_app
+from herald.auth.keys import Scope
 from herald.channels import ChannelRegistry
 from herald.channels.config import ChannelSettings
 from herald.channels.config_http import TwilioSettings
+from herald.client import HeraldClient
 from herald.models import MessageStatus
 from herald.settings import Settings
 from herald.store import Database
@@ -49,6 +52,14 @@ async def _call(client: httpx.Client, method: str, url: str, **kw: Any) -> httpx
     return await asyncio.to_thread(client.request, method, url, timeout=30, **kw)
 
 
+@asynccontextmanager
+async def _served(herald: HeraldClient, settings: Settings) -> AsyncIterator[httpx.Client]:
+    key = (await herald.create_api_key("tests", Scope.WRITE)).key
+    with serve_app(create_app(settings)) as api:
+        api.headers["Authorization"] = f"Bearer {key}"
+        yield api
+
+
 def _api(dev_env: WorkflowEnvironment, database: Database, task_queue: str) -> Settings:
     target = dev_env.client.service_client.config.target_host
     return Settings(database_url=database.url, task_queue=task_queue, temporal_address=target)
@@ -65,7 +76,7 @@ async def test_the_api_answers_results_then_202_while_a_provider_is_down(
     channels = ChannelRegistry.from_settings(channel_settings, sqlite_database)
     body = {"request_id": "r-1", "endpoints": {"ann-sms": {}}, "content": {"SMS": {"body": "1"}}}
     async with herald_running(channels) as herald:
-        with serve_app(create_app(_api(dev_env, sqlite_database, task_queue))) as api:
+        async with _served(herald, _api(dev_env, sqlite_database, task_queue)) as api:
             ok = await _call(api, "POST", "/v1/messages", json=body)
             assert ok.status_code == 200, ok.text
             assert [r["status"] for r in ok.json()["results"]] == ["ACCEPTED"]
@@ -93,7 +104,7 @@ async def test_bad_requests_are_refused_naming_the_field(
     task_queue: str,
 ) -> None:  # fmt: skip
     async with herald_running(None) as herald:
-        with serve_app(create_app(_api(dev_env, sqlite_database, task_queue))) as api:
+        async with _served(herald, _api(dev_env, sqlite_database, task_queue)) as api:
             unknown = await _call(
                 api,
                 "POST",

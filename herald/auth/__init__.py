@@ -1,0 +1,1 @@
+"""API keys: stored hashed, with a read or write scope."""

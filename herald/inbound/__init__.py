@@ -1,0 +1,1 @@
+"""Two-way messaging: replies, keywords and delivery receipts that come in over HTTP."""

@@ -1,0 +1,84 @@
+"""Settings of two-way messaging: `Settings.two_way` (HERALD_TWO_WAY__...).
+
+HERALD_TWO_WAY__WEBHOOK_SECRET=...          # the generic HMAC-signed webhook
+HERALD_TWO_WAY__TWILIO_AUTH_TOKEN=...       # default: the Twilio SMS channel's token
+HERALD_TWO_WAY__KEYWORDS__HELP_TEXT="Acme: reply STOP to opt out."
+HERALD_TWO_WAY__PUBLIC_URL=https://herald.example.com   # turns on click/open tracking
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+OPT_OUT = (
+    "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "OPT-OUT", "REMOVE",
+    "ARRET", "TD",
+)  # fmt: skip
+OPT_IN = ("START", "UNSTOP")
+HELP = ("HELP",)
+# SNS signs with certificates served from these hosts only; anything else is a forgery.
+AWS_SNS_HOSTS = r"^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$"
+
+
+class Keywords(BaseModel):
+    """What an origination number answers to keywords; a number may override any field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    opt_out: list[str] = Field(default_factory=lambda: list(OPT_OUT))
+    opt_in: list[str] = Field(default_factory=lambda: list(OPT_IN))
+    help: list[str] = Field(default_factory=lambda: list(HELP))
+    opt_out_text: str = (
+        "You are unsubscribed and will receive no more messages. Reply START to resubscribe."
+    )
+    opt_in_text: str = "You are subscribed again. Reply STOP to unsubscribe, HELP for help."
+    help_text: str = "Reply STOP to unsubscribe."
+
+
+class NumberKeywords(BaseModel):
+    """Overrides for one origination number (E.164), e.g. its own HELP text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    opt_out: list[str] | None = None
+    opt_in: list[str] | None = None
+    help: list[str] | None = None
+    opt_out_text: str | None = None
+    opt_in_text: str | None = None
+    help_text: str | None = None
+
+
+class TwoWaySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    public_url: str | None = Field(
+        default=None,
+        description="Base URL people's devices reach Herald at; turns on link and open tracking.",
+    )
+    signing_secret: SecretStr | None = Field(
+        default=None, description="Signs tracking links and in-app tokens; default: one Herald "
+        "makes and keeps in the database.",
+    )  # fmt: skip
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="HMAC-SHA256 secret of the generic inbound webhook."
+    )
+    twilio_auth_token: SecretStr | None = Field(
+        default=None, description="Verifies X-Twilio-Signature; default: the SMS channel's."
+    )
+    sns_certificate_hosts: str = Field(
+        default=AWS_SNS_HOSTS, description="Regex of hosts SNS signing certificates come from."
+    )
+    sns_topic_arns: list[str] = Field(
+        default_factory=list, description="Accept SNS messages from these topics only (if set)."
+    )
+    max_body_bytes: int = Field(default=256 * 1024, gt=0, description="Larger bodies get 413.")
+    keywords: Keywords = Field(default_factory=Keywords)
+    numbers: dict[str, NumberKeywords] = Field(default_factory=dict)
+
+    def keywords_for(self, number: str | None) -> Keywords:
+        """The keywords of an origination number: the defaults with its overrides."""
+        override = self.numbers.get(number or "")
+        if override is None:
+            return self.keywords
+        changes = override.model_dump(exclude_none=True)
+        return self.keywords.model_copy(update=changes)

@@ -1,0 +1,84 @@
+"""Twilio's webhooks: the signature, an incoming SMS, and a message status callback.
+
+X-Twilio-Signature is base64(HMAC-SHA1(auth token, URL + each POST parameter's name and
+value, sorted by name)), where URL is exactly what Twilio requested, query included.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Mapping
+from urllib.parse import parse_qs, urlsplit
+
+from herald.inbound.errors import BadPayload
+from herald.inbound.models import InboundMessage, Receipt
+from herald.models import AddressProblem
+
+PROVIDER = "twilio"
+# Twilio error codes that say the address itself is dead, or its owner said STOP.
+UNSUBSCRIBED = {"21610"}
+INVALID = {"21211", "21614", "30005", "30006"}
+FAILED = {"failed", "undelivered"}
+
+
+def signature(auth_token: str, url: str, params: Mapping[str, str]) -> str:
+    data = url + "".join(f"{k}{params[k]}" for k in sorted(params))
+    digest = hmac.new(auth_token.encode(), data.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+def verify(auth_token: str, url: str, params: Mapping[str, str], given: str) -> bool:
+    return hmac.compare_digest(signature(auth_token, url, params).encode(), given.encode())
+
+
+def form(body: bytes) -> dict[str, str]:
+    """The POST form, one value per name (Twilio sends none twice)."""
+    try:
+        parsed = parse_qs(body.decode(), keep_blank_values=True, strict_parsing=bool(body))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadPayload("body", f"not an application/x-www-form-urlencoded form: {exc}") from None
+    return {k: v[-1] for k, v in parsed.items()}
+
+
+def _required(params: Mapping[str, str], *names: str) -> list[str]:
+    missing = [n for n in names if not params.get(n)]
+    if missing:
+        raise BadPayload(missing[0], f"Twilio form field {missing[0]} is missing")
+    return [params[n] for n in names]
+
+
+def inbound_sms(params: Mapping[str, str]) -> InboundMessage:
+    sid, sender, to = _required(params, "MessageSid", "From", "To")
+    return InboundMessage(
+        provider=PROVIDER,
+        provider_message_id=sid,
+        channel="SMS",
+        from_address=sender,
+        to_address=to,
+        text=params.get("Body", ""),
+    )
+
+
+def status_receipt(params: Mapping[str, str], url: str) -> Receipt | None:
+    """A receipt for `delivered` and for failures; None for the steps before (queued, sent)."""
+    sid, status = _required(params, "MessageSid", "MessageStatus")
+    if status != "delivered" and status not in FAILED:
+        return None
+    code = params.get("ErrorCode") or ""
+    problem = None
+    if code in UNSUBSCRIBED:
+        problem = AddressProblem.OPTED_OUT
+    elif code in INVALID:
+        problem = AddressProblem.INVALID
+    keys = parse_qs(urlsplit(url).query).get("herald_key")
+    return Receipt(
+        provider=PROVIDER,
+        receipt_id=f"{sid}:{status}",
+        event_type="_SMS.SUCCESS" if status == "delivered" else "_SMS.FAILURE",
+        idempotency_key=keys[0] if keys else None,
+        provider_message_id=sid,
+        suppress=problem,
+        detail=f"Twilio {status}" + (f" (error {code})" if code else ""),
+    )

@@ -1,0 +1,104 @@
+"""Inbound messages: stored once per provider message id, then marked with their outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from herald.inbound.models import InboundMessage, InboundOutcome, InboundResult
+from herald.models import AddressProblem, MessageChannel
+from herald.store.clock import utcnow
+from herald.store.dialect import insert_for
+from herald.store.suppressions import find_suppression, lift_suppression, suppress
+from herald.store.tables import EndpointRow, JourneyEntryRow
+from herald.store.twoway_tables import InboundMessageRow
+
+
+async def claim_inbound(session: AsyncSession, message: InboundMessage) -> tuple[int, bool]:
+    """(id, whether it still needs handling). A provider's retry of a message handled
+    before finds it finished; a retry after a crash mid-way handles it again."""
+    stmt = insert_for(session, InboundMessageRow).values(
+        provider=message.provider,
+        provider_message_id=message.provider_message_id,
+        channel=message.channel,
+        from_address=message.from_address,
+        to_address=message.to_address,
+        text=message.text,
+        outcome=InboundOutcome.RECEIVED.value,
+        endpoint_ids=[],
+        routed_to=0,
+        received_at=message.received_at,
+    )
+    await session.execute(
+        stmt.on_conflict_do_nothing(index_elements=["provider", "provider_message_id"])
+    )
+    row = (
+        await session.execute(
+            select(InboundMessageRow).where(
+                InboundMessageRow.provider == message.provider,
+                InboundMessageRow.provider_message_id == message.provider_message_id,
+            )
+        )
+    ).scalar_one()
+    return row.id, row.outcome == InboundOutcome.RECEIVED.value
+
+
+async def finish_inbound(session: AsyncSession, result: InboundResult) -> None:
+    await session.execute(
+        update(InboundMessageRow)
+        .where(InboundMessageRow.id == result.id)
+        .values(
+            outcome=result.outcome.value,
+            keyword=result.keyword,
+            endpoint_ids=result.endpoint_ids,
+            routed_to=result.routed_to,
+        )
+    )
+
+
+async def list_inbound(session: AsyncSession, limit: int = 100) -> list[InboundMessageRow]:
+    rows = await session.execute(
+        select(InboundMessageRow).order_by(InboundMessageRow.id.desc()).limit(limit)
+    )
+    return list(rows.scalars())
+
+
+async def endpoints_at(session: AsyncSession, channel: str, address: str) -> list[str]:
+    """Ids of the endpoints of a channel with this address (a person may have several)."""
+    rows = await session.execute(
+        select(EndpointRow.id)
+        .where(EndpointRow.channel_type == channel, EndpointRow.address == address)
+        .order_by(EndpointRow.id)
+    )
+    return list(rows.scalars())
+
+
+async def set_opt_out(
+    session: AsyncSession, channel: MessageChannel, address: str, ids: Sequence[str], out: bool
+) -> None:
+    """Opt an address out (every endpoint with it, and the suppression list, which outlives
+    the endpoints) or back in (only an opt-out is lifted, never an invalid address)."""
+    if ids:
+        await session.execute(
+            update(EndpointRow)
+            .where(EndpointRow.id.in_(list(ids)))
+            .values(opt_out="ALL" if out else "NONE", updated_at=utcnow())
+        )
+    if out:
+        await suppress(session, channel, address, AddressProblem.OPTED_OUT, "keyword reply")
+        return
+    found = await find_suppression(session, channel, address)
+    if found is not None and found.reason == AddressProblem.OPTED_OUT.value:
+        await lift_suppression(session, channel, address)
+
+
+async def has_entered(session: AsyncSession, endpoint_id: str) -> bool:
+    """Whether the endpoint was ever a journey participant (only then can one wait)."""
+    found = await session.execute(
+        select(JourneyEntryRow.journey)
+        .where(JourneyEntryRow.participant_id == endpoint_id)
+        .limit(1)
+    )
+    return found.first() is not None

@@ -1,0 +1,1 @@
+"""Click and open tracking: signed redirect links, the open pixel, one-click unsubscribe."""
