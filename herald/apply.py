@@ -6,11 +6,13 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from herald.campaigns.validation import campaign_problems
 from herald.definitions import DefinitionError
 from herald.journeys.validation import missing_segments
-from herald.models import Definition, EndpointDefinition, Journey, Segment, SendStep
+from herald.models import Campaign, Definition, EndpointDefinition, Journey, Segment, SendStep
 from herald.models.base import HeraldModel
 from herald.segments import reference_problems
+from herald.store.campaigns import put_campaign
 from herald.store.endpoints import upsert_endpoints
 from herald.store.journeys import publish_journey
 from herald.store.segments import put_segment
@@ -45,12 +47,15 @@ async def apply_definitions(
     problems += [
         p for d in ordered if isinstance(d, Journey) for p in await missing_segments(session, d)
     ]
+    problems += [
+        p for d in ordered if isinstance(d, Campaign) for p in await campaign_problems(session, d)
+    ]
     if problems:
         raise DefinitionError(problems)  # the caller's transaction rolls everything back
     return results
 
 
-_ORDER = ("Endpoint", "Template", "Segment", "Journey")
+_ORDER = ("Endpoint", "Template", "Segment", "Journey", "Campaign")
 
 
 async def _missing(session: AsyncSession, journey: Journey) -> list[str]:
@@ -83,6 +88,9 @@ async def _apply_one(session: AsyncSession, definition: Definition) -> ApplyResu
     if isinstance(definition, EndpointDefinition):
         await upsert_endpoints(session, [definition.to_endpoint()])
         return ApplyResult(kind="Endpoint", name=definition.id)
+    if isinstance(definition, Campaign):
+        changed = await put_campaign(session, definition)
+        return ApplyResult(kind="Campaign", name=definition.name, changed=changed)
     if isinstance(definition, Journey):
         version, changed = await publish_journey(session, definition)
     elif isinstance(definition, Segment):

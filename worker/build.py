@@ -7,6 +7,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import SendActivities
+from activities.campaign import CampaignActivities
 from activities.entry import EntryActivities
 from activities.journey import JourneyActivities
 from herald.channels import ChannelRegistry
@@ -29,7 +30,8 @@ def build_worker(
     channels: ChannelRegistry | None = None,
     max_cached_workflows: int = 1000,
 ) -> Worker:
-    sends = SendActivities(database, channels or ChannelRegistry.outbox_for_all(database))
+    channels = channels or ChannelRegistry.outbox_for_all(database)
+    sends = SendActivities(database, channels)
     return Worker(
         client,
         task_queue=task_queue,
@@ -38,6 +40,7 @@ def build_worker(
             sends.send_message,
             *JourneyActivities(database).all(),
             EntryActivities(database, client, task_queue).admit_segment_page,
+            *CampaignActivities(database, channels).all(),
         ],
         workflow_runner=SANDBOX,
         max_cached_workflows=max_cached_workflows,

@@ -178,6 +178,7 @@ class MessageRow(Base):
     journey_version: Mapped[int | None] = mapped_column(Integer)
     step_id: Mapped[str | None] = mapped_column(String(64))
     campaign: Mapped[str | None] = mapped_column(String(100), index=True)
+    treatment: Mapped[str | None] = mapped_column(String(100))  # a campaign's treatment
     template: Mapped[str | None] = mapped_column(String(100))
     template_version: Mapped[int | None] = mapped_column(Integer)
     provider: Mapped[str | None] = mapped_column(String(32))
@@ -330,3 +331,6 @@ class SegmentMemberRow(Base):
     generation: Mapped[str] = mapped_column(String(64), primary_key=True)
     member_type: Mapped[str] = mapped_column(String(8), primary_key=True)
     member_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+
+
+from herald.store import campaigns_tables  # noqa: E402,F401
