@@ -21,6 +21,7 @@ from temporalio.client import Client
 
 from herald.apply import ApplyResult, apply_definitions
 from herald.audience.client import AudienceMethods
+from herald.campaigns.client import CampaignMethods
 from herald.definitions import load_files
 from herald.journeys import entry, lifecycle, routing, runs
 from herald.journeys.entry import EnterResult
@@ -56,7 +57,7 @@ class NotFoundError(LookupError):
     """A named resource does not exist; the message says which and how to create it."""
 
 
-class HeraldClient(AudienceMethods):
+class HeraldClient(AudienceMethods, CampaignMethods):
     def __init__(
         self,
         settings: Settings,
@@ -115,12 +116,15 @@ class HeraldClient(AudienceMethods):
             for d in definitions
             if isinstance(d, Journey) and d.settings.entry.segment
         }
-        return [
-            await self._start_walk(r, walking[r.name])
-            if r.name in walking and r.kind == "Journey"
-            else r
-            for r in results
-        ]
+        return await self._launch_campaigns(
+            definitions,
+            [
+                await self._start_walk(r, walking[r.name])
+                if r.name in walking and r.kind == "Journey"
+                else r
+                for r in results
+            ],
+        )
 
     async def _start_walk(self, result: ApplyResult, page_size: int) -> ApplyResult:
         try:

@@ -10,6 +10,7 @@ with the reason, and the run changes state only between batches.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -46,6 +47,16 @@ BATCH_TIMEOUT = timedelta(minutes=10)
 BATCH_HEARTBEAT = timedelta(minutes=2)
 STATE_TIMEOUT = timedelta(seconds=30)
 SCHEDULED_START = SearchAttributeKey.for_datetime("TemporalScheduledStartTime")
+
+
+async def _wait(condition: Callable[[], bool], until: datetime, summary: str) -> None:
+    """Until `condition` holds or the time comes, whichever is first."""
+    try:
+        await workflow.wait_condition(
+            condition, timeout=until - workflow.now(), timeout_summary=summary
+        )
+    except TimeoutError:
+        pass  # the time came
 
 
 @workflow.defn(name=CAMPAIGN_WORKFLOW)
@@ -104,11 +115,7 @@ class CampaignWorkflow:
         """Until the start time (cancel ends the wait). True when cancelled."""
         if inp.start_at and inp.start_at > workflow.now():
             workflow.set_current_details(f"scheduled for {inp.start_at.isoformat()}")
-            await workflow.wait_condition(
-                lambda: self._cancelled,
-                timeout=inp.start_at - workflow.now(),
-                timeout_summary="until the campaign starts",
-            )
+            await _wait(lambda: self._cancelled, inp.start_at, "until the campaign starts")
         return self._cancelled
 
     async def _start(self, inp: CampaignRunInput, run: str) -> StartRunResult:
@@ -170,10 +177,10 @@ class CampaignWorkflow:
         until = min(due, deadline) if deadline else due
         if until > workflow.now():
             workflow.set_current_details(f"waiting until {until.isoformat()} to send the rest")
-            await workflow.wait_condition(
+            await _wait(
                 lambda: self._paused or self._cancelled,
-                timeout=until - workflow.now(),
-                timeout_summary="local time, quiet time or a provider's retry",
+                until,
+                "local time, quiet time or a provider's retry",
             )
 
     async def _finish(
