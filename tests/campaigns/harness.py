@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -95,6 +96,17 @@ async def message_counts(database: Database, name: str) -> dict[tuple[str, str |
             .group_by(m.status, m.treatment)
         )
         return {(s, t): int(n) for s, t, n in rows.all()}
+
+
+async def sent_at(database: Database, name: str) -> dict[str, datetime]:
+    async with database.session() as session:
+        rows = await session.execute(
+            select(MessageRow.endpoint_id, MessageRow.created_at).where(
+                MessageRow.campaign == name, MessageRow.status == "SENT"
+            )
+        )
+        # To the second: a durable timer fires a few milliseconds after its time.
+        return {str(e): t.replace(tzinfo=t.tzinfo or UTC, microsecond=0) for e, t in rows.all()}
 
 
 async def outbox_per_endpoint(database: Database, prefix: str) -> dict[str, int]:

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
-
 from herald.apply import apply_definitions
 from herald.models import DEFINITION_ADAPTER, Event
 from herald.store import Database
-from herald.store.tables import MessageRow
 from tests.campaigns.harness import (
     SEGMENT,
     TEMPLATE,
@@ -18,23 +15,11 @@ from tests.campaigns.harness import (
     campaign,
     finished,
     message_counts,
+    sent_at,
     unique,
 )
 from tests.helpers import eventually
 from tests.workflows.engine import Engine
-
-
-async def sent_at(database: Database, name: str) -> dict[str, datetime]:
-    async with database.session() as session:
-        rows = await session.execute(
-            select(MessageRow.endpoint_id, MessageRow.created_at).where(
-                MessageRow.campaign == name, MessageRow.status == "SENT"
-            )
-        )
-        # To the second: a durable timer fires a few milliseconds after its time.
-        return {
-            str(e): t.replace(tzinfo=t.tzinfo or UTC, microsecond=0) for e, t in rows.all()
-        }
 
 
 async def test_at_a_time_waits_for_its_start(engine: Engine, sqlite_database: Database) -> None:

@@ -12,9 +12,9 @@ from tests.campaigns.harness import (
     add_endpoints,
     assignment_sizes,
     campaign,
+    finished,
     message_counts,
     outbox_per_endpoint,
-    finished,
     unique,
 )
 from tests.workflows.engine import Engine
