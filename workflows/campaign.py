@@ -11,6 +11,7 @@ with the reason, and the run changes state only between batches.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -51,12 +52,10 @@ SCHEDULED_START = SearchAttributeKey.for_datetime("TemporalScheduledStartTime")
 
 async def _wait(condition: Callable[[], bool], until: datetime, summary: str) -> None:
     """Until `condition` holds or the time comes, whichever is first."""
-    try:
+    with suppress(TimeoutError):  # the time came
         await workflow.wait_condition(
             condition, timeout=until - workflow.now(), timeout_summary=summary
         )
-    except TimeoutError:
-        pass  # the time came
 
 
 @workflow.defn(name=CAMPAIGN_WORKFLOW)

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from herald import __version__
 from herald.api.audience import router as audience_router
+from herald.api.campaigns import router as campaigns_router
 from herald.api.inapp import router as in_app_router
 from herald.api.routes import router
 from herald.client import HeraldClient, NotFoundError
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(audience_router)
     app.include_router(in_app_router)
+    app.include_router(campaigns_router)
     app.add_exception_handler(DefinitionError, _definition_error)
     app.add_exception_handler(NotFoundError, _not_found)
     return app

@@ -50,7 +50,7 @@ class CampaignMethods:
             found = await store.get_campaign(session, campaign.name)
         paused = found is not None and found[1] is CampaignState.PAUSED
         return await launch(
-            await self.temporal(), campaign, self.settings.task_queue, await self.now(), paused
+            self.temporal, campaign, self.settings.task_queue, await self.now(), paused
         )
 
     async def start_run(self, name: str, run: str) -> str:
@@ -80,4 +80,4 @@ class CampaignMethods:
 
     async def campaign_control(self, name: str, action: str) -> list[str]:
         """pause | resume | cancel; returns what each run and the schedule did."""
-        return await control(await self.temporal(), self.database, name, action)
+        return await control(self.temporal, self.database, name, action)

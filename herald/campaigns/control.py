@@ -3,6 +3,8 @@ refuse, with the reason), its Schedule is paused, unpaused or deleted, and its s
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
@@ -29,8 +31,11 @@ ACTIONS = {
 }
 
 
-async def control(temporal: Client, database: Database, name: str, action: str) -> list[str]:
-    """Apply `action` (pause | resume | cancel); returns what was done, one line each."""
+async def control(
+    connect: Callable[[], Awaitable[Client]], database: Database, name: str, action: str
+) -> list[str]:
+    """Apply `action` (pause | resume | cancel); returns what was done, one line each. The
+    request is checked against the stored state before Temporal is reached."""
     if action not in ACTIONS:
         raise CampaignError(f"unknown action {action!r}; allowed: {', '.join(ACTIONS)}")
     update, new_state = ACTIONS[action]
@@ -43,9 +48,12 @@ async def control(temporal: Client, database: Database, name: str, action: str) 
         runs = [r.workflow_id for r in await store.list_runs(session, name) if _active(r.state)]
     if campaign.schedule.frequency == "ONCE":
         runs.append(campaign_workflow_id(name, ONCE_RUN))  # it may still wait for its start
-    done = [await _update_run(temporal, workflow_id, update) for workflow_id in dict.fromkeys(runs)]
-    if campaign.schedule.frequency in RECURRING:
-        done.append(await _schedule(temporal, name, action))
+    done = []
+    if runs or campaign.schedule.frequency in RECURRING:
+        temporal = await connect()
+        done = [await _update_run(temporal, w, update) for w in dict.fromkeys(runs)]
+        if campaign.schedule.frequency in RECURRING:
+            done.append(await _schedule(temporal, name, action))
     async with database.session() as session:
         await store.set_campaign_state(session, name, new_state)
     return [line for line in done if line]

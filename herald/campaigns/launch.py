@@ -3,6 +3,7 @@ time), a recurring one gets its Schedule, an event-triggered one waits for its e
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from temporalio.client import Client
@@ -29,18 +30,23 @@ ONCE_RUN = "once"
 
 
 async def launch(
-    temporal: Client, campaign: Campaign, task_queue: str, now: datetime, paused: bool = False
+    temporal: Callable[[], Awaitable[Client]],
+    campaign: Campaign,
+    task_queue: str,
+    now: datetime,
+    paused: bool = False,
 ) -> str:
-    """Start what the campaign's schedule asks for; returns a note for the apply result."""
+    """Start what the campaign's schedule asks for; returns a note for the apply result.
+    Temporal is connected only when something starts there."""
     frequency = campaign.schedule.frequency
     if frequency == "EVENT":
         assert campaign.schedule.event is not None
         return f"sends when {campaign.schedule.event.event_type} events arrive"
     if frequency in RECURRING:
-        schedule_id = await put_schedule(temporal, campaign, task_queue, now, paused)
+        schedule_id = await put_schedule(await temporal(), campaign, task_queue, now, paused)
         return f"{frequency.lower()} runs on Temporal Schedule {schedule_id}"
     workflow_id = await start_campaign_run(
-        temporal, campaign, ONCE_RUN, task_queue, start_at=run_start(campaign)
+        await temporal(), campaign, ONCE_RUN, task_queue, start_at=run_start(campaign)
     )
     return f"runs once as {workflow_id}" if workflow_id else "ran already (ONCE campaigns run once)"
 

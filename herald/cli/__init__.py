@@ -8,6 +8,7 @@ from __future__ import annotations
 import typer
 
 from herald.cli import (
+    campaigns,
     definitions,
     endpoints,
     events,
@@ -26,6 +27,7 @@ app.add_typer(endpoints.app, name="endpoints")
 app.add_typer(segments.app, name="segments")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(journeys.app, name="journeys")
+app.add_typer(campaigns.app, name="campaigns")
 app.add_typer(pinpoint.app, name="pinpoint")
 app.add_typer(templates.app, name="templates")
 runtime.register(app)

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from herald.audience import FileFormatError
+from herald.campaigns.errors import CampaignError
 from herald.client import HeraldClient, NotFoundError
 from herald.definitions import DefinitionError
 from herald.journeys.lifecycle import LifecycleError
@@ -37,7 +38,7 @@ def run(work: Callable[[HeraldClient], Awaitable[T]]) -> T:
             err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
         err.print("nothing was applied", highlight=False)
         raise typer.Exit(2) from None
-    except (NotFoundError, LifecycleError, FileFormatError, SegmentError) as exc:
+    except (NotFoundError, LifecycleError, FileFormatError, SegmentError, CampaignError) as exc:
         fail(str(exc))
 
 

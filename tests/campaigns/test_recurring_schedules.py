@@ -42,8 +42,8 @@ async def next_fires(herald: HeraldClient, name: str) -> list[datetime]:
     return [t.astimezone(UTC) for t in described.info.next_action_times[:3]]
 
 
-def paris(*args: int) -> datetime:
-    return datetime(*args, tzinfo=ZoneInfo("Europe/Paris")).astimezone(UTC)
+def paris(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo("Europe/Paris")).astimezone(UTC)
 
 
 @pytest.mark.parametrize(
