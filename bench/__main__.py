@@ -9,7 +9,7 @@ import platform
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import audience, journey, render
+from bench import audience, campaign, journey, render
 from bench.timing import Result
 
 
@@ -25,6 +25,8 @@ def main() -> None:
     results += audience.run(*sizes)
     # Journeys on the dev server: participants through send -> wait -> send.
     results += journey.run(100 if args.quick else 1_000)
+    # Campaigns: 100,000 endpoints in batches, beside one workflow per endpoint (smaller).
+    results += campaign.run(*((5_000, 200) if args.quick else (100_000, 2_000)))
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     )
