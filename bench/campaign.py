@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import sys
 import tempfile
 import time
 import uuid
@@ -15,19 +14,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities import SendActivities
 from bench.campaign_workflow import PerEndpointWorkflow
+from bench.dev_server import start_dev_server
 from bench.timing import Result
 from herald.apply import apply_definitions
 from herald.campaigns.batch import send_batch
 from herald.campaigns.snapshot import start_run
 from herald.channels import ChannelRegistry
 from herald.client import HeraldClient
-from herald.models import DEFINITION_ADAPTER, SEARCH_ATTRIBUTES, Endpoint, MessageChannel
+from herald.models import DEFINITION_ADAPTER, Endpoint, MessageChannel
 from herald.models import SendRequest as Send
 from herald.models.campaign_run import RunProgress, SendBatchRequest, StartRunRequest
 from herald.settings import Settings
@@ -130,13 +128,7 @@ async def _per_endpoint(client: Client, path: Path, m: int) -> float:
 
 
 async def _measure(n: int, m: int) -> tuple[float, float, float]:
-    binary = shutil.which("temporal") or str(Path(sys.executable).parent / "temporal")
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary,
-        data_converter=pydantic_data_converter,
-        search_attributes=SEARCH_ATTRIBUTES,
-        dev_server_log_level="error",
-    )
+    env = await start_dev_server()
     try:
         with tempfile.TemporaryDirectory() as home:
             original = Path(home) / "audience.db"

@@ -16,8 +16,8 @@ from herald.store.campaigns import put_campaign
 from herald.store.endpoints import upsert_endpoints
 from herald.store.journeys import publish_journey
 from herald.store.segments import put_segment
-from herald.store.templates import get_template, put_template
-from herald.templates import required_substitutions
+from herald.store.templates import put_template
+from herald.templates.stored_reference import reference_problem
 
 
 class ApplyResult(HeraldModel):
@@ -63,24 +63,15 @@ async def _missing(session: AsyncSession, journey: Journey) -> list[str]:
     problems = []
     for step_id, step in journey.steps.items():
         if isinstance(step, SendStep):
-            found = await get_template(session, step.template, step.template_version)
-            if found is None:
-                pinned = f" version {step.template_version}" if step.template_version else ""
-                problems.append(
-                    f"Journey {journey.name!r}: steps.{step_id}.template: "
-                    f"{step.template!r}{pinned} does not exist; apply the template first or with it"
-                )
-            elif found.template.channel != step.channel.value:
-                problems.append(
-                    f"Journey {journey.name!r}: steps.{step_id}.template: {step.template!r} is "
-                    f"a {found.template.channel} template, the step sends {step.channel.value}"
-                )
-            elif unsupplied := sorted(required_substitutions(found.template, step.substitutions)):
-                problems.append(
-                    f"Journey {journey.name!r}: steps.{step_id}.substitutions: template "
-                    f"{step.template!r} v{found.version} needs {', '.join(unsupplied)}, which "
-                    "neither its default_substitutions nor this step gives"
-                )
+            problem = await reference_problem(
+                session,
+                f"Journey {journey.name!r}: steps.{step_id}",
+                step.template,
+                step.template_version,
+                step.channel.value,
+                step.substitutions,
+            )
+            problems += [problem] if problem else []
     return problems
 
 

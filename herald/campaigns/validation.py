@@ -7,8 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models.campaign import Campaign
 from herald.store.segments import get_segment_version
-from herald.store.templates import get_template
-from herald.templates import required_substitutions
+from herald.templates.stored_reference import reference_problem
 
 
 async def campaign_problems(session: AsyncSession, campaign: Campaign) -> list[str]:
@@ -25,23 +24,15 @@ async def campaign_problems(session: AsyncSession, campaign: Campaign) -> list[s
             f"not {campaign.segment_version}"
         )
     for path, message in campaign.all_messages():
-        if message.template is None:
-            continue
-        stored = await get_template(session, message.template, message.template_version)
-        pinned = f" version {message.template_version}" if message.template_version else ""
-        if stored is None:
-            problems.append(
-                f"{where}: {path}.template: {message.template!r}{pinned} does not exist; "
-                "apply the template first or with it"
+        if message.template is not None:
+            problem = await reference_problem(
+                session,
+                f"{where}: {path}",
+                message.template,
+                message.template_version,
+                message.channel.value,
+                message.substitutions,
+                sender="this message",
             )
-        elif stored.template.channel != message.channel.value:
-            problems.append(
-                f"{where}: {path}.template: {message.template!r} is a "
-                f"{stored.template.channel} template, the message is {message.channel.value}"
-            )
-        elif missing := sorted(required_substitutions(stored.template, message.substitutions)):
-            problems.append(
-                f"{where}: {path}.substitutions: template {message.template!r} "
-                f"v{stored.version} needs {', '.join(missing)}"
-            )
+            problems += [problem] if problem else []
     return problems

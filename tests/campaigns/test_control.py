@@ -38,13 +38,19 @@ async def status_until(engine: Engine, name: str, state: str) -> CampaignStatus:
     )
 
 
-async def test_pause_holds_sending_and_resume_finishes_it(
-    engine: Engine, sqlite_database: Database
-) -> None:
-    await add_endpoints(sqlite_database, 400)
+async def sending(engine: Engine, database: Database) -> str:
+    """A slow campaign to 400 endpoints that has started sending; returns its name."""
+    await add_endpoints(database, 400)
     name = unique()
     await engine.apply(SEGMENT, TEMPLATE, campaign(name, **SLOW))
     await status_until(engine, name, "EXECUTING")
+    return name
+
+
+async def test_pause_holds_sending_and_resume_finishes_it(
+    engine: Engine, sqlite_database: Database
+) -> None:
+    name = await sending(engine, sqlite_database)
     await engine.herald.campaign_control(name, "pause")
     paused = await status_until(engine, name, "PAUSED")
     assert paused.state.value == "PAUSED"
@@ -63,10 +69,7 @@ async def test_pause_holds_sending_and_resume_finishes_it(
 async def test_cancel_stops_the_run_and_skips_the_rest(
     engine: Engine, sqlite_database: Database
 ) -> None:
-    await add_endpoints(sqlite_database, 400)
-    name = unique()
-    await engine.apply(SEGMENT, TEMPLATE, campaign(name, **SLOW))
-    await status_until(engine, name, "EXECUTING")
+    name = await sending(engine, sqlite_database)
     await engine.herald.campaign_control(name, "cancel")
     progress = await finished(engine, name)
     status = await engine.herald.campaign_status(name)
@@ -81,10 +84,7 @@ async def test_cancel_stops_the_run_and_skips_the_rest(
 async def test_update_validator_refuses_a_resume_that_is_not_paused(
     engine: Engine, sqlite_database: Database
 ) -> None:
-    await add_endpoints(sqlite_database, 400)
-    name = unique()
-    await engine.apply(SEGMENT, TEMPLATE, campaign(name, **SLOW))
-    await status_until(engine, name, "EXECUTING")
+    name = await sending(engine, sqlite_database)
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await run_handle(engine, name).execute_update(
             RESUME_UPDATE, ControlRequest(), result_type=RunProgress

@@ -92,10 +92,8 @@ async def test_unknown_segment_and_template_are_refused_at_apply(database: Datab
     problems = error.value.problems
     assert any("segment: 'nobody' does not exist" in p for p in problems)
     assert any("messages[0].template: 'missing' does not exist" in p for p in problems)
-    assert any(
-        "treatments[0].messages[0].template: 'promo' is a EMAIL template, the message is SMS" in p
-        for p in problems
-    )
+    mismatch = "treatments[0].messages[0].template: 'promo' is a EMAIL template, this message"
+    assert any(f"{mismatch} sends SMS" in p for p in problems)
     async with database.session() as session:
         assert await list_campaigns(session) == []
 
