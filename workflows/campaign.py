@@ -72,7 +72,9 @@ class CampaignWorkflow:
     async def run(self, inp: CampaignRunInput) -> RunProgress:
         self._paused, self._counts = inp.paused, inp.counts or BatchCounts()
         run = run_of(workflow.info().workflow_id, inp.campaign)
-        nominal = inp.start_at or self._scheduled_time() or workflow.info().start_time
+        nominal = (
+            inp.nominal or inp.start_at or self._scheduled_time() or workflow.info().start_time
+        )
         if not inp.started:
             if await self._wait_for_start(inp):
                 return await self._finish(inp, run, CampaignState.CANCELLED, "campaign cancelled")
@@ -102,7 +104,12 @@ class CampaignWorkflow:
                 await self._sleep_until(batch.next_due, inp.deadline)
         workflow.continue_as_new(
             inp.model_copy(
-                update={"paused": self._paused, "counts": self._counts, "batch_size": batch_size}
+                update={
+                    "paused": self._paused,
+                    "counts": self._counts,
+                    "batch_size": batch_size,
+                    "nominal": nominal,
+                }
             )
         )
 

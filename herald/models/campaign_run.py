@@ -71,6 +71,7 @@ class CampaignRunInput(HeraldModel):
     paused: bool = False
     counts: BatchCounts | None = None
     batch_size: int | None = None
+    nominal: datetime | None = Field(default=None, description="The run's nominal start.")
 
 
 class BatchCounts(HeraldModel):

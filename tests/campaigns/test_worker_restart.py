@@ -20,11 +20,14 @@ from tests.campaigns.harness import (
     TEMPLATE,
     add_endpoints,
     campaign,
+    finished,
     message_counts,
     outbox_per_endpoint,
+    run_handle,
     unique,
 )
 from tests.helpers import eventually
+from tests.workflows.engine import Engine
 from worker import build_worker
 
 
@@ -78,3 +81,19 @@ async def test_worker_stopped_mid_batch_sends_each_endpoint_once(
     assert await message_counts(database, name) == {("SENT", "default"): 2000}
     per_endpoint = await outbox_per_endpoint(database, f"campaign:{name}:")
     assert len(per_endpoint) == 2000 and set(per_endpoint.values()) == {1}
+
+
+async def test_a_long_run_continues_as_new_and_sends_each_endpoint_once(
+    engine: Engine, sqlite_database: Database
+) -> None:
+    """More batches than one run of the workflow holds (200): its history stays bounded."""
+    await add_endpoints(sqlite_database, 230)
+    name = unique()
+    await engine.apply(SEGMENT, TEMPLATE, campaign(name, batch_size=1))
+    progress = await finished(engine, name)
+    assert progress.counts.sent == 230
+    history = await run_handle(engine, name).fetch_history()
+    started = history.events[0].workflow_execution_started_event_attributes
+    assert started.continued_execution_run_id  # the latest run continued an earlier one
+    per_endpoint = await outbox_per_endpoint(sqlite_database, f"campaign:{name}:")
+    assert len(per_endpoint) == 230 and set(per_endpoint.values()) == {1}
