@@ -130,3 +130,24 @@ async def test_recurring_runs_each_send_once_and_caps_hold(
     }
     assert status.state.value == "PENDING_NEXT_RUN"
     await eventually(lambda: herald.campaign_status(name), lambda s: len(s.runs) == 4)
+
+
+async def test_maximum_duration_skips_what_is_not_sent_in_time(
+    engine: Engine, sqlite_database: Database
+) -> None:
+    """Local time at 10:00 with two hours to send: Tokyo's 10:00 comes in time, New York's
+    does not (it is 14 hours later) and is skipped when the run's time is up."""
+    await add_endpoints(sqlite_database, 2, timezone="Asia/Tokyo", prefix="tokyo")
+    await add_endpoints(sqlite_database, 2, timezone="America/New_York", prefix="ny")
+    name = unique()
+    day = (await engine.now() + timedelta(days=3)).date()
+    start = datetime(day.year, day.month, day.day, 10, 0, tzinfo=UTC)
+    schedule = {"start_time": start, "local_time": True}
+    await engine.apply(
+        SEGMENT, TEMPLATE, campaign(name, schedule=schedule, limits={"maximum_duration": "PT6H"})
+    )
+    await engine.skip(timedelta(days=4))
+    await finished(engine, name)
+    assert sorted(await sent_at(sqlite_database, name)) == ["tokyo000000", "tokyo000001"]
+    [run] = (await engine.herald.campaign_status(name)).runs
+    assert run.skipped == 2 and "deadline" in next(iter(run.skipped_reasons))
