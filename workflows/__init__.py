@@ -1,5 +1,6 @@
 """Temporal workflows: deterministic interpreters over Herald's models. No I/O here."""
 
+from workflows.campaign import CampaignWorkflow
 from workflows.journey import JourneyWorkflow
 from workflows.journey_run import JourneyRunWorkflow
 from workflows.otp import OneTimePasswordWorkflow
@@ -10,10 +11,12 @@ WORKFLOWS = [
     JourneyRunWorkflow,
     TransactionalMessagesWorkflow,
     OneTimePasswordWorkflow,
+    CampaignWorkflow,
 ]
 
 __all__ = [
     "WORKFLOWS",
+    "CampaignWorkflow",
     "JourneyRunWorkflow",
     "JourneyWorkflow",
     "OneTimePasswordWorkflow",

@@ -3,28 +3,38 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.analytics.event_names import SEND_EVENT
 from herald.models import Event, MessageRecord
-from herald.store.events import put_event
+from herald.store.events import put_event, put_events
 
 
 async def record_send(session: AsyncSession, message: MessageRecord) -> str:
     """Record `_email.send` (or the channel's equivalent); its id is derived from the
     message's idempotency key, so recording twice stores it once."""
+    return await put_event(session, send_event(message))
+
+
+async def record_sends(session: AsyncSession, messages: Sequence[MessageRecord]) -> None:
+    """`record_send` for a batch of messages, in one statement."""
+    await put_events(session, [send_event(m) for m in messages])
+
+
+def send_event(message: MessageRecord) -> Event:
     attributes = {
         "message_id": message.provider_message_id or "",
         "journey_id": message.journey or "",
         "journey_activity_id": message.step_id or "",
         "campaign_id": message.campaign or "",
+        "treatment_id": message.treatment or "",
         "template": message.template or "",
     }
-    event = Event(
+    return Event(
         id="send-" + hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:48],
         endpoint_id=message.endpoint_id,
         event_type=SEND_EVENT[message.channel],
         attributes={k: v for k, v in attributes.items() if v},
     )
-    return await put_event(session, event)

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from herald import __version__
 from herald.api.audience import router as audience_router
 from herald.api.auth import require_key
+from herald.api.campaigns import router as campaigns_router
 from herald.api.inapp import router as in_app_router
 from herald.api.inapp import token_router as in_app_token_router
 from herald.api.messages import router as messages_router
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(prometheus_router)
     app.state.telemetry = Telemetry()
     app.middleware("http")(app.state.telemetry.count)
+    app.include_router(campaigns_router)
     app.add_exception_handler(DefinitionError, _definition_error)
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(MetricsNotFound, _not_found)

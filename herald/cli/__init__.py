@@ -9,6 +9,7 @@ import typer
 
 from herald.cli import (
     api_keys,
+    campaigns,
     definitions,
     endpoints,
     events,
@@ -31,6 +32,7 @@ app.add_typer(endpoints.app, name="endpoints")
 app.add_typer(segments.app, name="segments")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(journeys.app, name="journeys")
+app.add_typer(campaigns.app, name="campaigns")
 app.add_typer(pinpoint.app, name="pinpoint")
 app.add_typer(templates.app, name="templates")
 app.command()(messages.send)

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from herald.audience import FileFormatError
+from herald.campaigns.errors import CampaignError
 from herald.client import HeraldClient, NotFoundError
 from herald.definitions import DefinitionError
 from herald.journeys.entry import EntryError
@@ -48,6 +49,7 @@ def run(work: Callable[[HeraldClient], Awaitable[T]]) -> T:
         SegmentError,
         MetricsNotFound,
         TemporalUnavailable,
+        CampaignError,
     ) as exc:
         fail(str(exc))
 

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from temporalio.client import Client
 
+from herald.campaigns.events import route_to_campaigns
 from herald.journeys.entry import EnterResult, enter, signal_quietly
 from herald.models import Event, JourneyVersion
 from herald.models.journey_run import EVENT_SIGNAL, REPLY_SIGNAL, EventSignal, ReplySignal
@@ -63,6 +64,7 @@ async def route_event(
             )  # fmt: skip
         elif _waits_for(version, WaitForEventStep, event.event_type):
             await _signal_participant(await temporal(), database, version, participant, signal)
+    await route_to_campaigns(temporal, database, event, event_id, task_queue)
     return entered
 
 

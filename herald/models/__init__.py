@@ -1,6 +1,7 @@
 """Pydantic models for every Herald resource, one file each, shaped on Amazon Pinpoint's."""
 
 from herald.models.campaign import Campaign, CampaignMessage, CampaignSchedule
+from herald.models.campaign_run import CampaignState, RunProgress
 from herald.models.channel import ChannelType, MessageChannel
 from herald.models.content import (
     InAppButton,
@@ -68,6 +69,7 @@ __all__ = [
     "Campaign",
     "CampaignMessage",
     "CampaignSchedule",
+    "CampaignState",
     "ChannelType",
     "CustomTemplate",
     "Definition",
@@ -101,6 +103,7 @@ __all__ = [
     "RenderPreview",
     "RenderedMessage",
     "Rule",
+    "RunProgress",
     "Segment",
     "SendOutcome",
     "SendRequest",

@@ -1,27 +1,127 @@
-"""Campaigns: one message (or one per treatment) to a segment, on a schedule."""
+"""Campaigns: one message (or one per treatment) to a segment, once, on a schedule, or when
+an event happens. Shaped on Pinpoint's WriteCampaignRequest."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import datetime, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from herald.models.base import HeraldModel
 from herald.models.channel import MessageChannel
+from herald.models.cron import cron_problem
+from herald.models.journey_settings import QuietTime
 from herald.models.names import ResourceName
+from herald.models.template import Template
+
+Frequency = Literal["ONCE", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "CRON", "EVENT"]
+RECURRING = ("HOURLY", "DAILY", "WEEKLY", "MONTHLY", "CRON")
+MAX_ADDITIONAL_TREATMENTS = 4  # five treatments in all, as Pinpoint allows
 
 
 class CampaignMessage(HeraldModel):
+    """The message for one channel: a stored template (pinned or active version) or inline."""
+
     channel: MessageChannel
-    template: ResourceName
+    template: ResourceName | None = None
     template_version: int | None = Field(default=None, ge=1)
+    inline: Template | None = Field(default=None, description="A template written in place.")
+    substitutions: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inline_defaults(cls, data: Any) -> Any:
+        # An inline template needs no name or channel of its own: the message gives both.
+        if isinstance(data, dict) and isinstance(data.get("inline"), dict):
+            inline = {"name": "inline", "channel": data.get("channel"), **data["inline"]}
+            data = {**data, "inline": inline}
+        return data
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CampaignMessage:
+        if (self.template is None) == (self.inline is None):
+            raise ValueError("give `template` (a stored template) or `inline`, not both or none")
+        if self.inline is not None and self.inline.channel != self.channel.value:
+            raise ValueError(f"inline.channel: must be {self.channel.value}, as the message's")
+        return self
+
+
+def _one_per_channel(messages: list[CampaignMessage]) -> list[CampaignMessage]:
+    channels = [m.channel.value for m in messages]
+    if twice := sorted({c for c in channels if channels.count(c) > 1}):
+        raise ValueError(f"one message per channel; {', '.join(twice)} given more than once")
+    return messages
+
+
+class Treatment(HeraldModel):
+    """An additional treatment (A/B test arm): its share of the segment and its messages."""
+
+    name: ResourceName
+    description: str = ""
+    size_percent: int = Field(ge=0, le=100)
+    messages: list[CampaignMessage] = Field(min_length=1)
+
+    _channels = field_validator("messages")(_one_per_channel)
+
+
+class CampaignEvent(HeraldModel):
+    """An event-triggered campaign's event: its type, and attributes that must all match."""
+
+    event_type: str = Field(min_length=1)
+    attributes: dict[str, str] = Field(default_factory=dict)
 
 
 class CampaignSchedule(HeraldModel):
     start_time: datetime | None = Field(default=None, description="None: immediately.")
-    frequency: Literal["ONCE", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "EVENT"] = "ONCE"
+    end_time: datetime | None = Field(default=None, description="No run starts after it.")
+    frequency: Frequency = "ONCE"
+    cron: str | None = Field(default=None, description="frequency CRON: 5 fields, m h dom mon dow")
     timezone: str = "UTC"
+    local_time: bool = Field(
+        default=False, description="start_time's wall time in each endpoint's own timezone."
+    )
+    event: CampaignEvent | None = Field(default=None, description="frequency EVENT: the event.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown timezone {value!r}; use an IANA name such as Europe/Paris"
+            ) from None
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _parses(cls, value: str | None) -> str | None:
+        if value is not None and (problem := cron_problem(value)):
+            raise ValueError(problem)
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CampaignSchedule:
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValueError("end_time: must be after start_time")
+        if (self.frequency == "CRON") != (self.cron is not None):
+            raise ValueError("cron: required with frequency CRON and allowed only with it")
+        if (self.frequency == "EVENT") != (self.event is not None):
+            raise ValueError("event: required with frequency EVENT and allowed only with it")
+        if self.local_time and self.frequency == "EVENT":
+            raise ValueError("local_time: not with frequency EVENT (events are sent at once)")
+        return self
+
+
+class CampaignLimits(HeraldModel):
+    daily: int | None = Field(default=None, ge=1, description="Per endpoint per 24 hours.")
+    total: int | None = Field(default=None, ge=1, description="Per endpoint, all runs.")
+    messages_per_second: int | None = Field(default=None, ge=1)
+    maximum_duration: timedelta | None = Field(
+        default=None, gt=timedelta(0), description="A run sends no later than this after start."
+    )
 
 
 class Campaign(HeraldModel):
@@ -29,5 +129,47 @@ class Campaign(HeraldModel):
     name: ResourceName
     description: str = ""
     segment: ResourceName
-    message: CampaignMessage
+    segment_version: int | None = Field(default=None, ge=1, description="Pinned version.")
+    treatment_name: ResourceName = Field(default="default", description="The main treatment.")
+    messages: list[CampaignMessage] = Field(min_length=1, description="One per channel.")
+    treatments: list[Treatment] = Field(default_factory=list, max_length=MAX_ADDITIONAL_TREATMENTS)
+    holdout_percent: int = Field(default=0, ge=0, le=100)
     schedule: CampaignSchedule = Field(default_factory=CampaignSchedule)
+    limits: CampaignLimits = Field(default_factory=CampaignLimits)
+    quiet_time: QuietTime | None = None
+    priority: int | None = Field(default=None, description="IN_APP: higher shows first.")
+    batch_size: int = Field(default=1000, ge=1, le=10_000, description="Endpoints per batch.")
+
+    _channels = field_validator("messages")(_one_per_channel)
+
+    @model_validator(mode="after")
+    def _shares(self) -> Campaign:
+        extra = sum(t.size_percent for t in self.treatments)
+        if extra + self.holdout_percent > 100:
+            raise ValueError(
+                f"treatments[*].size_percent ({extra}) plus holdout_percent "
+                f"({self.holdout_percent}) is {extra + self.holdout_percent}%; at most 100"
+            )
+        names = [self.treatment_name, *(t.name for t in self.treatments)]
+        if len(set(names)) != len(names):
+            raise ValueError("treatments[*].name: each treatment needs its own name")
+        return self
+
+    def shares(self) -> list[tuple[str, int]]:
+        """(treatment, percent) in order; the main treatment takes what the others leave."""
+        extra = sum(t.size_percent for t in self.treatments)
+        main = 100 - self.holdout_percent - extra
+        return [(self.treatment_name, main), *((t.name, t.size_percent) for t in self.treatments)]
+
+    def messages_of(self, treatment: str) -> list[CampaignMessage]:
+        for t in self.treatments:
+            if t.name == treatment:
+                return t.messages
+        return self.messages
+
+    def all_messages(self) -> list[tuple[str, CampaignMessage]]:
+        """(field path, message) for every message, for apply-time checks."""
+        found = [(f"messages[{i}]", m) for i, m in enumerate(self.messages)]
+        for ti, t in enumerate(self.treatments):
+            found += [(f"treatments[{ti}].messages[{i}]", m) for i, m in enumerate(t.messages)]
+        return found

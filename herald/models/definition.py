@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
+from herald.models.campaign import Campaign
 from herald.models.endpoint import Endpoint
 from herald.models.journey import Journey
 from herald.models.segment import Segment
@@ -22,7 +23,7 @@ class EndpointDefinition(Endpoint):
 
 
 Definition = Annotated[
-    Template | Journey | Segment | EndpointDefinition, Field(discriminator="kind")
+    Template | Journey | Segment | EndpointDefinition | Campaign, Field(discriminator="kind")
 ]
 DEFINITION_ADAPTER: TypeAdapter[Definition] = TypeAdapter(Definition)
-KINDS = ("Endpoint", "Journey", "Segment", "Template")
+KINDS = ("Campaign", "Endpoint", "Journey", "Segment", "Template")

@@ -75,6 +75,7 @@ class MessageRecord(HeraldModel):
     journey_version: int | None = None
     step_id: str | None = None
     campaign: str | None = None
+    treatment: str | None = None
     template: str | None = None
     template_version: int | None = None
     provider: str | None = None

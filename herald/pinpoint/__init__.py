@@ -5,6 +5,7 @@ Each translator takes the parsed JSON and a name and returns Herald definitions,
 """
 
 from herald.pinpoint import segment, templates
+from herald.pinpoint.campaign import translate_campaign
 from herald.pinpoint.journey import translate_journey
 from herald.pinpoint.registry import TRANSLATORS, PinpointImportError, translate
 
@@ -15,5 +16,6 @@ TRANSLATORS["voice-template"] = templates.voice_template
 TRANSLATORS["in-app-template"] = templates.in_app_template
 TRANSLATORS["segment"] = segment.segment
 TRANSLATORS["journey"] = translate_journey
+TRANSLATORS["campaign"] = translate_campaign
 
 __all__ = ["TRANSLATORS", "PinpointImportError", "translate"]

@@ -105,6 +105,7 @@ def _to_model(row: MessageRow) -> MessageRecord:
         journey_version=row.journey_version,
         step_id=row.step_id,
         campaign=row.campaign,
+        treatment=row.treatment,
         template=row.template,
         template_version=row.template_version,
         provider=row.provider,

@@ -178,6 +178,7 @@ class MessageRow(Base):
     journey_version: Mapped[int | None] = mapped_column(Integer)
     step_id: Mapped[str | None] = mapped_column(String(64))
     campaign: Mapped[str | None] = mapped_column(String(100), index=True)
+    treatment: Mapped[str | None] = mapped_column(String(100))  # a campaign's treatment
     template: Mapped[str | None] = mapped_column(String(100))
     template_version: Mapped[int | None] = mapped_column(Integer)
     provider: Mapped[str | None] = mapped_column(String(32))
@@ -333,4 +334,9 @@ class SegmentMemberRow(Base):
 
 
 # Each room's tables live in their own module; importing them here completes Base.metadata.
-from herald.store import analytics_tables, transactional_tables, twoway_tables  # noqa: E402,F401
+from herald.store import (  # noqa: E402,F401
+    analytics_tables,
+    campaigns_tables,
+    transactional_tables,
+    twoway_tables,
+)

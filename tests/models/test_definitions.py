@@ -177,7 +177,7 @@ def test_a_missing_kind_lists_the_allowed_kinds(tmp_path: Path) -> None:
     [problem] = _problems(path)
     assert str(path) in problem
     assert "document 1" in problem
-    assert "kind: missing; allowed: Endpoint, Journey, Segment, Template" in problem
+    assert "kind: missing; allowed: Campaign, Endpoint, Journey, Segment, Template" in problem
 
 
 def test_an_unreadable_wait_duration_names_its_field(tmp_path: Path) -> None:

@@ -1,0 +1,323 @@
+"""Sending one batch of a campaign run: the same checks, rendering, providers and message
+log as a journey's send (`herald.delivery`), done for hundreds of endpoints at a time.
+
+load the due endpoints and all they need -> decide each (send, skip, fail, wait) -> claim
+the idempotency keys (`campaign:{name}:{run}:{endpoint}`) -> hand the messages to the
+providers, a batch per channel -> record outcomes, send events and the assignments. A batch
+retried after a crash finds its claimed keys: what was finished is not sent again; what was
+only claimed goes to the provider with the same key, whose idempotency absorbs a double.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import cast
+
+from sqlalchemy import Table, bindparam, func, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from herald.analytics.record import record_sends
+from herald.campaigns.decide import Decision, Known, Resolved, decide
+from herald.channels import ChannelRegistry
+from herald.models import (
+    DeliveryResult,
+    DeliveryStatus,
+    MessageChannel,
+    MessageRecord,
+    MessageStatus,
+)
+from herald.models.campaign import Campaign
+from herald.models.campaign_run import BatchCounts, SendBatchRequest, SendBatchResult
+from herald.store import Database
+from herald.store import campaigns as store
+from herald.store.bulk import insert_rows, time_value
+from herald.store.clock import utcnow
+from herald.store.endpoints import get_endpoints
+from herald.store.suppressions import mark_unreachable
+from herald.store.tables import MessageRow, SuppressionRow
+from herald.store.templates import get_template
+
+RETRY_LATER = timedelta(seconds=30)  # a provider that said "later" without saying when
+_TERMINAL = {MessageStatus.SENT.value, MessageStatus.SKIPPED.value, MessageStatus.FAILED.value}
+
+
+async def send_batch(
+    database: Database, channels: ChannelRegistry, req: SendBatchRequest
+) -> SendBatchResult:
+    started = time.monotonic()
+    async with database.session() as session:
+        run = await store.get_run(session, req.campaign, req.run)
+        if run is None:
+            raise LookupError(f"campaign {req.campaign!r} has no run {req.run!r}")
+        campaign = Campaign.model_validate(run.definition)
+        due = await store.due_assignments(session, req.campaign, req.run, req.now, req.limit)
+        if not due:
+            return SendBatchResult(
+                processed=0, next_due=await store.next_due(session, req.campaign, req.run)
+            )
+        known = await _load(session, campaign, [e for e, _ in due], req.now)
+    decisions = [
+        decide(campaign, known, e, t, key=f"{req.key_prefix}:{e}", nominal=req.nominal, now=req.now)
+        for e, t in due
+    ]
+    finished = await _claim(database, campaign, req, decisions)
+    results = await _hand_over(channels, [d for d in decisions if d.endpoint_id not in finished])
+    counts = await _record(database, campaign, req, decisions, finished, results)
+    sent = counts.sent
+    if campaign.limits.messages_per_second and sent:
+        await _pace(started, sent, campaign.limits.messages_per_second)
+    waiting = [d.wait_until for d in decisions if d.wait_until] + [
+        req.now + RETRY_LATER for r in results.values() if r.status is DeliveryStatus.RETRYABLE
+    ]
+    return SendBatchResult(
+        processed=len(decisions),
+        counts=counts,
+        deferred=len(waiting),
+        next_due=min(waiting) if waiting else None,
+    )
+
+
+async def _load(
+    session: AsyncSession, campaign: Campaign, ids: Sequence[str], now: datetime
+) -> Known:
+    endpoints = {e.id: e for e in await get_endpoints(session, ids)}
+    pairs = {(e.channel_type.family.value, e.address) for e in endpoints.values()}
+    suppressed: dict[tuple[str, str], str] = {}
+    if pairs:
+        rows = await session.execute(
+            select(SuppressionRow.channel, SuppressionRow.address, SuppressionRow.reason).where(
+                tuple_(SuppressionRow.channel, SuppressionRow.address).in_(list(pairs))
+            )
+        )
+        suppressed = {(c, a): r for c, a, r in rows.all()}
+    limits = campaign.limits
+    total = await _sent(session, campaign.name, ids, None) if limits.total else {}
+    today = (
+        await _sent(session, campaign.name, ids, now - timedelta(days=1)) if limits.daily else {}
+    )
+    return Known(endpoints, suppressed, total, today, await _messages(session, campaign))
+
+
+async def _sent(
+    session: AsyncSession, campaign: str, ids: Sequence[str], since: datetime | None
+) -> dict[str, int]:
+    """Messages of this campaign sent to each endpoint (every run), since a time."""
+    m = MessageRow
+    query = (
+        select(m.endpoint_id, func.count())
+        .where(m.campaign == campaign, m.status == "SENT", m.endpoint_id.in_(list(ids)))
+        .group_by(m.endpoint_id)
+    )
+    if since is not None:
+        query = query.where(m.created_at > since)
+    return {str(e): int(n) for e, n in (await session.execute(query)).all()}
+
+
+async def _messages(session: AsyncSession, campaign: Campaign) -> dict[tuple[str, str], Resolved]:
+    out: dict[tuple[str, str], Resolved] = {}
+    for treatment, _ in campaign.shares():
+        for message in campaign.messages_of(treatment):
+            if message.inline is not None:
+                resolved = Resolved(message, message.inline, None)
+            else:
+                assert message.template is not None
+                stored = await get_template(session, message.template, message.template_version)
+                pinned = f" version {message.template_version}" if message.template_version else ""
+                resolved = (
+                    Resolved(message, stored.template, stored.version)
+                    if stored is not None
+                    else Resolved(
+                        message, None, None, f"template {message.template!r}{pinned} is gone"
+                    )
+                )
+            out[(treatment, message.channel.value)] = resolved
+    return out
+
+
+async def _claim(
+    database: Database, campaign: Campaign, req: SendBatchRequest, decisions: list[Decision]
+) -> dict[str, str]:
+    """Claim a key for every decision that ends now; returns endpoint -> status of those a
+    previous attempt already finished (they are not sent again)."""
+    claims = [d for d in decisions if d.wait_until is None and d.resolved is not None]
+    if not claims:
+        return {}
+    async with database.session() as session:
+        rows = [_claim_row(campaign, req, d) for d in claims]
+        stamp = time_value(session, req.now)
+        for row in rows:
+            row["created_at"] = row["updated_at"] = stamp
+        await insert_rows(session, "messages", rows, conflict=("idempotency_key",))
+        keys = [str(r["idempotency_key"]) for r in rows]
+        found = await session.execute(
+            select(MessageRow.endpoint_id, MessageRow.status).where(
+                MessageRow.idempotency_key.in_(keys)
+            )
+        )
+        return {str(e): str(s) for e, s in found.all() if s in _TERMINAL}
+
+
+def _claim_row(campaign: Campaign, req: SendBatchRequest, d: Decision) -> dict[str, object]:
+    assert d.resolved is not None
+    message = d.resolved.message
+    return {
+        "idempotency_key": f"{req.key_prefix}:{d.endpoint_id}",
+        "channel": message.channel.value,
+        "endpoint_id": d.endpoint_id,
+        "status": MessageStatus.PENDING.value,
+        "campaign": campaign.name,
+        "treatment": d.treatment,
+        "template": message.template or "(inline)",
+        "template_version": d.resolved.version,
+    }
+
+
+async def _hand_over(
+    channels: ChannelRegistry, decisions: list[Decision]
+) -> dict[str, DeliveryResult]:
+    """endpoint -> the provider's answer, one `send` per channel."""
+    by_channel: dict[MessageChannel, list[Decision]] = {}
+    for d in decisions:
+        if d.outgoing is not None:
+            by_channel.setdefault(d.outgoing.channel, []).append(d)
+    answers: dict[str, DeliveryResult] = {}
+    for channel, group in by_channel.items():
+        provider = channels.for_channel(channel)
+        results = await provider.send([d.outgoing for d in group if d.outgoing])
+        answers.update({d.endpoint_id: r for d, r in zip(group, results, strict=True)})
+    return answers
+
+
+async def _record(
+    database: Database,
+    campaign: Campaign,
+    req: SendBatchRequest,
+    decisions: list[Decision],
+    finished: dict[str, str],
+    results: dict[str, DeliveryResult],
+) -> BatchCounts:
+    done: list[tuple[str, str, str | None]] = []
+    deferred: list[tuple[str, datetime]] = []
+    updates: list[dict[str, object]] = []
+    unreachable: list[tuple[Decision, DeliveryResult]] = []
+    for d in decisions:
+        key = f"{req.key_prefix}:{d.endpoint_id}"
+        if d.endpoint_id in finished:
+            done.append((d.endpoint_id, finished[d.endpoint_id], "already sent in this run"))
+            continue
+        if d.wait_until is not None:
+            deferred.append((d.endpoint_id, d.wait_until))
+            continue
+        result = results.get(d.endpoint_id)
+        if result is not None and result.status is DeliveryStatus.RETRYABLE:
+            deferred.append((d.endpoint_id, req.now + timedelta(seconds=result.retry_after or 30)))
+            continue
+        status, reason = _outcome(d, result)
+        done.append((d.endpoint_id, status, reason))
+        if d.resolved is not None:
+            updates.append(_finish_values(key, status, reason, result))
+        if result is not None and result.address_problem is not None:
+            unreachable.append((d, result))
+    async with database.session() as session:
+        await _finish_messages(session, updates)
+        await record_sends(session, _sent_records(campaign, req, decisions, results))
+        for d, result in unreachable:
+            assert d.outgoing is not None and result.address_problem is not None
+            await mark_unreachable(
+                session,
+                endpoint_id=d.endpoint_id,
+                channel=d.outgoing.channel,
+                address=d.outgoing.address,
+                problem=result.address_problem,
+                detail=result.reason,
+            )
+        await store.finish_assignments(session, campaign.name, req.run, done, deferred)
+    return BatchCounts(
+        sent=sum(1 for _, s, _ in done if s == "SENT"),
+        skipped=sum(1 for _, s, _ in done if s == "SKIPPED"),
+        failed=sum(1 for _, s, _ in done if s == "FAILED"),
+    )
+
+
+def _sent_records(
+    campaign: Campaign,
+    req: SendBatchRequest,
+    decisions: list[Decision],
+    results: dict[str, DeliveryResult],
+) -> list[MessageRecord]:
+    """The message log's view of what was sent now, for the send events."""
+    records = []
+    for d in decisions:
+        result = results.get(d.endpoint_id)
+        if result is None or result.status is not DeliveryStatus.ACCEPTED or not d.outgoing:
+            continue
+        assert d.resolved is not None
+        records.append(
+            MessageRecord(
+                idempotency_key=d.outgoing.idempotency_key,
+                channel=d.outgoing.channel,
+                endpoint_id=d.endpoint_id,
+                status=MessageStatus.SENT,
+                campaign=campaign.name,
+                treatment=d.treatment,
+                template=d.resolved.message.template,
+                template_version=d.resolved.version,
+                provider=result.provider,
+                provider_message_id=result.provider_message_id,
+                created_at=req.now,
+            )
+        )
+    return records
+
+
+def _outcome(d: Decision, result: DeliveryResult | None) -> tuple[str, str | None]:
+    if d.skip is not None:
+        return MessageStatus.SKIPPED.value, d.skip
+    if result is None:
+        return MessageStatus.FAILED.value, d.fail
+    if result.status is DeliveryStatus.ACCEPTED:
+        return MessageStatus.SENT.value, None
+    return MessageStatus.FAILED.value, result.reason
+
+
+def _finish_values(
+    key: str, status: str, reason: str | None, result: DeliveryResult | None
+) -> dict[str, object]:
+    return {
+        "k": key,
+        "s": status,
+        "r": reason,
+        "p": result.provider if result else None,
+        "pm": result.provider_message_id if result else None,
+    }
+
+
+async def _finish_messages(session: AsyncSession, updates: list[dict[str, object]]) -> None:
+    if not updates:
+        return
+    table = cast(Table, MessageRow.__table__)
+    stamp = utcnow()
+    connection = await session.connection()
+    await connection.execute(
+        update(table)
+        .where(table.c.idempotency_key == bindparam("k"))
+        .values(
+            status=bindparam("s"),
+            reason=bindparam("r"),
+            provider=bindparam("p"),
+            provider_message_id=bindparam("pm"),
+            updated_at=stamp,
+        ),
+        updates,
+    )
+
+
+async def _pace(started: float, sent: int, rate: int) -> None:
+    """A batch of `sent` messages takes at least sent/rate seconds (one batch at a time per
+    run, so the run keeps the campaign's messages per second)."""
+    remaining = sent / rate - (time.monotonic() - started)
+    if remaining > 0:
+        await asyncio.sleep(remaining)

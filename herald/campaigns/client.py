@@ -1,0 +1,83 @@
+"""The campaign half of `HeraldClient`: launch on apply, list, status, pause/resume/cancel."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+
+from temporalio.client import Client
+from temporalio.service import RPCError
+
+from herald.apply import ApplyResult
+from herald.campaigns.control import control
+from herald.campaigns.errors import CampaignError
+from herald.campaigns.launch import launch, start_campaign_run
+from herald.campaigns.status import CampaignStatus, campaign_status
+from herald.models import Definition
+from herald.models.campaign import Campaign
+from herald.models.campaign_run import CampaignState
+from herald.settings import Settings
+from herald.store import Database
+from herald.store import campaigns as store
+
+
+class CampaignMethods:
+    settings: Settings
+    database: Database
+    temporal: Callable[[], Awaitable[Client]]
+    now: Callable[[], Awaitable[datetime]]
+
+    async def _launch_campaigns(
+        self, definitions: Sequence[Definition], results: list[ApplyResult]
+    ) -> list[ApplyResult]:
+        """Start or reschedule each changed campaign; a note says what runs when."""
+        changed = {d.name: d for d in definitions if isinstance(d, Campaign)}
+        out = []
+        for result in results:
+            campaign = changed.get(result.name) if result.kind == "Campaign" else None
+            if campaign is None or not result.changed:
+                out.append(result)
+                continue
+            try:
+                note = await self.launch_campaign(campaign)
+            except (RuntimeError, RPCError) as exc:  # Temporal unreachable: the definition is kept
+                note = f"not started ({exc}); apply it again when Temporal is up"
+            out.append(result.model_copy(update={"note": note}))
+        return out
+
+    async def launch_campaign(self, campaign: Campaign) -> str:
+        async with self.database.session() as session:
+            found = await store.get_campaign(session, campaign.name)
+        paused = found is not None and found[1] is CampaignState.PAUSED
+        return await launch(
+            self.temporal, campaign, self.settings.task_queue, await self.now(), paused
+        )
+
+    async def start_run(self, name: str, run: str) -> str:
+        """Start a run now, outside the campaign's schedule (a run id is used once, ever)."""
+        async with self.database.session() as session:
+            found = await store.get_campaign(session, name)
+        if found is None:
+            raise CampaignError(f"campaign {name!r} does not exist; `herald apply` it first")
+        workflow_id = await start_campaign_run(
+            await self.temporal(), found[0], run, self.settings.task_queue
+        )
+        if workflow_id is None:
+            raise CampaignError(f"campaign {name!r} has had a run {run!r}; pick another run id")
+        return workflow_id
+
+    async def campaigns(self) -> list[CampaignStatus]:
+        async with self.database.session() as session:
+            names = [c.name for c, _ in await store.list_campaigns(session)]
+        found = [await campaign_status(self.database, name, runs=1) for name in names]
+        return [s for s in found if s is not None]
+
+    async def campaign_status(self, name: str) -> CampaignStatus:
+        found = await campaign_status(self.database, name)
+        if found is None:
+            raise CampaignError(f"campaign {name!r} does not exist; `herald apply` it first")
+        return found
+
+    async def campaign_control(self, name: str, action: str) -> list[str]:
+        """pause | resume | cancel; returns what each run and the schedule did."""
+        return await control(self.temporal, self.database, name, action)

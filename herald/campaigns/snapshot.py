@@ -1,0 +1,113 @@
+"""Starting a run: freeze the definition, then copy the segment's members into the run's
+assignments (treatment or holdout each), a page at a time, so later joiners wait for the
+next run and a retried start resumes where the last attempt stopped."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from herald.campaigns.assignment import assign
+from herald.campaigns.errors import CampaignError
+from herald.models import Segment
+from herald.models.campaign import Campaign
+from herald.models.campaign_run import (
+    EVENT_DEADLINE_SECONDS,
+    StartRunRequest,
+    StartRunResult,
+)
+from herald.segments import is_member, page_members
+from herald.store import Database
+from herald.store import campaigns as store
+from herald.store.clock import aware
+from herald.store.segments import get_segment_version
+
+PAGE = 5000
+
+
+async def start_run(
+    database: Database, req: StartRunRequest, after: str, heartbeat: Callable[[str], None]
+) -> StartRunResult:
+    """`after`: the last endpoint id a previous attempt copied (its heartbeat)."""
+    async with database.session() as session:
+        found = await store.get_campaign(session, req.campaign)
+        if found is None:
+            raise CampaignError(f"campaign {req.campaign!r} does not exist; `herald apply` it")
+        row = await store.start_run(session, found[0], req.run, req.workflow_id, req.now)
+        campaign = Campaign.model_validate(row.definition)
+        started, done = aware(row.started_at), bool(row.snapshot_done)
+    if not done:
+        async with database.session() as session:
+            segment = await _segment(session, campaign)
+        await _copy_members(database, campaign, segment, req, after, heartbeat)
+    async with database.session() as session:
+        sizes = await store.treatment_sizes(session, campaign.name, req.run)
+        members, holdout = sum(sizes.values()), sizes.get("holdout", 0)
+        frozen = await store.get_run(session, campaign.name, req.run)
+        assert frozen is not None
+        frozen.members, frozen.holdout, frozen.snapshot_done = members, holdout, 1
+    return StartRunResult(
+        members=members,
+        holdout=holdout,
+        batch_size=_batch_size(campaign),
+        deadline=_deadline(campaign, started, req),
+    )
+
+
+async def _segment(session: AsyncSession, campaign: Campaign) -> Segment:
+    found = await get_segment_version(session, campaign.segment)
+    if found is None:
+        raise CampaignError(
+            f"campaign {campaign.name!r}: segment {campaign.segment!r} does not exist"
+        )
+    segment, version = found
+    if campaign.segment_version and version != campaign.segment_version:
+        raise CampaignError(
+            f"campaign {campaign.name!r}: segment_version pins {campaign.segment!r} at "
+            f"v{campaign.segment_version}, it is at v{version}; pin v{version} or unpin it"
+        )
+    return segment
+
+
+async def _copy_members(
+    database: Database,
+    campaign: Campaign,
+    segment: Segment,
+    req: StartRunRequest,
+    after: str,
+    heartbeat: Callable[[str], None],
+) -> None:
+    if req.trigger is not None:
+        endpoint_id = req.trigger.endpoint_id
+        async with database.session() as session:
+            if await is_member(session, segment, endpoint_id, include_unreachable=False):
+                await store.add_assignments(
+                    session, campaign.name, req.run, [(endpoint_id, assign(campaign, endpoint_id))]
+                )
+        return
+    while True:
+        async with database.session() as session:
+            members = await page_members(session, segment, after=after, limit=PAGE, now=req.now)
+            assigned = [(m, assign(campaign, m)) for m in members]
+            await store.add_assignments(session, campaign.name, req.run, assigned)
+        if len(members) < PAGE:
+            return
+        after = members[-1]
+        heartbeat(after)
+
+
+def _batch_size(campaign: Campaign) -> int:
+    rate = campaign.limits.messages_per_second
+    # A rate-limited batch takes at most ~10 s, so pause and cancel are answered quickly.
+    return min(campaign.batch_size, rate * 10) if rate else campaign.batch_size
+
+
+def _deadline(campaign: Campaign, started: datetime, req: StartRunRequest) -> datetime | None:
+    ends = []
+    if campaign.limits.maximum_duration:
+        ends.append(started + campaign.limits.maximum_duration)
+    if req.trigger is not None:
+        ends.append(req.trigger.timestamp + timedelta(seconds=EVENT_DEADLINE_SECONDS))
+    return min(ends) if ends else None

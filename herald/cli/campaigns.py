@@ -1,0 +1,142 @@
+"""`herald campaigns ...`: list, status (with a live progress bar), pause, resume, cancel."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Table
+
+from herald.campaigns.status import CampaignStatus, RunStatus
+from herald.cli.common import JsonFlag, out, print_json, run
+
+app = typer.Typer(help="Campaigns: runs, progress and control.", no_args_is_help=True)
+Name = Annotated[str, typer.Argument(help="Campaign name.")]
+WATCH_EVERY = 1.0  # seconds between two looks at a watched run
+
+
+@app.command("list")
+def list_(as_json: JsonFlag = False) -> None:
+    """Every campaign with its state and its latest run."""
+    found = run(lambda c: c.campaigns())
+    if as_json:
+        print_json([s.model_dump(mode="json") for s in found])
+        return
+    table = Table("campaign", "state", "frequency", "segment", "last run", "sent", "remaining")
+    for s in found:
+        last = s.runs[0] if s.runs else None
+        table.add_row(
+            s.name,
+            s.state.value,
+            s.frequency,
+            s.segment,
+            last.run if last else "-",
+            str(last.sent) if last else "-",
+            str(last.remaining) if last else "-",
+        )
+    out.print(table)
+
+
+@app.command("status")
+def status(
+    name: Name,
+    as_json: JsonFlag = False,
+    watch: Annotated[bool, typer.Option("--watch", help="Follow the latest run live.")] = False,
+) -> None:
+    """State and progress of recent runs: sent, skipped (with reasons), failed, remaining."""
+    if watch:
+        _watch(name)
+        return
+    found = run(lambda c: c.campaign_status(name))
+    if as_json:
+        print_json(found.model_dump(mode="json"))
+        return
+    _print(found)
+
+
+def _print(found: CampaignStatus) -> None:
+    out.print(f"{found.name}: {found.state.value} ({found.frequency})", highlight=False)
+    table = Table("run", "state", "members", "holdout", "sent", "skipped", "failed", "remaining")
+    for r in found.runs:
+        table.add_row(
+            r.run, r.state.value, *(str(n) for n in (r.members, r.holdout, r.sent)),
+            str(r.skipped), str(r.failed), str(r.remaining),
+        )  # fmt: skip
+    out.print(table)
+    for r in found.runs[:1]:
+        for reason, count in sorted(r.skipped_reasons.items()):
+            out.print(f"  skipped {count}: {reason}", highlight=False)
+
+
+def _watch(name: str) -> None:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TextColumn("{task.fields[detail]}"),
+    )
+    with Progress(*columns, console=out) as progress:
+        task = progress.add_task(name, total=None, detail="")
+        while True:
+            found = run(lambda c: c.campaign_status(name))
+            latest = found.runs[0] if found.runs else None
+            if latest is None:
+                progress.update(task, detail=f"{found.state.value}: no run yet")
+            else:
+                done = latest.sent + latest.skipped + latest.failed
+                progress.update(
+                    task,
+                    total=done + latest.remaining,
+                    completed=done,
+                    description=f"{name} {latest.run}",
+                    detail=_detail(latest),
+                )
+                if latest.state.value in ("COMPLETED", "CANCELLED"):
+                    break
+            time.sleep(WATCH_EVERY)
+    _print(found)
+
+
+def _detail(r: RunStatus) -> str:
+    rate = r.rate(datetime.now(UTC))
+    eta = f"{r.remaining / rate:.0f}s" if rate > 0 and r.remaining else "-"
+    return (
+        f"sent {r.sent} skipped {r.skipped} failed {r.failed} remaining {r.remaining} "
+        f"{rate:.0f}/s ETA {eta} [{r.state.value}]"
+    )
+
+
+def _control(name: str, action: str) -> None:
+    for line in run(lambda c: c.campaign_control(name, action)):
+        out.print(line, highlight=False)
+    out.print(f"{name}: {action} done", highlight=False)
+
+
+@app.command("pause")
+def pause(name: Name) -> None:
+    """Hold the running run between batches and pause the schedule."""
+    _control(name, "pause")
+
+
+@app.command("resume")
+def resume(name: Name) -> None:
+    """Continue a paused campaign where it stopped."""
+    _control(name, "resume")
+
+
+@app.command("cancel")
+def cancel(name: Name) -> None:
+    """Stop the campaign: the running run skips what it has not sent; no more runs."""
+    _control(name, "cancel")
+
+
+@app.command("run")
+def run_now(
+    name: Name, run_id: Annotated[str, typer.Option("--run", help="A new run id.")]
+) -> None:
+    """Start a run now, outside the schedule."""
+    workflow_id = run(lambda c: c.start_run(name, run_id))
+    out.print(f"{name}: run {run_id} started as {workflow_id}", highlight=False)

@@ -1,0 +1,49 @@
+"""Save a campaign run's history (paused and resumed mid-run) for the replay test:
+`python -m tests.campaigns.record_history NAME` writes tests/replay/histories/NAME.json."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+
+from herald.client import HeraldClient
+from herald.models import DEFINITION_ADAPTER
+from herald.settings import Settings
+from herald.store import Database, upgrade
+from tests.campaigns.harness import SEGMENT, TEMPLATE, add_endpoints, campaign
+from tests.helpers import eventually
+from tests.replay.test_replay import HISTORIES
+
+
+async def record(name: str) -> None:
+    from tests.conftest import start_time_skipping
+    from worker import build_worker
+
+    env = await start_time_skipping()
+    url = f"sqlite:///{tempfile.mkdtemp()}/h.db"
+    upgrade(url)
+    database = Database(url)
+    herald = HeraldClient(Settings(database_url=url, task_queue="record"), database, env.client)
+    await add_endpoints(database, 200)
+    doc = campaign("recorded", batch_size=50, limits={"messages_per_second": 200})
+    async with build_worker(env.client, task_queue="record", database=database):
+        await herald.apply(
+            [DEFINITION_ADAPTER.validate_python(d) for d in (SEGMENT, TEMPLATE, doc)]
+        )
+        await eventually(
+            lambda: herald.campaign_status("recorded"),
+            lambda s: bool(s.runs) and s.runs[0].sent > 0,
+        )
+        await herald.campaign_control("recorded", "pause")
+        await herald.campaign_control("recorded", "resume")
+        handle = env.client.get_workflow_handle("campaign:recorded:once")
+        await handle.result()
+        history = await handle.fetch_history()
+    (HISTORIES / f"{name}.json").write_text(history.to_json())
+    await database.dispose()
+    await env.shutdown()
+
+
+if __name__ == "__main__":
+    asyncio.run(record(sys.argv[1]))

@@ -1,0 +1,97 @@
+"""`herald pinpoint import FILE --kind campaign`: a WriteCampaignRequest becomes a campaign
+that runs; what cannot be translated is refused naming its JSON path."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from herald.models.campaign import Campaign
+from herald.pinpoint import PinpointImportError, translate
+from herald.store import Database
+from tests.campaigns.harness import SEGMENT, TEMPLATE, add_endpoints, finished, unique
+from tests.workflows.engine import Engine
+
+REQUEST = {
+    "Name": "Spring sale",
+    "SegmentId": "Everyone",
+    "SegmentVersion": 1,
+    "HoldoutPercent": 10,
+    "TreatmentName": "Control",
+    "TemplateConfiguration": {"EmailTemplate": {"Name": "Promo", "Version": "1"}},
+    "AdditionalTreatments": [
+        {
+            "TreatmentName": "Shorter",
+            "SizePercent": 40,
+            "MessageConfiguration": {
+                "EmailMessage": {"Title": "Hi {{User.UserAttributes.FirstName}}", "Body": "Sale"}
+            },
+        }
+    ],
+    "Schedule": {
+        "StartTime": "2030-03-01T10:00:00Z",
+        "EndTime": "2030-06-01T10:00:00Z",
+        "Frequency": "WEEKLY",
+        "IsLocalTime": True,
+        "Timezone": "UTC+05:30",
+        "QuietTime": {"Start": "22:00", "End": "07:00"},
+    },
+    "Limits": {"Daily": 1, "Total": 5, "MessagesPerSecond": 100, "MaximumDuration": 3600},
+}
+
+
+def test_write_campaign_request_translates_every_part() -> None:
+    [campaign] = translate("campaign", REQUEST, "spring")
+    assert isinstance(campaign, Campaign)
+    assert (campaign.segment, campaign.segment_version) == ("everyone", 1)
+    assert campaign.shares() == [("control", 50), ("shorter", 40)]
+    assert campaign.holdout_percent == 10
+    [main] = campaign.messages
+    assert (main.template, main.template_version) == ("promo", 1)
+    [inline] = campaign.treatments[0].messages
+    assert inline.inline is not None
+    assert inline.inline.model_dump()["subject"] == "Hi {{ User.UserAttributes.FirstName }}"
+    schedule = campaign.schedule
+    assert (schedule.frequency, schedule.local_time, schedule.timezone) == (
+        "WEEKLY",
+        True,
+        "Asia/Kolkata",
+    )
+    assert campaign.quiet_time is not None and campaign.quiet_time.mode == "skip"
+    limits = campaign.limits
+    assert (limits.daily, limits.total, limits.messages_per_second) == (1, 5, 100)
+    assert limits.maximum_duration == timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"SegmentId": None}, r"\$.SegmentId: required"),
+        ({"Schedule": {"Timezone": "UTC+05:15"}}, "not UTC, UTC\\+HH"),
+        (
+            {"Schedule": {"Frequency": "EVENT", "EventFilter": {"Dimensions": {}}}},
+            "one INCLUSIVE event type",
+        ),
+        ({"HoldoutPercent": 70}, "is 110%; at most 100"),
+    ],
+)
+def test_untranslatable_requests_name_the_path(change: dict[str, object], message: str) -> None:
+    with pytest.raises(PinpointImportError, match=message):
+        translate("campaign", {**REQUEST, **change}, "spring")
+
+
+async def test_an_imported_campaign_runs(engine: Engine, sqlite_database: Database) -> None:
+    await add_endpoints(sqlite_database, 50)
+    request = {
+        "SegmentId": "everyone",
+        "MessageConfiguration": {"EmailMessage": {"Title": "Hello {{Id}}", "Body": "Sale"}},
+        "Schedule": {"StartTime": "IMMEDIATE", "Frequency": "ONCE"},
+    }
+    name = unique()
+    [campaign] = translate("campaign", request, name)
+    await engine.apply(SEGMENT, TEMPLATE)
+    await engine.herald.apply([campaign])
+    assert (await finished(engine, name)).counts.sent == 50
+    [message] = await engine.herald.outbox(endpoint_id="e000007")
+    assert message.content.subject == "Hello e000007"

@@ -1,0 +1,98 @@
+"""Recurring campaigns are Temporal Schedules (the dev server runs them; the time-skipping
+server has no Schedules): each frequency fires when it should, and a fire sends a run."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from herald.client import HeraldClient
+from herald.models import DEFINITION_ADAPTER
+from herald.models.campaign_run import campaign_schedule_id
+from herald.settings import Settings
+from herald.store import Database
+from tests.campaigns.harness import SEGMENT, TEMPLATE, add_endpoints, campaign, unique
+from tests.helpers import eventually
+from worker import build_worker
+
+START = datetime(2030, 1, 15, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))  # a Tuesday
+
+
+@pytest.fixture
+async def herald(
+    dev_env: WorkflowEnvironment, sqlite_database: Database, task_queue: str
+) -> AsyncIterator[HeraldClient]:
+    settings = Settings(database_url=sqlite_database.url, task_queue=task_queue)
+    async with build_worker(dev_env.client, task_queue=task_queue, database=sqlite_database):
+        yield HeraldClient(settings, sqlite_database, dev_env.client)
+
+
+async def apply(herald: HeraldClient, *docs: dict[str, Any]) -> None:
+    await herald.apply([DEFINITION_ADAPTER.validate_python(d) for d in docs])
+
+
+async def next_fires(herald: HeraldClient, name: str) -> list[datetime]:
+    handle = (await herald.temporal()).get_schedule_handle(campaign_schedule_id(name))
+    described = await handle.describe()
+    return [t.astimezone(UTC) for t in described.info.next_action_times[:3]]
+
+
+def paris(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo("Europe/Paris")).astimezone(UTC)
+
+
+@pytest.mark.parametrize(
+    ("schedule", "expected"),
+    [
+        ({"frequency": "HOURLY"}, [paris(2030, 1, 15, h, 30) for h in (9, 10, 11)]),
+        ({"frequency": "DAILY"}, [paris(2030, 1, d, 9, 30) for d in (15, 16, 17)]),
+        ({"frequency": "WEEKLY"}, [paris(2030, 1, d, 9, 30) for d in (15, 22, 29)]),
+        ({"frequency": "MONTHLY"}, [paris(2030, m, 15, 9, 30) for m in (1, 2, 3)]),
+        (
+            {"frequency": "CRON", "cron": "0 8 * * MON"},
+            [paris(2030, 1, d, 8, 0) for d in (21, 28)] + [paris(2030, 2, 4, 8, 0)],
+        ),
+    ],
+)
+async def test_each_frequency_is_a_schedule_firing_at_its_times(
+    herald: HeraldClient, schedule: dict[str, Any], expected: list[datetime]
+) -> None:
+    name = unique()
+    doc = campaign(name, schedule={**schedule, "start_time": START, "timezone": "Europe/Paris"})
+    await apply(herald, SEGMENT, TEMPLATE, doc)
+    assert await next_fires(herald, name) == expected
+    await herald.campaign_control(name, "cancel")
+
+
+async def test_a_fire_sends_a_run_and_pause_pauses_the_schedule(
+    herald: HeraldClient, sqlite_database: Database
+) -> None:
+    await add_endpoints(sqlite_database, 5)
+    name = unique()
+    start = datetime.now(UTC) + timedelta(days=1)
+    await apply(
+        herald,
+        SEGMENT,
+        TEMPLATE,
+        campaign(name, schedule={"frequency": "DAILY", "start_time": start}),
+    )
+    handle = (await herald.temporal()).get_schedule_handle(campaign_schedule_id(name))
+    await handle.trigger()
+    status = await eventually(
+        lambda: herald.campaign_status(name),
+        lambda s: bool(s.runs) and s.runs[0].state.value == "COMPLETED",
+        what="a scheduled run",
+    )
+    assert status.runs[0].run.startswith("scheduled-") and status.runs[0].sent == 5
+    assert status.state.value == "PENDING_NEXT_RUN"
+    await herald.campaign_control(name, "pause")
+    assert (await handle.describe()).schedule.state.paused
+    assert (await herald.campaign_status(name)).state.value == "PAUSED"
+    await herald.campaign_control(name, "resume")
+    assert not (await handle.describe()).schedule.state.paused
+    await herald.campaign_control(name, "cancel")
