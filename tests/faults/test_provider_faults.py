@@ -48,12 +48,7 @@ async def test_every_message_is_delivered_once_after_provider_faults(
             # Each fault lasts until every participant's first message has met it.
             for fault in FAULTS:
                 receiver.mode = fault
-                await eventually(
-                    lambda: _async(len(receiver.keys_in(fault))),
-                    lambda n: n >= PARTICIPANTS,
-                    deadline_s=DEADLINE_S,
-                    what=f"every first message to meet {fault}",
-                )
+                await _until_all_met(receiver, fault)
             receiver.mode = Mode.OK
             receiver.release.set()
             await run.assert_everyone_finished(DEADLINE_S)
@@ -71,8 +66,16 @@ async def test_every_message_is_delivered_once_after_provider_faults(
     assert min(gaps) >= RETRY_AFTER_S - 0.1, f"Retry-After not honoured: {sorted(gaps)[:3]}"
 
 
-async def _async(value: int) -> int:
-    return value
+async def _until_all_met(receiver: Receiver, fault: Mode) -> None:
+    async def met() -> int:
+        return len(receiver.keys_in(fault))
+
+    await eventually(
+        met,
+        lambda n: n >= PARTICIPANTS,
+        deadline_s=DEADLINE_S,
+        what=f"every first message to meet {fault}",
+    )
 
 
 def _timeline(receiver: Receiver) -> str:
