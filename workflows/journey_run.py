@@ -25,6 +25,9 @@ with workflow.unsafe.imports_passed_through():
 
 PAGES_PER_RUN = 50
 ADMIT_TIMEOUT = timedelta(minutes=5)
+# The admission activity heartbeats every 2 s; a worker killed mid-page is noticed after this
+# and the page (idempotent: deterministic workflow ids) retried, instead of after ADMIT_TIMEOUT.
+ADMIT_HEARTBEAT = timedelta(seconds=10)
 PAUSED_RECHECK = timedelta(minutes=5)
 
 
@@ -67,6 +70,7 @@ class JourneyRunWorkflow:
             ),
             result_type=AdmitPageResult,
             start_to_close_timeout=ADMIT_TIMEOUT,
+            heartbeat_timeout=ADMIT_HEARTBEAT,
             retry_policy=LOOKUP_RETRY,
             summary=f"admit up to {inp.page_size} of {inp.journey}'s segment after {cursor!r}",
         )

@@ -109,23 +109,27 @@ async def enter(
     inp = JourneyInput(
         journey=journey, version=published.version, participant_id=endpoint_id, entry_n=entry_n
     )
+    entry = EntryRecord(
+        journey=journey.name,
+        participant_id=endpoint_id,
+        entry_n=entry_n,
+        version=published.version,
+        workflow_id=workflow_id,
+        trigger="event" if trigger else "direct",
+        entered_at=now,
+    )
     try:
         run_id = await _start(temporal, inp, workflow_id, task_queue, trigger)
     except WorkflowAlreadyStartedError:
+        # Started, and maybe never recorded: a process that died between the start and the
+        # record (a worker killed mid-admission) left a participant that status, pause and
+        # cancel, which find participants through the entries, would never see. Recording
+        # is idempotent, so the retry that lands here records it.
+        async with database.session() as session:
+            await record_entry(session, entry)
         return result.model_copy(update={"already_entered": True, "refused": "already entered"})
     async with database.session() as session:
-        await record_entry(
-            session,
-            EntryRecord(
-                journey=journey.name,
-                participant_id=endpoint_id,
-                entry_n=entry_n,
-                version=published.version,
-                workflow_id=workflow_id,
-                trigger="event" if trigger else "direct",
-                entered_at=now,
-            ),
-        )
+        await record_entry(session, entry)
     return result.model_copy(update={"run_id": run_id})
 
 
