@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from temporalio.client import Client
@@ -69,6 +70,30 @@ def _spawn(argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+async def _rss_once_waiting(
+    argv: list[str],
+    env: dict[str, str],
+    start: Callable[[int], Awaitable[object]],
+    client: Client,
+    queue: str,
+    n: int,
+) -> float:
+    """Run a worker process, start n workflows, and read its RSS once all of them wait."""
+    worker = _spawn(argv, env)
+    try:
+
+        async def one(i: int) -> None:
+            async with gate:
+                await start(i)
+
+        await asyncio.gather(*(one(i) for i in range(n)))
+        await _all_waiting(client, queue, n)
+        return rss_mb(worker.pid)
+    finally:
+        worker.terminate()
+        worker.wait()
+
+
 async def _herald(client: Client, address: str, n: int, home: Path) -> float:
     url = f"sqlite:///{home / 'memory.db'}"
     upgrade(url)
@@ -78,40 +103,27 @@ async def _herald(client: Client, address: str, n: int, home: Path) -> float:
     database = Database(url)
     herald = HeraldClient(Settings(database_url=url, task_queue=queue), database, client)
     await herald.apply(_definitions(n))  # type: ignore[arg-type]
-    worker = _spawn([sys.executable, "-m", "worker"], env)
     try:
-
-        async def one(i: int) -> None:
-            async with gate:
-                await herald.enter("nap", f"m{i:06}")
-
-        await asyncio.gather(*(one(i) for i in range(n)))
-        await _all_waiting(client, queue, n)
-        return rss_mb(worker.pid)
+        return await _rss_once_waiting(
+            [sys.executable, "-m", "worker"],
+            env,
+            lambda i: herald.enter("nap", f"m{i:06}"),
+            client,
+            queue,
+            n,
+        )
     finally:
-        worker.terminate()
-        worker.wait()
         await database.dispose()
 
 
 async def _bare(client: Client, address: str, n: int) -> float:
     queue = f"bench-sleeper-{uuid.uuid4()}"
     argv = [sys.executable, "-m", "bench.bare_sleeper", address, queue, str(MAX_CACHED_WORKFLOWS)]
-    worker = _spawn(argv, dict(os.environ))
-    try:
 
-        async def one(i: int) -> None:
-            async with gate:
-                await client.start_workflow(
-                    "BenchSleeper", str(i), id=f"{queue}-{i}", task_queue=queue
-                )
+    def start(i: int) -> Awaitable[object]:
+        return client.start_workflow("BenchSleeper", str(i), id=f"{queue}-{i}", task_queue=queue)
 
-        await asyncio.gather(*(one(i) for i in range(n)))
-        await _all_waiting(client, queue, n)
-        return rss_mb(worker.pid)
-    finally:
-        worker.terminate()
-        worker.wait()
+    return await _rss_once_waiting(argv, dict(os.environ), start, client, queue, n)
 
 
 async def _measure(n: int) -> tuple[float, float]:
