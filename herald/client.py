@@ -22,6 +22,7 @@ from temporalio.client import Client
 from herald.apply import ApplyResult, apply_definitions
 from herald.audience.client import AudienceMethods
 from herald.campaigns.client import CampaignMethods
+from herald.dashboard.client import DashboardMethods
 from herald.definitions import load_files
 from herald.inbound.client import TwoWayMethods
 from herald.journeys import entry, lifecycle, routing, runs
@@ -70,6 +71,7 @@ class HeraldClient(
     MetricsMethods,
     TwoWayMethods,
     CampaignMethods,
+    DashboardMethods,
 ):
     def __init__(
         self,

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8000, description="Port of the HTTP API.")
     dev_temporal_port: int = Field(default=7233, description="gRPC port of the embedded server.")
     dev_ui_port: int = Field(default=8233, description="Port of the embedded Temporal UI.")
+    temporal_ui_url: str | None = Field(
+        default=None,
+        description="Address of the Temporal UI the dashboard links to, e.g. "
+        "https://temporal.example.com. Unset: the embedded UI on localhost:HERALD_DEV_UI_PORT.",
+    )
     channels_file: Path | None = Field(
         default=None, description="YAML file of channel providers; HERALD_CHANNELS__* wins over it."
     )
@@ -104,4 +109,4 @@ class Settings(BaseSettings):
 
     @property
     def ui_url(self) -> str:
-        return f"http://localhost:{self.dev_ui_port}"
+        return (self.temporal_ui_url or f"http://localhost:{self.dev_ui_port}").rstrip("/")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from herald.analytics.event_names import SEND_EVENT
+from herald.analytics.event_names import HOLDOUT_EVENT, SEND_EVENT
 from herald.models import Event, MessageRecord
 from herald.store.events import put_event, put_events
 
@@ -37,4 +38,25 @@ def send_event(message: MessageRecord) -> Event:
         endpoint_id=message.endpoint_id,
         event_type=SEND_EVENT[message.channel],
         attributes={k: v for k, v in attributes.items() if v},
+    )
+
+
+async def record_holdouts(
+    session: AsyncSession, campaign: str, run: str, endpoint_ids: Sequence[str], at: datetime
+) -> None:
+    """`_campaign.holdout` for each endpoint a run holds out, so the metrics compare the
+    treatments against it; ids derived from the run, so a retried page records each once."""
+    await put_events(
+        session,
+        [
+            Event(
+                id="holdout-"
+                + hashlib.sha256(f"campaign:{campaign}:{run}:{e}".encode()).hexdigest()[:48],
+                endpoint_id=e,
+                event_type=HOLDOUT_EVENT,
+                timestamp=at,
+                attributes={"campaign_id": campaign, "run_id": run},
+            )
+            for e in endpoint_ids
+        ],
     )

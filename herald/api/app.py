@@ -12,6 +12,8 @@ from herald import __version__
 from herald.api.audience import router as audience_router
 from herald.api.auth import require_key
 from herald.api.campaigns import router as campaigns_router
+from herald.api.dashboard import pages as dashboard_pages
+from herald.api.dashboard import router as dashboard_router
 from herald.api.inapp import router as in_app_router
 from herald.api.inapp import token_router as in_app_token_router
 from herald.api.messages import router as messages_router
@@ -65,6 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.telemetry = Telemetry()
     app.middleware("http")(app.state.telemetry.count)
     app.include_router(campaigns_router)
+    app.include_router(dashboard_router)
+    app.include_router(dashboard_pages)
     app.add_exception_handler(DefinitionError, _definition_error)
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(MetricsNotFound, _not_found)

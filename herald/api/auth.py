@@ -17,12 +17,16 @@ from herald.client import HeraldClient
 from herald.store.api_keys import check_key
 
 PUBLIC_PREFIXES = ("/health", "/docs", "/redoc", "/openapi.json", "/v1/webhooks/", "/t/")
+# Dashboard pages are shells holding no data: their scripts fetch it with the reader's key.
+PUBLIC_DASHBOARD = "/dashboard/"
 PUBLIC_IN_APP = "/v1/in-app/"  # the app's own fetches; token checked by the in-app routes
 bearer = HTTPBearer(auto_error=False, description="An API key from `herald api-keys create`.")
 READING = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def is_public(path: str) -> bool:
+    if path == "/dashboard" or path.startswith(PUBLIC_DASHBOARD):
+        return True
     return path.startswith(PUBLIC_PREFIXES) or path.startswith(PUBLIC_IN_APP)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from herald.analytics.record import record_holdouts
 from herald.campaigns.assignment import assign
 from herald.campaigns.errors import CampaignError
 from herald.models import Segment
@@ -83,19 +84,25 @@ async def _copy_members(
         endpoint_id = req.trigger.endpoint_id
         async with database.session() as session:
             if await is_member(session, segment, endpoint_id, include_unreachable=False):
-                await store.add_assignments(
-                    session, campaign.name, req.run, [(endpoint_id, assign(campaign, endpoint_id))]
-                )
+                await _assign(session, campaign, req, [endpoint_id])
         return
     while True:
         async with database.session() as session:
             members = await page_members(session, segment, after=after, limit=PAGE, now=req.now)
-            assigned = [(m, assign(campaign, m)) for m in members]
-            await store.add_assignments(session, campaign.name, req.run, assigned)
+            await _assign(session, campaign, req, members)
         if len(members) < PAGE:
             return
         after = members[-1]
         heartbeat(after)
+
+
+async def _assign(
+    session: AsyncSession, campaign: Campaign, req: StartRunRequest, endpoint_ids: list[str]
+) -> None:
+    assigned = [(e, assign(campaign, e)) for e in endpoint_ids]
+    await store.add_assignments(session, campaign.name, req.run, assigned)
+    held = [e for e, treatment in assigned if treatment is None]
+    await record_holdouts(session, campaign.name, req.run, held, req.now)
 
 
 def _batch_size(campaign: Campaign) -> int:

@@ -1,0 +1,76 @@
+"""What the dashboard lists: journeys and campaigns with their Temporal UI links, the app
+events a campaign can convert on, and deliveries by day over a window."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+from pydantic import Field
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from herald.metrics.journey import by_day
+from herald.metrics.models import DayMetrics
+from herald.models.base import HeraldModel
+from herald.store.tables import CampaignRow, EventRow, JourneyRow, MessageRow
+
+# App events offered as conversion events; more would not fit a drop-down anyway.
+CONVERSION_CHOICES = 200
+
+
+class Listed(HeraldModel):
+    name: str
+    state: str
+    workflows_url: str = Field(description="The Temporal UI filtered to its workflows.")
+
+
+class DashboardOverview(HeraldModel):
+    temporal_ui_url: str
+    namespace: str
+    journeys: list[Listed]
+    campaigns: list[Listed]
+    conversion_events: list[str] = Field(description="App events seen (names without `_`).")
+
+
+class DeliveryMetrics(HeraldModel):
+    since: datetime
+    days: int
+    by_day: list[DayMetrics]
+
+
+def workflows_url(ui_url: str, namespace: str, attribute: str, name: str) -> str:
+    """The Temporal UI's workflow list filtered on a Herald search attribute."""
+    query = quote(f'{attribute}="{name}"', safe="")
+    return f"{ui_url}/namespaces/{quote(namespace, safe='')}/workflows?query={query}"
+
+
+async def overview(session: AsyncSession, ui_url: str, namespace: str) -> DashboardOverview:
+    async def listed(table: type[JourneyRow] | type[CampaignRow], attribute: str) -> list[Listed]:
+        rows = await session.execute(select(table.name, table.state).order_by(table.name))
+        return [
+            Listed(name=n, state=s, workflows_url=workflows_url(ui_url, namespace, attribute, n))
+            for n, s in rows
+        ]
+
+    events = await session.execute(
+        select(EventRow.event_type)
+        .where(~EventRow.event_type.startswith("_", autoescape=True))
+        .distinct()
+        .order_by(EventRow.event_type)
+        .limit(CONVERSION_CHOICES)
+    )
+    return DashboardOverview(
+        temporal_ui_url=ui_url,
+        namespace=namespace,
+        journeys=await listed(JourneyRow, "HeraldJourney"),
+        campaigns=await listed(CampaignRow, "HeraldCampaign"),
+        conversion_events=list(events.scalars()),
+    )
+
+
+async def deliveries(session: AsyncSession, now: datetime, days: int) -> DeliveryMetrics:
+    """Every message sent in the last `days` days (today included), by day and channel."""
+    since = (now - timedelta(days=days - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    found = await by_day(session, MessageRow.created_at >= since)
+    return DeliveryMetrics(since=since, days=days, by_day=found)
