@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.heartbeat import heartbeating
 from herald.campaigns.batch import send_batch
 from herald.campaigns.errors import CampaignError
 from herald.campaigns.snapshot import start_run
@@ -24,6 +26,10 @@ from herald.models.campaign_run import (
 )
 from herald.store import Database
 from herald.store import campaigns as store
+
+# The workflow's batch heartbeat timeout is a few of these: a batch whose worker died is
+# retried on another worker seconds later, not when the start-to-close timeout ends.
+HEARTBEAT_EVERY = timedelta(seconds=2)
 
 
 class CampaignActivities:
@@ -43,7 +49,8 @@ class CampaignActivities:
     @activity.defn(name=SEND_BATCH_ACTIVITY)
     async def send_campaign_batch(self, request: SendBatchRequest) -> SendBatchResult:
         activity.heartbeat("sending")
-        result = await send_batch(self._database, self._channels, request)
+        work = send_batch(self._database, self._channels, request)
+        result = await heartbeating(work, HEARTBEAT_EVERY)
         activity.heartbeat(result.counts.model_dump())
         return result
 

@@ -9,7 +9,15 @@ import platform
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import audience, campaign, journey, render, transactional, worker_memory
+from bench import (
+    audience,
+    campaign,
+    journey,
+    render,
+    reply_latency,
+    transactional,
+    worker_memory,
+)
 from bench.timing import Result
 
 
@@ -29,6 +37,8 @@ def main() -> None:
     results.append(worker_memory.run(500 if args.quick else 10_000))
     # Transactional sends: request -> provider call latency, p50/p99 of sequential requests.
     results += transactional.run(50 if args.quick else 300)
+    # Reply latency: signed Twilio webhook -> next step's send claimed, p50/p99 (issue 9, #5).
+    results += reply_latency.run(20 if args.quick else 200)
     # Campaigns: 100,000 endpoints in batches, beside one workflow per endpoint (smaller).
     results += campaign.run(*((5_000, 200) if args.quick else (100_000, 2_000)))
     print(

@@ -15,6 +15,9 @@ class Result:
     seconds: float
     baseline_seconds: float
     unit: str = "s"
+    # Latency rows (unit "ms"): `seconds` and `baseline_seconds` are the p50s; these the p99s.
+    p99: float | None = None
+    baseline_p99: float | None = None
 
     @property
     def ratio(self) -> float:
@@ -27,12 +30,22 @@ class Result:
                 f"{self.name:<34} {self.seconds:>11,.0f} MB  {self.baseline:<26} "
                 f"{self.baseline_seconds:>11,.0f} MB  x{self.ratio:.2f} (memory)"
             )
+        if self.unit == "ms":
+            return (
+                f"{self.name:<34} {_ms(self.seconds, self.p99):>14}  {self.baseline:<26} "
+                f"{_ms(self.baseline_seconds, self.baseline_p99):>14}  x{self.ratio:.2f} (p50)"
+            )
         rate = self.ops / self.seconds
         base_rate = self.ops / self.baseline_seconds
         return (
             f"{self.name:<34} {rate:>12,.0f}/s  {self.baseline:<26} {base_rate:>12,.0f}/s  "
             f"x{self.ratio:.2f}"
         )
+
+
+def _ms(p50: float, p99: float | None) -> str:
+    """`p50/p99 ms`, milliseconds."""
+    return f"{p50 * 1000:.0f}/{(p99 or p50) * 1000:.0f} ms"
 
 
 def best_of(repeats: int, work: Callable[[], None]) -> float:

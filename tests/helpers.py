@@ -19,6 +19,7 @@ async def eventually(
     *,
     deadline_s: float = 20.0,
     what: str = "condition",
+    interval_s: float = 0.05,
 ) -> T:
     """Poll `probe` until `until(value)` holds; fail with the last value at the deadline."""
     deadline = time.monotonic() + deadline_s
@@ -28,7 +29,7 @@ async def eventually(
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"no {what} within {deadline_s}s; last: {value!r}")
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(interval_s)
 
 
 def definitions(wait: str = "P3D", journey: str = "onboarding") -> list[Definition]:

@@ -45,7 +45,9 @@ BATCHES_PER_RUN = 200
 START_TIMEOUT = timedelta(hours=2)  # a million endpoints copied in pages, heartbeating
 START_HEARTBEAT = timedelta(minutes=2)
 BATCH_TIMEOUT = timedelta(minutes=10)
-BATCH_HEARTBEAT = timedelta(minutes=2)
+# The batch activity heartbeats every 2 s while it sends; a worker killed mid-batch is noticed
+# after this and the batch (idempotent: claimed keys) retried, instead of after BATCH_TIMEOUT.
+BATCH_HEARTBEAT = timedelta(seconds=10)
 STATE_TIMEOUT = timedelta(seconds=30)
 SCHEDULED_START = SearchAttributeKey.for_datetime("TemporalScheduledStartTime")
 
