@@ -106,7 +106,7 @@ def _p(values: list[float], q: int) -> float:
 
 
 def run(n: int) -> list[Result]:
-    """p50 latencies as Results (ops=1: the rate column is sequential requests per second)."""
+    """Latency rows: p50/p99 of each side, the ratio at p50."""
     to_provider, totals, bare = asyncio.run(_measure(n))
     for name, values in (
         ("request -> provider call", to_provider),
@@ -115,11 +115,16 @@ def run(n: int) -> list[Result]:
     ):
         print(f"transactional {name:<26} p50 {_p(values, 50) * 1000:7.1f} ms   "
               f"p99 {_p(values, 99) * 1000:7.1f} ms   (n={n})")  # fmt: skip
-    baseline = "bare workflow, 1 activity"
-    return [
-        Result("transactional p50 to provider", baseline, 1, _p(to_provider, 50), _p(bare, 50)),
-        Result("transactional p50 to results", baseline, 1, _p(totals, 50), _p(bare, 50)),
-    ]
+    baseline = "bare workflow round trip"
+    return [_latency(f"transactional to {what}", values, bare, baseline, n)
+            for what, values in (("provider", to_provider), ("results", totals))]  # fmt: skip
+
+
+def _latency(name: str, values: list[float], bare: list[float], baseline: str, n: int) -> Result:
+    return Result(
+        name, baseline, n, _p(values, 50), _p(bare, 50), unit="ms",
+        p99=_p(values, 99), baseline_p99=_p(bare, 99),
+    )  # fmt: skip
 
 
 if __name__ == "__main__":
