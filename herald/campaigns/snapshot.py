@@ -22,7 +22,7 @@ from herald.models.campaign_run import (
 from herald.segments import is_member, page_members
 from herald.store import Database
 from herald.store import campaigns as store
-from herald.store.clock import aware
+from herald.store.clock import aware, utcnow
 from herald.store.segments import get_segment_version
 
 PAGE = 5000
@@ -102,7 +102,9 @@ async def _assign(
     assigned = [(e, assign(campaign, e)) for e in endpoint_ids]
     await store.add_assignments(session, campaign.name, req.run, assigned)
     held = [e for e, treatment in assigned if treatment is None]
-    await record_holdouts(session, campaign.name, req.run, held, req.now)
+    # Stamped when recorded, as send events are, so a holdout member and a treatment member
+    # are measured from the same clock when conversions are counted.
+    await record_holdouts(session, campaign.name, req.run, held, utcnow())
 
 
 def _batch_size(campaign: Campaign) -> int:
