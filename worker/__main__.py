@@ -5,23 +5,33 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
+
+from temporalio.client import Client
+from temporalio.runtime import Runtime
 
 from herald.channels import ChannelRegistry
 from herald.settings import Settings
 from herald.store import Database, upgrade
 from herald.streams import StreamShipper
-from herald.temporal import connect, ensure_search_attributes, metrics_runtime
+from herald.temporal import (
+    TemporalUnavailable,
+    connect,
+    ensure_search_attributes,
+    metrics_runtime,
+)
 from herald.tracking.provider import with_tracking
 from worker.build import build_worker
 
 log = logging.getLogger("herald.worker")
+CONNECT_PATIENCE_S = 60.0
 
 
 async def run(settings: Settings) -> None:
     url = settings.resolved_database_url
     await asyncio.to_thread(upgrade, url)
     address = settings.worker_metrics_address
-    client = await connect(settings, runtime=metrics_runtime(address) if address else None)
+    client = await _connect_patiently(settings, metrics_runtime(address) if address else None)
     await ensure_search_attributes(client)
     database = Database(url)
     stop = asyncio.Event()
@@ -53,6 +63,20 @@ async def run(settings: Settings) -> None:
     await shipper.stop()
     await channels.aclose()
     await database.dispose()
+
+
+async def _connect_patiently(settings: Settings, runtime: Runtime | None) -> Client:
+    """A worker started before Temporal (compose, systemd, a server restarting) waits for it
+    rather than exiting; after CONNECT_PATIENCE_S it gives up with the connect error."""
+    deadline = time.monotonic() + CONNECT_PATIENCE_S
+    while True:
+        try:
+            return await connect(settings, runtime=runtime)
+        except TemporalUnavailable as exc:
+            if time.monotonic() > deadline:
+                raise
+            log.warning("%s; retrying", exc)
+            await asyncio.sleep(1)  # a retry interval, not synchronisation
 
 
 def main() -> None:
