@@ -19,13 +19,11 @@ from herald.api.app import create_app
 from herald.client import HeraldClient
 from herald.inbound.settings import TwoWaySettings
 from herald.models import DEFINITION_ADAPTER, MessageRecord, MessageStatus
-from herald.settings import Settings
-from herald.store import Database, upgrade
 from tests.helpers import eventually
 from tests.inbound.conftest import TWILIO_TOKEN
+from tests.inbound.dev_herald import dev_herald
 from tests.loopback_http import serve_app
 from tests.workflows.engine import endpoint
-from worker import build_worker
 
 pytestmark = pytest.mark.devserver
 DANA, ELI, OUR_NUMBER = "+15555550181", "+15555550182", "+15555550100"
@@ -51,18 +49,10 @@ def twilio_post(http: httpx.Client, form: dict[str, str]) -> httpx.Response:
 async def herald(
     dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str
 ) -> AsyncIterator[HeraldClient]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'h.db'}",
-        task_queue=task_queue,
-        temporal_address=dev_env.client.service_client.config.target_host,
-        two_way=TwoWaySettings(twilio_auth_token=TWILIO_TOKEN),
-    )
-    upgrade(settings.resolved_database_url)
-    database = Database(settings.resolved_database_url)
-    client = HeraldClient(settings, database, dev_env.client)
-    async with build_worker(dev_env.client, task_queue=task_queue, database=database):
+    async with dev_herald(
+        dev_env, tmp_path, task_queue, TwoWaySettings(twilio_auth_token=TWILIO_TOKEN)
+    ) as client:
         yield client
-    await client.close()
 
 
 async def _apply(herald: HeraldClient, *docs: Mapping[str, object]) -> None:

@@ -26,13 +26,11 @@ from herald.models import (
     MessageStatus,
     journey_workflow_id,
 )
-from herald.settings import Settings
-from herald.store import Database, upgrade
 from tests.helpers import eventually
 from tests.inbound.conftest import WEBHOOK_SECRET
+from tests.inbound.dev_herald import dev_herald
 from tests.loopback_http import serve_app
 from tests.workflows.engine import endpoint, journey, template
-from worker import build_worker
 
 pytestmark = pytest.mark.devserver
 NUMBER = "+15555550177"
@@ -65,18 +63,10 @@ def signed_post(http: httpx.Client, reply: dict[str, str]) -> httpx.Response:
 async def herald(
     dev_env: WorkflowEnvironment, tmp_path: Path, task_queue: str
 ) -> AsyncIterator[HeraldClient]:
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'h.db'}",
-        task_queue=task_queue,
-        temporal_address=dev_env.client.service_client.config.target_host,
-        two_way=TwoWaySettings(webhook_secret=WEBHOOK_SECRET),
-    )
-    upgrade(settings.resolved_database_url)
-    database = Database(settings.resolved_database_url)
-    client = HeraldClient(settings, database, dev_env.client)
-    async with build_worker(dev_env.client, task_queue=task_queue, database=database):
+    async with dev_herald(
+        dev_env, tmp_path, task_queue, TwoWaySettings(webhook_secret=WEBHOOK_SECRET)
+    ) as client:
         yield client
-    await client.close()
 
 
 async def test_yes_takes_its_branch_and_stop_skips_the_later_send(herald: HeraldClient) -> None:
