@@ -18,7 +18,7 @@ from activities.progress import ProgressActivities
 from activities.transactional import TransactionalActivities
 from herald.channels import ChannelRegistry
 from herald.store import Database
-from workflows import WORKFLOWS
+from workflows.registry import WORKFLOWS
 
 # Herald's models are pure and import-side-effect free: passing them through the sandbox
 # avoids re-importing pydantic models per workflow run (and keeps their identity for the

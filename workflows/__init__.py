@@ -1,24 +1,5 @@
-"""Temporal workflows: deterministic interpreters over Herald's models. No I/O here."""
+"""Temporal workflows: deterministic interpreters over Herald's models. No I/O here.
 
-from workflows.campaign import CampaignWorkflow
-from workflows.journey import JourneyWorkflow
-from workflows.journey_run import JourneyRunWorkflow
-from workflows.otp import OneTimePasswordWorkflow
-from workflows.transactional import TransactionalMessagesWorkflow
-
-WORKFLOWS = [
-    JourneyWorkflow,
-    JourneyRunWorkflow,
-    TransactionalMessagesWorkflow,
-    OneTimePasswordWorkflow,
-    CampaignWorkflow,
-]
-
-__all__ = [
-    "WORKFLOWS",
-    "CampaignWorkflow",
-    "JourneyRunWorkflow",
-    "JourneyWorkflow",
-    "OneTimePasswordWorkflow",
-    "TransactionalMessagesWorkflow",
-]
+The list the worker registers is in workflows.registry; this file stays empty because the
+sandbox runs it again for every new workflow run.
+"""

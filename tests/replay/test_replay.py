@@ -23,7 +23,7 @@ from herald.settings import Settings
 from herald.store import Database, upgrade
 from tests.helpers import definitions, until_waiting
 from worker.build import SANDBOX
-from workflows import WORKFLOWS
+from workflows.registry import WORKFLOWS
 
 HISTORIES = Path(__file__).parent / "histories"
 
