@@ -227,6 +227,7 @@ async def _hand_over(
         template_version,
         provider=result.provider,
         provider_message_id=result.provider_message_id,
+        origin=result.origin,
         reason=result.reason,
     )
 

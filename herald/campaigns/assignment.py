@@ -15,10 +15,16 @@ def bucket(campaign: str, endpoint_id: str) -> int:
     return int.from_bytes(digest[:8], "big") % BUCKETS
 
 
-def assign(campaign: Campaign, endpoint_id: str) -> str | None:
-    """The endpoint's treatment name, or None when it falls in the holdout."""
+def assign(campaign: Campaign, endpoint_id: str, *, reachable: bool = True) -> str | None:
+    """The endpoint's treatment name, or None when it falls in the holdout.
+
+    An endpoint that cannot be sent to (opted out) is never held out: the holdout measures
+    people a treatment could have reached. Its bucket is spread over the treatments alone,
+    and the run records it as skipped there, with the reason."""
     point = bucket(campaign.name, endpoint_id)
     edge = campaign.holdout_percent * BUCKETS // 100
+    if not reachable:
+        point = edge + point * (BUCKETS - edge) // BUCKETS
     if point < edge:
         return None
     for name, percent in campaign.shares():

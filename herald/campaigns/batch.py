@@ -267,6 +267,7 @@ def _sent_records(
                 template_version=d.resolved.version,
                 provider=result.provider,
                 provider_message_id=result.provider_message_id,
+                origin=result.origin,
                 created_at=req.now,
             )
         )
@@ -292,6 +293,7 @@ def _finish_values(
         "r": reason,
         "p": result.provider if result else None,
         "pm": result.provider_message_id if result else None,
+        "o": result.origin if result else None,
     }
 
 
@@ -309,6 +311,7 @@ async def _finish_messages(session: AsyncSession, updates: list[dict[str, object
             reason=bindparam("r"),
             provider=bindparam("p"),
             provider_message_id=bindparam("pm"),
+            origin=bindparam("o"),
             updated_at=stamp,
         ),
         updates,

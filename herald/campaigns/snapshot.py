@@ -1,6 +1,10 @@
 """Starting a run: freeze the definition, then copy the segment's members into the run's
 assignments (treatment or holdout each), a page at a time, so later joiners wait for the
-next run and a retried start resumes where the last attempt stopped."""
+next run and a retried start resumes where the last attempt stopped.
+
+Opted-out members are copied too, into a treatment, never the holdout: the batch skips each
+with its reason ("endpoint opted out"), so the run's status says who was left out and why.
+Inactive endpoints are not copied."""
 
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from herald.models.campaign_run import (
     StartRunRequest,
     StartRunResult,
 )
-from herald.segments import is_member, page_members
+from herald.segments import page_candidates
 from herald.store import Database
 from herald.store import campaigns as store
 from herald.store.clock import aware, utcnow
@@ -81,25 +85,29 @@ async def _copy_members(
     heartbeat: Callable[[str], None],
 ) -> None:
     if req.trigger is not None:
-        endpoint_id = req.trigger.endpoint_id
+        only = req.trigger.endpoint_id
         async with database.session() as session:
-            if await is_member(session, segment, endpoint_id, include_unreachable=False):
-                await _assign(session, campaign, req, [endpoint_id])
+            member = await page_candidates(session, segment, endpoint_id=only, now=req.now)
+            await _assign(session, campaign, req, member)
         return
     while True:
         async with database.session() as session:
-            members = await page_members(session, segment, after=after, limit=PAGE, now=req.now)
+            members = await page_candidates(session, segment, after=after, limit=PAGE, now=req.now)
             await _assign(session, campaign, req, members)
         if len(members) < PAGE:
             return
-        after = members[-1]
+        after = members[-1][0]
         heartbeat(after)
 
 
 async def _assign(
-    session: AsyncSession, campaign: Campaign, req: StartRunRequest, endpoint_ids: list[str]
+    session: AsyncSession,
+    campaign: Campaign,
+    req: StartRunRequest,
+    members: list[tuple[str, bool]],
 ) -> None:
-    assigned = [(e, assign(campaign, e)) for e in endpoint_ids]
+    """`members`: (endpoint id, opted out)."""
+    assigned = [(e, assign(campaign, e, reachable=not out)) for e, out in members]
     await store.add_assignments(session, campaign.name, req.run, assigned)
     held = [e for e, treatment in assigned if treatment is None]
     # Stamped when recorded, as send events are, so a holdout member and a treatment member

@@ -33,13 +33,13 @@ class EndUserMessagingSmsProvider:
         body = sms_body(message, self.name)
         if isinstance(body, DeliveryResult):
             return body
+        request = self._request(message, body)
         try:
-            reply = await asyncio.to_thread(
-                self._client.send_text_message, **self._request(message, body)
-            )
+            reply = await asyncio.to_thread(self._client.send_text_message, **request)
         except (ClientError, BotoCoreError) as exc:
             return eum.failure(message, self.name, exc, "SMS")
-        return accepted(message, self.name, reply["MessageId"])
+        origin = request.get("OriginationIdentity")  # unset: AWS picks one we never see
+        return accepted(message, self.name, reply["MessageId"], origin)
 
     def _request(self, message: OutgoingMessage, body: str) -> dict[str, Any]:
         sms = message.content.sms or SmsOptions()

@@ -49,7 +49,7 @@ class EndUserMessagingVoiceProvider:
             reply = await asyncio.to_thread(self._client.send_voice_message, **request)
         except (ClientError, BotoCoreError) as exc:
             return eum.failure(message, self.name, exc, "VOICE")
-        return accepted(message, self.name, reply["MessageId"])
+        return accepted(message, self.name, reply["MessageId"], origin)
 
     def _request(
         self, message: OutgoingMessage, body: str, voice: VoiceOptions, origin: str

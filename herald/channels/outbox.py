@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from herald.channels.origins import templated_origin
 from herald.models import DeliveryResult, DeliveryStatus, OutgoingMessage
 from herald.store import Database
 from herald.store.outbox import add_to_outbox
@@ -31,6 +32,7 @@ class OutboxProvider:
                         status=DeliveryStatus.ACCEPTED,
                         provider=self.name,
                         provider_message_id=f"outbox-{outbox_id}",
+                        origin=templated_origin(message),
                     )
                 )
         return results

@@ -6,12 +6,16 @@ from herald.channels.addresses import phone_problem
 from herald.models import AddressProblem, DeliveryResult, DeliveryStatus, OutgoingMessage
 
 
-def accepted(message: OutgoingMessage, provider: str, provider_id: str) -> DeliveryResult:
+def accepted(
+    message: OutgoingMessage, provider: str, provider_id: str, origin: str | None = None
+) -> DeliveryResult:
+    """`origin`: the identity it went from, recorded so replies find the journey that sent it."""
     return DeliveryResult(
         idempotency_key=message.idempotency_key,
         status=DeliveryStatus.ACCEPTED,
         provider=provider,
         provider_message_id=provider_id,
+        origin=origin,
     )
 
 

@@ -17,6 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from herald.channels import aws
 from herald.channels.addresses import email_problem, key_uuid
 from herald.channels.config_aws import SesSettings
+from herald.channels.origins import email_origin
 from herald.channels.results import accepted, permanent
 from herald.models import AddressProblem, DeliveryResult, OutgoingMessage
 
@@ -57,7 +58,9 @@ class SesProvider:
             reply = await asyncio.to_thread(self._client.send_email, **request)
         except (ClientError, BotoCoreError) as exc:
             return self._failure(message, exc, sender)
-        return accepted(message, self.name, reply["MessageId"])
+        return accepted(
+            message, self.name, reply["MessageId"], email_origin(message.content, sender)
+        )
 
     def _request(self, message: OutgoingMessage, sender: str) -> SendEmailRequestTypeDef:
         content = message.content

@@ -22,6 +22,7 @@ from email.message import EmailMessage
 
 from herald.channels.addresses import email_problem, key_uuid
 from herald.channels.config_local import SmtpSettings
+from herald.channels.origins import email_origin
 from herald.channels.results import accepted, permanent, retryable
 from herald.models import AddressProblem, DeliveryResult, OutgoingMessage
 
@@ -106,7 +107,8 @@ class SmtpProvider:
             return self._refused(message, "MAIL FROM (from_address)", exc.smtp_code, exc.smtp_error)
         except smtplib.SMTPDataError as exc:
             return self._refused(message, "DATA (the message)", exc.smtp_code, exc.smtp_error)
-        return accepted(message, self.name, str(email["Message-ID"]).strip("<>"))
+        origin = email_origin(message.content, str(email["From"]))
+        return accepted(message, self.name, str(email["Message-ID"]).strip("<>"), origin)
 
     def _refused(
         self, message: OutgoingMessage, stage: str, code: int, reply: bytes | str

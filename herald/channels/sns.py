@@ -43,7 +43,8 @@ class SnsProvider:
         body = sms_body(message, self.name)
         if isinstance(body, DeliveryResult):
             return body
-        attributes = self._attributes(message.content.sms or SmsOptions())
+        sms = message.content.sms or SmsOptions()
+        attributes = self._attributes(sms)
         try:
             reply = await asyncio.to_thread(
                 self._client.publish,
@@ -53,7 +54,17 @@ class SnsProvider:
             )
         except (ClientError, BotoCoreError) as exc:
             return self._failure(message, exc)
-        return accepted(message, self.name, reply["MessageId"])
+        return accepted(message, self.name, reply["MessageId"], self._origin(sms))
+
+    def _origin(self, sms: SmsOptions) -> str | None:
+        # The number where one is set (replies come back to it), else the sender id.
+        settings = self._settings
+        return (
+            sms.origination_number
+            or settings.origination_number
+            or sms.sender_id
+            or settings.sender_id
+        )
 
     def _attributes(self, sms: SmsOptions) -> dict[str, MessageAttributeValueTypeDef]:
         values = {

@@ -70,7 +70,10 @@ class TwilioApi:
         except httpx.HTTPError as exc:
             return http.unreachable(message, self.provider, exc)
         if response.is_success:
-            return accepted(message, self.provider, str(response.json()["sid"]))
+            created = response.json()
+            # A messaging service picks the number; Twilio names it when it already has.
+            origin = created.get("from") or form.get("From")
+            return accepted(message, self.provider, str(created["sid"]), origin)
         if http.transient(response):
             return http.unavailable(message, self.provider, response)
         if response.status_code == 401:

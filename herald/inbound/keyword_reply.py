@@ -60,6 +60,7 @@ async def send_keyword_reply(
             status,
             provider=result.provider,
             provider_message_id=result.provider_message_id,
+            origin=result.origin,
             reason=result.reason,
         )
     return status

@@ -2,7 +2,8 @@
 
 An event enters journeys whose entry condition it matches (signal-with-start on the
 deterministic id) and is signalled to participants of journeys that wait for that event
-type. A reply is signalled to the participant's journeys that wait for replies.
+type. A reply is signalled to the participant's journeys that wait for replies and sent
+from the number or address it came to (`reply_origin`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from temporalio.client import Client
 
 from herald.campaigns.events import route_to_campaigns
 from herald.journeys.entry import EnterResult, enter, signal_quietly
+from herald.journeys.reply_origin import answers
 from herald.models import Event, JourneyVersion
 from herald.models.journey_run import EVENT_SIGNAL, REPLY_SIGNAL, EventSignal, ReplySignal
 from herald.models.journey_settings import EventEntry, ParticipantKind
@@ -72,17 +74,25 @@ async def route_reply(
     temporal: Client, database: Database, endpoint_id: str, reply: ReplySignal
 ) -> int:
     """Signal the participant's journeys that wait for replies (the endpoint's, or in user
-    journeys its user's). Returns how many took it."""
+    journeys its user's) and sent from where the reply came to. Returns how many took it."""
     async with database.session() as session:
         published = await list_journeys(session)
     people = _People(database, endpoint_id, None)
     delivered = 0
     for version in published:
         participant = await people.of(version.journey.settings.entry.participant)
-        if participant is not None and _waits_for(version, WaitForReplyStep, None):
-            delivered += await _signal_participant(
-                temporal, database, version, participant, reply, REPLY_SIGNAL
-            )
+        if participant is None or not _waits_for(version, WaitForReplyStep, None):
+            continue
+        name = version.journey.name
+        async with database.session() as session:
+            entry = await last_entry(session, name, participant)
+        if entry is None:
+            continue
+        workflow_id = entry.workflow_id
+        if await answers(
+            database, workflow_id=workflow_id, journey=name, endpoint_id=endpoint_id, reply=reply
+        ):
+            delivered += int(await signal_quietly(temporal, workflow_id, REPLY_SIGNAL, reply))
     return delivered
 
 
@@ -137,11 +147,10 @@ async def _signal_participant(
     database: Database,
     version: JourneyVersion,
     participant: str,
-    payload: EventSignal | ReplySignal,
-    signal: str = EVENT_SIGNAL,
+    payload: EventSignal,
 ) -> int:
     async with database.session() as session:
         entry = await last_entry(session, version.journey.name, participant)
     if entry is None:
         return 0
-    return int(await signal_quietly(temporal, entry.workflow_id, signal, payload))
+    return int(await signal_quietly(temporal, entry.workflow_id, EVENT_SIGNAL, payload))

@@ -48,6 +48,12 @@ class DeliveryResult(HeraldModel):
     status: DeliveryStatus
     provider: str
     provider_message_id: str | None = None
+    origin: str | None = Field(
+        default=None,
+        description="ACCEPTED: the identity it was sent from, where a reply comes back to: "
+        "the origination number or sender id, the caller id, the email's From (its Reply-To "
+        "when it has one). None when the provider chose it unseen.",
+    )
     reason: str | None = None
     retry_after: float | None = Field(
         default=None, ge=0, description="RETRYABLE: seconds to wait first (Retry-After, throttle)."
@@ -80,6 +86,7 @@ class MessageRecord(HeraldModel):
     template_version: int | None = None
     provider: str | None = None
     provider_message_id: str | None = None
+    origin: str | None = Field(default=None, description="The identity it was sent from.")
     reason: str | None = None
     created_at: datetime
 

@@ -7,6 +7,7 @@ from herald.segments.membership import (
     count_users,
     is_member,
     is_user_member,
+    page_candidates,
     page_members,
     page_users,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "is_member",
     "is_user_member",
     "membership",
+    "page_candidates",
     "page_members",
     "page_users",
     "reachable",

@@ -60,7 +60,12 @@ def membership(
 
 def reachable() -> ColumnElement[bool]:
     """Endpoints a message may be sent to: not opted out, active."""
-    return and_(E.opt_out == "NONE", E.endpoint_status == "ACTIVE")
+    return and_(E.opt_out == "NONE", active())
+
+
+def active() -> ColumnElement[bool]:
+    """Endpoints that exist for sending at all, opted out or not."""
+    return E.endpoint_status == "ACTIVE"
 
 
 def _group(

@@ -2,7 +2,8 @@
 cursor and millions of members are walked a page at a time.
 
 Each call is one SQL query. Opted-out and inactive endpoints are never in a send set;
-`include_unreachable=True` shows them too, for analysis.
+`include_unreachable=True` shows them too, for analysis. A campaign run's snapshot takes its
+opted-out members as well (`page_candidates`), to record each as skipped with the reason.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import Segment
-from herald.segments.compiler import CompileContext, membership, reachable
+from herald.segments.compiler import CompileContext, active, membership, reachable
 from herald.segments.resolve import resolve
 from herald.store.clock import utcnow
 from herald.store.tables import EndpointRow
@@ -26,9 +27,12 @@ async def condition(
     segment: Segment,
     *,
     include_unreachable: bool = False,
+    include_opted_out: bool = False,
     now: datetime | None = None,
 ) -> ColumnElement[bool]:
-    """The segment's membership condition on `endpoints`, its references resolved."""
+    """The segment's membership condition on `endpoints`, its references resolved.
+
+    `include_opted_out`: opted-out members too, inactive ones still not."""
     if session.get_bind().dialect.name == "postgresql":
         # psycopg prepares a statement run five times, and PostgreSQL may then plan it once
         # for any values; a segment's best plan depends on its values (how many endpoints
@@ -36,8 +40,10 @@ async def condition(
         await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     context = CompileContext(now=now or utcnow(), segments=await resolve(session, segment))
     member = membership(segment, context)
-    # Reachability first: two column tests that spare the lookups of 2% of endpoints.
-    return member if include_unreachable else and_(reachable(), member)
+    if include_unreachable:
+        return member
+    # Reachability first: column tests that spare the lookups of 2% of endpoints.
+    return and_(active() if include_opted_out else reachable(), member)
 
 
 async def count_members(
@@ -68,6 +74,27 @@ async def page_members(
     if after:
         query = query.where(E.id > after)
     return list((await session.execute(query)).scalars())
+
+
+async def page_candidates(
+    session: AsyncSession,
+    segment: Segment,
+    *,
+    after: str = "",
+    limit: int = 500,
+    endpoint_id: str | None = None,
+    now: datetime | None = None,
+) -> list[tuple[str, bool]]:
+    """(endpoint id, opted out) of the active members, keyset-paged like `page_members`
+    (or only `endpoint_id`, if a member): what a campaign run snapshots. An opted-out
+    member is sent nothing; the run records it as skipped, with the reason."""
+    where = await condition(session, segment, include_opted_out=True, now=now)
+    query = select(E.id, E.opt_out != "NONE").where(where).order_by(E.id).limit(limit)
+    if after:
+        query = query.where(E.id > after)
+    if endpoint_id is not None:
+        query = query.where(E.id == endpoint_id)
+    return [(str(e), bool(out)) for e, out in (await session.execute(query)).all()]
 
 
 async def count_users(

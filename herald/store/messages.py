@@ -57,6 +57,7 @@ async def finish_message(
     *,
     provider: str | None = None,
     provider_message_id: str | None = None,
+    origin: str | None = None,
     template_version: int | None = None,
     reason: str | None = None,
 ) -> MessageRecord:
@@ -65,6 +66,7 @@ async def finish_message(
         raise LookupError(f"no message with idempotency key {idempotency_key!r}")
     row.status = status.value
     row.provider, row.provider_message_id, row.reason = provider, provider_message_id, reason
+    row.origin = origin
     if template_version is not None:
         row.template_version = template_version
     row.updated_at = utcnow()
@@ -86,6 +88,23 @@ async def list_messages(
     if endpoint_id:
         query = query.where(MessageRow.endpoint_id == endpoint_id)
     return [_to_model(r) for r in (await session.execute(query)).scalars()]
+
+
+async def sent_origins(
+    session: AsyncSession, *, workflow_id: str, journey: str, endpoint_id: str, channel: str
+) -> set[str | None]:
+    """The origins of the messages one journey workflow sent to an endpoint on a channel
+    (None for a message whose origin is unknown). Its keys start with the workflow id and
+    the step id (`workflows.steps.send.idempotency_key`)."""
+    rows = await session.execute(
+        select(MessageRow.idempotency_key, MessageRow.step_id, MessageRow.origin).where(
+            MessageRow.endpoint_id == endpoint_id,
+            MessageRow.journey == journey,
+            MessageRow.channel == channel,
+            MessageRow.status == MessageStatus.SENT.value,
+        )
+    )
+    return {origin for key, step, origin in rows.all() if key.startswith(f"{workflow_id}:{step}:")}
 
 
 async def _row(session: AsyncSession, idempotency_key: str) -> MessageRow | None:
@@ -110,6 +129,7 @@ def _to_model(row: MessageRow) -> MessageRecord:
         template_version=row.template_version,
         provider=row.provider,
         provider_message_id=row.provider_message_id,
+        origin=row.origin,
         reason=row.reason,
         created_at=aware(row.created_at),
     )

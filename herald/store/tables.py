@@ -183,6 +183,8 @@ class MessageRow(Base):
     template_version: Mapped[int | None] = mapped_column(Integer)
     provider: Mapped[str | None] = mapped_column(String(32))
     provider_message_id: Mapped[str | None] = mapped_column(String(200))
+    # The number or address it went from: a reply to it is routed to the journey that sent it.
+    origin: Mapped[str | None] = mapped_column(String(320))
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -68,6 +68,7 @@ async def test_a_text_is_accepted_with_its_message_id_and_context(
         "Hi Ann",
     )
     assert (sent["OriginationIdentity"], sent["MessageType"]) == ("+15550001111", "PROMOTIONAL")
+    assert result.origin == "+15550001111"
     assert sent["Context"]["herald_key"] == message.idempotency_key
     assert_secrets_hidden(caplog, SECRET, seen=[provider, result])
 
@@ -140,6 +141,7 @@ async def test_a_voice_message_is_accepted_as_ssml_with_its_voice(
 
     assert result.status is DeliveryStatus.ACCEPTED, result.reason
     [sent] = server.accepted
+    assert result.origin == "+15550001111"
     assert (sent["operation"], sent["MessageBodyTextType"], sent["VoiceId"]) == (
         "SendVoiceMessage",
         "SSML",

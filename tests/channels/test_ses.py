@@ -35,7 +35,7 @@ async def test_an_email_arrives_with_the_provider_id(
     message = outgoing(MessageChannel.EMAIL, "ann@example.com", subject="Hello Ann", text="Hi")
     [result] = await ses.send([message])
 
-    assert result.status is DeliveryStatus.ACCEPTED, result.reason
+    assert (result.status, result.origin) == (DeliveryStatus.ACCEPTED, SENDER), result.reason
     sent = [
         m
         for m in await moto_models(moto_url, "ses", "Message")

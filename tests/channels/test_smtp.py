@@ -30,6 +30,7 @@ async def test_an_email_arrives_over_starttls_with_its_message_id(
     [result] = await provider.send([message])
 
     assert result.status is DeliveryStatus.ACCEPTED, result.reason
+    assert result.origin == "help@example.com"  # where a reply goes: its Reply-To
     [got] = handler.received
     assert (got.mail_from, got.rcpt_tos, handler.logins) == (
         "news@example.com",

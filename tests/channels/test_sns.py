@@ -24,7 +24,7 @@ async def test_an_sms_arrives_with_the_provider_id(
     message = outgoing(MessageChannel.SMS, "+15555550100", body="Your code is 1234")
     [result] = await provider.send([message])
 
-    assert result.status is DeliveryStatus.ACCEPTED, result.reason
+    assert (result.status, result.origin) == (DeliveryStatus.ACCEPTED, "HERALD"), result.reason
     sms = await moto_models(moto_url, "sns", "SMS")
     assert [
         (s["phone_number"], s["message"])

@@ -61,6 +61,7 @@ async def test_an_sms_is_accepted_with_the_message_sid(
         "+15550001111",
         "Hi Ann",
     )
+    assert result.origin == "+15550001111"  # recorded, so replies to it find this message
     callback = urlsplit(str(sent["StatusCallback"]))
     assert parse_qs(callback.query) == {"via": ["sms"], "herald_key": [message.idempotency_key]}
     assert_secrets_hidden(caplog, TOKEN, seen=[provider, result, _settings(url)])
@@ -159,6 +160,7 @@ async def test_a_call_speaks_escaped_text_in_twiml(twilio: tuple[FakeTwilio, str
     assert result.status is DeliveryStatus.ACCEPTED, result.reason
     [sent] = fake.accepted
     assert str(result.provider_message_id).startswith("CA")
+    assert result.origin == "+15550001111"
     said = '<Say language="en-US" voice="Polly.Joanna">Codes &amp; &lt;stuff&gt;</Say>'
     assert sent["Twiml"] == f"<Response>{said}</Response>"
 

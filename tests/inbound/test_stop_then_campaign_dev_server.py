@@ -1,8 +1,8 @@
 """End to end on the Temporal dev server, the campaign half of issue 7: a STOP texted back
 (Twilio's signed form POST) opts the number out, and a campaign applied afterwards sends
-nothing to it. The opted-out endpoint is left out of the run's send set; a record of the same
-number the CRM imports afterwards is caught by the suppression list, which the STOP filled,
-and is skipped with the reason in the message log and in the campaign's status."""
+nothing to it. The opted-out endpoint is in the run and skipped as opted out; a record of the
+same number the CRM imports afterwards is caught by the suppression list, which the STOP
+filled. Both are skipped with their reason in the message log and in the campaign's status."""
 
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ CAMPAIGN = {
     "messages": [{"channel": "SMS", "inline": {"body": BODY}}],
 }
 SUPPRESSED = "address suppressed on SMS: OPTED_OUT"
+OPTED_OUT = "endpoint opted out"
 
 
 def twilio_post(http: httpx.Client, form: dict[str, str]) -> httpx.Response:
@@ -87,11 +88,11 @@ async def test_stop_reply_then_a_campaign_skips_the_number(herald: HeraldClient)
         what="the campaign run to complete",
     )
     [run] = status.runs
-    assert (run.members, run.sent, run.skipped, run.failed) == (2, 1, 1, 0), run
-    assert run.skipped_reasons == {SUPPRESSED: 1}, run
+    assert (run.members, run.sent, run.skipped, run.failed) == (3, 1, 2, 0), run
+    assert run.skipped_reasons == {OPTED_OUT: 1, SUPPRESSED: 1}, run
 
     messages = await _campaign_messages(herald)
-    assert messages["dana"] == []  # opted out: not in the run's send set at all
+    assert [(m.status, m.reason) for m in messages["dana"]] == [(MessageStatus.SKIPPED, OPTED_OUT)]
     assert [(m.status, m.reason) for m in messages["dana-crm"]] == [
         (MessageStatus.SKIPPED, SUPPRESSED)
     ]

@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 
 from herald.models import Endpoint, Event, Segment
-from herald.segments import count_members, count_users, is_member, page_members, page_users
+from herald.segments import (
+    count_members,
+    count_users,
+    is_member,
+    page_candidates,
+    page_members,
+    page_users,
+)
 from herald.store import Database
 from tests.segments.world import NOW, Message, World, load
 
@@ -132,6 +139,21 @@ async def test_unreachable_endpoints_only_with_the_analysis_flag(audience: Datab
         assert await count_members(session, everyone, now=NOW) == 2
         assert await count_members(session, everyone, include_unreachable=True, now=NOW) == 4
         assert await is_member(session, everyone, "cy")  # a split asks about membership itself
+
+
+async def test_a_campaign_snapshot_takes_opted_out_members_marked_not_inactive_ones(
+    audience: Database,
+) -> None:
+    everyone = _segment()
+    async with audience.session() as session:
+        page = await page_candidates(session, everyone, now=NOW)
+        assert page == [("ann", False), ("bob", False), ("cy", True)]
+        assert await page_candidates(session, everyone, after="ann", limit=1, now=NOW) == [
+            ("bob", False)
+        ]
+        one = await page_candidates(session, everyone, endpoint_id="cy", now=NOW)
+        assert one == [("cy", True)]
+        assert await page_candidates(session, everyone, endpoint_id="dee", now=NOW) == []
 
 
 async def test_groups_nest_with_all_any_none(audience: Database) -> None:

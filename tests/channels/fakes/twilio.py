@@ -83,7 +83,9 @@ class FakeTwilio(Recorder):
     def _created(self, prefix: str, form: Mapping[str, str]) -> Response:
         sid = prefix + secrets.token_hex(16)
         self.accepted.append({"sid": sid, **form})
-        return JSONResponse({"sid": sid, "status": "queued", "to": form["To"]}, status_code=201)
+        # As Twilio answers: `from` is null while a messaging service has not picked a number.
+        answer = {"sid": sid, "status": "queued", "to": form["To"], "from": form.get("From")}
+        return JSONResponse(answer, status_code=201)
 
 
 def _error(status: int, code: int, message: str) -> Response:
