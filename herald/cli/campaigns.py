@@ -102,6 +102,7 @@ class _Bar(Progress):
     """The run's bar and counts, then a line per reason its endpoints were skipped."""
 
     def __init__(self, name: str) -> None:
+        self._name, self._reasons = name, Text()  # before Progress renders the first frame
         super().__init__(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -110,7 +111,6 @@ class _Bar(Progress):
             console=out,
         )
         self._task = self.add_task(name, total=None, detail="")
-        self._name, self._reasons = name, Text()
 
     def show(self, found: CampaignStatus) -> None:
         latest = found.runs[0] if found.runs else None
