@@ -69,15 +69,16 @@ class CampaignMethods:
     async def campaigns(self) -> list[CampaignStatus]:
         async with self.database.session() as session:
             names = [c.name for c, _ in await store.list_campaigns(session)]
-        found = [await campaign_status(self.database, name, runs=1) for name in names]
+        now = await self.now()
+        found = [await campaign_status(self.database, name, now, runs=1) for name in names]
         return [s for s in found if s is not None]
 
     async def campaign_status(self, name: str) -> CampaignStatus:
-        found = await campaign_status(self.database, name)
+        found = await campaign_status(self.database, name, await self.now())
         if found is None:
             raise CampaignError(f"campaign {name!r} does not exist; `herald apply` it first")
         return found
 
     async def campaign_control(self, name: str, action: str) -> list[str]:
         """pause | resume | cancel; returns what each run and the schedule did."""
-        return await control(self.temporal, self.database, name, action)
+        return await control(self.temporal, self.database, name, action, await self.now())

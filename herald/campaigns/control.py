@@ -4,15 +4,18 @@ refuse, with the reason), its Schedule is paused, unpaused or deleted, and its s
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from herald.campaigns.errors import CampaignError
 from herald.campaigns.launch import ONCE_RUN
+from herald.campaigns.status import campaign_status
 from herald.models.campaign import RECURRING
 from herald.models.campaign_run import (
     CANCEL_UPDATE,
+    FINISHED,
     PAUSE_UPDATE,
     RESUME_UPDATE,
     CampaignState,
@@ -32,19 +35,25 @@ ACTIONS = {
 
 
 async def control(
-    connect: Callable[[], Awaitable[Client]], database: Database, name: str, action: str
+    connect: Callable[[], Awaitable[Client]],
+    database: Database,
+    name: str,
+    action: str,
+    now: datetime,
 ) -> list[str]:
     """Apply `action` (pause | resume | cancel); returns what was done, one line each. The
-    request is checked against the stored state before Temporal is reached."""
+    request is checked against the campaign's state before Temporal is reached."""
     if action not in ACTIONS:
         raise CampaignError(f"unknown action {action!r}; allowed: {', '.join(ACTIONS)}")
     update, new_state = ACTIONS[action]
+    status = await campaign_status(database, name, now, runs=1)
+    if status is None:
+        raise CampaignError(f"campaign {name!r} does not exist; `herald apply` it first")
+    _check(name, action, status.state)
     async with database.session() as session:
         found = await store.get_campaign(session, name)
-        if found is None:
-            raise CampaignError(f"campaign {name!r} does not exist; `herald apply` it first")
-        campaign, state = found
-        _check(name, action, state)
+        assert found is not None
+        campaign = found[0]
         runs = [r.workflow_id for r in await store.list_runs(session, name) if _active(r.state)]
     if campaign.schedule.frequency == "ONCE":
         runs.append(campaign_workflow_id(name, ONCE_RUN))  # it may still wait for its start
@@ -60,8 +69,8 @@ async def control(
 
 
 def _check(name: str, action: str, state: CampaignState) -> None:
-    if state is CampaignState.CANCELLED:
-        raise CampaignError(f"cannot {action} campaign {name!r}: it is cancelled")
+    if state in FINISHED:
+        raise CampaignError(f"cannot {action} campaign {name!r}: it is {state.value.lower()}")
     if action == "pause" and state is CampaignState.PAUSED:
         raise CampaignError(f"campaign {name!r} is already paused")
     if action == "resume" and state is not CampaignState.PAUSED:

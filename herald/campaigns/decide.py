@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from herald.campaigns.timing import local_send_time, quiet_until
+from herald.campaigns.timing import local_send_time, quiet_until, treatment_send_time
 from herald.models import Endpoint, OutgoingMessage, Template
 from herald.models.campaign import Campaign, CampaignMessage
 from herald.templates import TemplateRenderError, render_message
@@ -67,13 +67,12 @@ def decide(
     assert resolved is not None
     if resolved.problem or resolved.template is None:
         return replace(base, fail=resolved.problem)
-    if campaign.schedule.local_time:
-        local = local_send_time(campaign, nominal, endpoint)
-        if local > now:
-            return replace(base, wait_until=local)
-    if quiet := quiet_until(campaign, endpoint, channel, now):
+    if waiting := _not_yet(campaign, base, endpoint, nominal, now):
+        return waiting
+    if quiet := quiet_until(campaign, endpoint, channel, now, treatment):
         reason, until = quiet
-        if campaign.quiet_time and campaign.quiet_time.mode == "skip":
+        rule = campaign.quiet_time_of(treatment)
+        if rule and rule.mode == "skip":
             return replace(base, skip=reason)
         return replace(base, wait_until=until)
     try:
@@ -98,6 +97,24 @@ def decide(
         channel_type=endpoint.channel_type,
     )
     return replace(base, outgoing=outgoing)
+
+
+def _not_yet(
+    campaign: Campaign, base: Decision, endpoint: Endpoint, nominal: datetime, now: datetime
+) -> Decision | None:
+    """Wait for the endpoint's time (its treatment's own, or the campaign's local time), or
+    skip it when the treatment's schedule ends first; None: its time has come."""
+    own = campaign.schedule_of(base.treatment)
+    if own is not None:
+        due = treatment_send_time(campaign, own, nominal, endpoint)
+        if own.end_time is not None and max(due, now) >= own.end_time:
+            ended = own.end_time.isoformat()
+            return replace(base, skip=f"treatment {base.treatment!r} schedule ended at {ended}")
+    elif campaign.schedule.local_time:
+        due = local_send_time(campaign, nominal, endpoint)
+    else:
+        return None
+    return replace(base, wait_until=due) if due > now else None
 
 
 def _unreachable(

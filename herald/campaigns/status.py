@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from herald.models.base import HeraldModel
-from herald.models.campaign import RECURRING, Campaign
+from herald.models.campaign import Campaign
 from herald.models.campaign_run import CampaignState
 from herald.store import Database
 from herald.store import campaigns as store
@@ -27,6 +27,9 @@ class RunStatus(HeraldModel):
     failed: int = 0
     remaining: int = 0
     skipped_reasons: dict[str, int] = Field(default_factory=dict)
+    next_due: datetime | None = Field(
+        default=None, description="When the first endpoint waiting for its time is due."
+    )
     started_at: datetime
     updated_at: datetime
 
@@ -46,20 +49,34 @@ class CampaignStatus(HeraldModel):
 
 
 def overall_state(
-    campaign: Campaign, stored: CampaignState, runs: list[RunStatus]
+    campaign: Campaign, stored: CampaignState, runs: list[RunStatus], now: datetime
 ) -> CampaignState:
-    if stored in (CampaignState.PAUSED, CampaignState.CANCELLED):
+    """The campaign's state from its stored one (pause, cancel) and its newest run:
+    SCHEDULED before the first run, the run's own state while one runs, PENDING_NEXT_RUN
+    between recurring runs, COMPLETED once the last run is over (a ONCE campaign's only
+    run, or any run after the schedule's end_time)."""
+    latest = runs[0] if runs else None
+    frequency, end = campaign.schedule.frequency, campaign.schedule.end_time
+    if stored is CampaignState.CANCELLED:
         return stored
-    if runs and runs[0].state.value in ACTIVE_RUN:
-        return runs[0].state
-    if campaign.schedule.frequency in (*RECURRING, "EVENT"):
-        return CampaignState.PENDING_NEXT_RUN if runs else CampaignState.SCHEDULED
-    if runs:
-        return runs[0].state  # a ONCE run: COMPLETED or CANCELLED
+    running = latest is not None and latest.state.value in ACTIVE_RUN
+    if latest is not None and frequency == "ONCE" and not running:
+        return latest.state  # the only run is over: COMPLETED or CANCELLED
+    if latest is not None and running:
+        return CampaignState.PAUSED if stored is CampaignState.PAUSED else latest.state
+    if frequency != "ONCE" and end is not None and now >= end:
+        return CampaignState.COMPLETED  # no run starts after the end
+    if stored is CampaignState.PAUSED:
+        return stored
+    if frequency != "ONCE" and latest is not None:
+        return CampaignState.PENDING_NEXT_RUN
     return CampaignState.SCHEDULED
 
 
-async def campaign_status(database: Database, name: str, runs: int = 10) -> CampaignStatus | None:
+async def campaign_status(
+    database: Database, name: str, now: datetime, runs: int = 10
+) -> CampaignStatus | None:
+    """`now`: the clock the campaign's end_time is compared with."""
     async with database.session() as session:
         found = await store.get_campaign(session, name)
         if found is None:
@@ -68,6 +85,7 @@ async def campaign_status(database: Database, name: str, runs: int = 10) -> Camp
         statuses = []
         for row in await store.list_runs(session, name, runs):
             tally = await store.run_tally(session, name, row.run)
+            waiting = tally.get("deferred", 0)
             statuses.append(
                 RunStatus(
                     run=row.run,
@@ -84,13 +102,14 @@ async def campaign_status(database: Database, name: str, runs: int = 10) -> Camp
                         for k, v in tally.items()
                         if k.startswith("skipped: ")
                     },
+                    next_due=await store.next_due(session, name, row.run) if waiting else None,
                     started_at=aware(row.started_at),
                     updated_at=aware(row.updated_at),
                 )
             )
     return CampaignStatus(
         name=name,
-        state=overall_state(campaign, stored, statuses),
+        state=overall_state(campaign, stored, statuses, now),
         frequency=campaign.schedule.frequency,
         segment=campaign.segment,
         runs=statuses,

@@ -4,17 +4,21 @@ Local time means the start's wall time in each endpoint's own timezone ("10:00 w
 are"). A run starts when that wall time first happens anywhere, at UTC+14, and defers each
 endpoint to its own 10:00; an endpoint whose 10:00 has passed when the run reaches it is
 sent at once.
+
+A treatment with its own schedule (`TreatmentSchedule`) sends at its own time within the
+run: its start shifted by as much as this run's nominal start is from the campaign's first,
+with its own local time and quiet time.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from herald.journeys.policy import _blocked
 from herald.journeys.waits import participant_zone
 from herald.models import Endpoint
-from herald.models.campaign import Campaign
+from herald.models.campaign import Campaign, TreatmentSchedule
 from herald.models.send import SendPolicy
 
 EARLIEST_ZONE = ZoneInfo("Etc/GMT-14")  # POSIX sign: this is UTC+14
@@ -42,13 +46,46 @@ def local_send_time(campaign: Campaign, nominal: datetime, endpoint: Endpoint) -
     return wall.replace(tzinfo=zone)
 
 
+def treatment_send_time(
+    campaign: Campaign, own: TreatmentSchedule, nominal: datetime, endpoint: Endpoint
+) -> datetime:
+    """When a treatment with its own schedule sends to `endpoint` in the run of `nominal`."""
+    s = campaign.schedule
+    local = s.local_time if own.local_time is None else own.local_time
+    zone_name = own.timezone or s.timezone
+    shift = _shift(campaign, nominal)
+    if own.start_time is None:
+        if not local:
+            return nominal
+        wall = (
+            nominal.astimezone(EARLIEST_ZONE).replace(tzinfo=None)
+            if s.local_time
+            else wall_time(nominal, zone_name)
+        )
+    else:
+        if not local:
+            return own.start_time + shift
+        wall = wall_time(own.start_time, zone_name) + shift
+    zone, _ = participant_zone(endpoint, zone_name)
+    return wall.replace(tzinfo=zone)
+
+
+def _shift(campaign: Campaign, nominal: datetime) -> timedelta:
+    """How far this run's nominal start is from the campaign's first (0 for a ONCE run)."""
+    first = run_start(campaign)
+    return nominal - first if first is not None else timedelta(0)
+
+
 def quiet_until(
-    campaign: Campaign, endpoint: Endpoint, channel: str, now: datetime
+    campaign: Campaign, endpoint: Endpoint, channel: str, now: datetime, treatment: str
 ) -> tuple[str, datetime] | None:
     """(reason, when it ends) when `now` is in the endpoint's quiet time; journeys' rule."""
-    if campaign.quiet_time is None:
+    quiet = campaign.quiet_time_of(treatment)
+    if quiet is None:
         return None
-    policy = SendPolicy(quiet_time=campaign.quiet_time, default_timezone=campaign.schedule.timezone)
+    own = campaign.schedule_of(treatment)
+    zone_name = (own.timezone if own else None) or campaign.schedule.timezone
+    policy = SendPolicy(quiet_time=quiet, default_timezone=zone_name)
     zone, _ = participant_zone(endpoint, policy.default_timezone)
     blocked = _blocked(policy, channel, now.astimezone(zone))
     return blocked[0] if blocked else None

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-import time
+import asyncio
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
+from rich.console import RenderableType
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from herald.campaigns.status import CampaignStatus, RunStatus
 from herald.cli.common import JsonFlag, out, print_json, run
+from herald.client import HeraldClient
+from herald.models.campaign_run import FINISHED
 
 app = typer.Typer(help="Campaigns: runs, progress and control.", no_args_is_help=True)
 Name = Annotated[str, typer.Argument(help="Campaign name.")]
@@ -72,40 +77,94 @@ def _print(found: CampaignStatus) -> None:
 
 
 def _watch(name: str) -> None:
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TextColumn("{task.fields[detail]}"),
-    )
-    with Progress(*columns, console=out) as progress:
-        task = progress.add_task(name, total=None, detail="")
+    _print(run(lambda c: _follow(c, name)))
+
+
+async def _follow(client: HeraldClient, name: str) -> CampaignStatus:
+    """Show the latest run's progress until it is over (or the campaign is, with no run):
+    a live bar on a terminal, a line per change elsewhere (a log, a pipe)."""
+    view: _Bar | _Lines = _Bar(name) if out.is_terminal else _Lines(name)
+    with view:
         while True:
-            found = run(lambda c: c.campaign_status(name))
+            found = await client.campaign_status(name)
+            view.show(found)
             latest = found.runs[0] if found.runs else None
-            if latest is None:
-                progress.update(task, detail=f"{found.state.value}: no run yet")
-            else:
-                done = latest.sent + latest.skipped + latest.failed
-                progress.update(
-                    task,
-                    total=done + latest.remaining,
-                    completed=done,
-                    description=f"{name} {latest.run}",
-                    detail=_detail(latest),
-                )
-                if latest.state.value in ("COMPLETED", "CANCELLED"):
-                    break
-            time.sleep(WATCH_EVERY)
-    _print(found)
+            if (latest.state if latest else found.state) in FINISHED:
+                return found
+            await asyncio.sleep(WATCH_EVERY)
+
+
+def _reasons(r: RunStatus) -> list[str]:
+    return [f"  skipped {n}: {reason}" for reason, n in sorted(r.skipped_reasons.items())]
+
+
+class _Bar(Progress):
+    """The run's bar and counts, then a line per reason its endpoints were skipped."""
+
+    def __init__(self, name: str) -> None:
+        self._name, self._reasons = name, Text()  # before Progress renders the first frame
+        super().__init__(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TextColumn("{task.fields[detail]}"),
+            console=out,
+        )
+        self._task = self.add_task(name, total=None, detail="")
+
+    def show(self, found: CampaignStatus) -> None:
+        latest = found.runs[0] if found.runs else None
+        if latest is None:
+            self.update(self._task, detail=f"{found.state.value}: no run yet")
+            return
+        done = latest.sent + latest.skipped + latest.failed
+        self.update(
+            self._task,
+            total=done + latest.remaining,
+            completed=done,
+            description=f"{self._name} {latest.run}",
+            detail=_detail(latest),
+        )
+        self._reasons = Text("\n".join(_reasons(latest)))
+
+    def get_renderables(self) -> Iterable[RenderableType]:
+        yield self.make_tasks_table(self.tasks)
+        if self._reasons:
+            yield self._reasons
+
+
+class _Lines:
+    """The same as `_Bar`, a line each time it changes."""
+
+    def __init__(self, name: str) -> None:
+        self._name, self._last = name, ""
+
+    def __enter__(self) -> _Lines:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+    def show(self, found: CampaignStatus) -> None:
+        latest = found.runs[0] if found.runs else None
+        if latest is None:
+            text = f"{self._name}: {found.state.value}: no run yet"
+        else:
+            text = "\n".join([f"{self._name} {latest.run}: {_detail(latest)}", *_reasons(latest)])
+        if text != self._last:
+            out.print(text, highlight=False, soft_wrap=True)
+            self._last = text
 
 
 def _detail(r: RunStatus) -> str:
     rate = r.rate(datetime.now(UTC))
-    eta = f"{r.remaining / rate:.0f}s" if rate > 0 and r.remaining else "-"
+    if r.next_due is not None:
+        eta = f"next due {r.next_due.isoformat()}"
+    else:
+        eta = f"ETA {r.remaining / rate:.0f}s" if rate > 0 and r.remaining else "ETA -"
     return (
-        f"sent {r.sent} skipped {r.skipped} failed {r.failed} remaining {r.remaining} "
-        f"{rate:.0f}/s ETA {eta} [{r.state.value}]"
+        f"sent {r.sent}, skipped {r.skipped}, failed {r.failed}, remaining {r.remaining}, "
+        f"{rate:.0f}/s, {eta} [{r.state.value}]"
     )
 
 

@@ -3,21 +3,37 @@ an event happens. Shaped on Pinpoint's WriteCampaignRequest."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
 from herald.models.base import HeraldModel
+from herald.models.campaign_schedule import (
+    RECURRING,
+    CampaignEvent,
+    CampaignSchedule,
+    Frequency,
+    TreatmentSchedule,
+    treatment_schedule_problem,
+)
 from herald.models.channel import MessageChannel
-from herald.models.cron import cron_problem
 from herald.models.journey_settings import QuietTime
 from herald.models.names import ResourceName
 from herald.models.template import Template
 
-Frequency = Literal["ONCE", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "CRON", "EVENT"]
-RECURRING = ("HOURLY", "DAILY", "WEEKLY", "MONTHLY", "CRON")
+__all__ = [
+    "MAX_ADDITIONAL_TREATMENTS",
+    "RECURRING",
+    "Campaign",
+    "CampaignEvent",
+    "CampaignLimits",
+    "CampaignMessage",
+    "CampaignSchedule",
+    "Frequency",
+    "Treatment",
+    "TreatmentSchedule",
+]
 MAX_ADDITIONAL_TREATMENTS = 4  # five treatments in all, as Pinpoint allows
 
 
@@ -56,63 +72,18 @@ def _one_per_channel(messages: list[CampaignMessage]) -> list[CampaignMessage]:
 
 
 class Treatment(HeraldModel):
-    """An additional treatment (A/B test arm): its share of the segment and its messages."""
+    """An additional treatment (A/B test arm): its share of the segment, its messages and,
+    optionally, its own time within each run (see `TreatmentSchedule`)."""
 
     name: ResourceName
     description: str = ""
     size_percent: int = Field(ge=0, le=100)
     messages: list[CampaignMessage] = Field(min_length=1)
+    schedule: TreatmentSchedule | None = Field(
+        default=None, description="None: sent on the campaign's schedule."
+    )
 
     _channels = field_validator("messages")(_one_per_channel)
-
-
-class CampaignEvent(HeraldModel):
-    """An event-triggered campaign's event: its type, and attributes that must all match."""
-
-    event_type: str = Field(min_length=1)
-    attributes: dict[str, str] = Field(default_factory=dict)
-
-
-class CampaignSchedule(HeraldModel):
-    start_time: datetime | None = Field(default=None, description="None: immediately.")
-    end_time: datetime | None = Field(default=None, description="No run starts after it.")
-    frequency: Frequency = "ONCE"
-    cron: str | None = Field(default=None, description="frequency CRON: 5 fields, m h dom mon dow")
-    timezone: str = "UTC"
-    local_time: bool = Field(
-        default=False, description="start_time's wall time in each endpoint's own timezone."
-    )
-    event: CampaignEvent | None = Field(default=None, description="frequency EVENT: the event.")
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown timezone {value!r}; use an IANA name such as Europe/Paris"
-            ) from None
-        return value
-
-    @field_validator("cron")
-    @classmethod
-    def _parses(cls, value: str | None) -> str | None:
-        if value is not None and (problem := cron_problem(value)):
-            raise ValueError(problem)
-        return value
-
-    @model_validator(mode="after")
-    def _consistent(self) -> CampaignSchedule:
-        if self.start_time and self.end_time and self.end_time <= self.start_time:
-            raise ValueError("end_time: must be after start_time")
-        if (self.frequency == "CRON") != (self.cron is not None):
-            raise ValueError("cron: required with frequency CRON and allowed only with it")
-        if (self.frequency == "EVENT") != (self.event is not None):
-            raise ValueError("event: required with frequency EVENT and allowed only with it")
-        if self.local_time and self.frequency == "EVENT":
-            raise ValueError("local_time: not with frequency EVENT (events are sent at once)")
-        return self
 
 
 class CampaignLimits(HeraldModel):
@@ -155,6 +126,18 @@ class Campaign(HeraldModel):
             raise ValueError("treatments[*].name: each treatment needs its own name")
         return self
 
+    @model_validator(mode="after")
+    def _treatment_schedules(self) -> Campaign:
+        maximum = self.limits.maximum_duration
+        for i, t in enumerate(self.treatments):
+            if t.schedule is not None and (
+                problem := treatment_schedule_problem(
+                    self.schedule, t.schedule, maximum, f"treatments[{i}].schedule"
+                )
+            ):
+                raise ValueError(problem)
+        return self
+
     def shares(self) -> list[tuple[str, int]]:
         """(treatment, percent) in order; the main treatment takes what the others leave."""
         extra = sum(t.size_percent for t in self.treatments)
@@ -166,6 +149,14 @@ class Campaign(HeraldModel):
             if t.name == treatment:
                 return t.messages
         return self.messages
+
+    def schedule_of(self, treatment: str) -> TreatmentSchedule | None:
+        """The treatment's own schedule; None: it sends on the campaign's."""
+        return next((t.schedule for t in self.treatments if t.name == treatment), None)
+
+    def quiet_time_of(self, treatment: str) -> QuietTime | None:
+        own = self.schedule_of(treatment)
+        return own.quiet_time if own and own.quiet_time else self.quiet_time
 
     def all_messages(self) -> list[tuple[str, CampaignMessage]]:
         """(field path, message) for every message, for apply-time checks."""

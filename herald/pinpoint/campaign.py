@@ -43,13 +43,13 @@ def translate_campaign(document: Any, name: str) -> list[Definition]:
         "treatment_name": resource_name(document.get("TreatmentName") or "default", "$"),
         "messages": messages(document, "$"),
         "holdout_percent": document.get("HoldoutPercent") or 0,
-        "treatments": [
-            treatment(t, f"$.AdditionalTreatments[{i}]")
-            for i, t in enumerate(get(document, "AdditionalTreatments", "$", list) or [])
-        ],
     }
     schedule = get(document, "Schedule", "$") or {}
-    doc["schedule"] = _schedule(schedule)
+    doc["treatments"] = [
+        treatment(t, f"$.AdditionalTreatments[{i}]", schedule)
+        for i, t in enumerate(get(document, "AdditionalTreatments", "$", list) or [])
+    ]
+    doc["schedule"] = _schedule(schedule, "$.Schedule")
     if quiet := get(schedule, "QuietTime", "$.Schedule"):
         # Pinpoint does not hold campaign messages for quiet time: it leaves them out.
         doc["quiet_time"] = {"start": quiet.get("Start"), "end": quiet.get("End"), "mode": "skip"}
@@ -61,21 +61,51 @@ def translate_campaign(document: Any, name: str) -> list[Definition]:
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"]) or "(campaign)"
-        raise PinpointImportError(f"$: translated {where}: {first['msg']}") from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise PinpointImportError(f"$: translated {where}: {message}") from None
 
 
-def treatment(node: dict[str, Any], path: str) -> dict[str, Any]:
-    if node.get("Schedule"):
-        raise PinpointImportError(
-            f"{path}.Schedule: a treatment's own schedule is not supported; remove it "
-            "(the treatment is sent on the campaign's schedule)"
-        )
-    return {
+def treatment(node: dict[str, Any], path: str, campaign_schedule: dict[str, Any]) -> dict[str, Any]:
+    out = {
         "name": resource_name(node.get("TreatmentName") or path.rsplit("[", 1)[-1], path),
         "description": node.get("TreatmentDescription") or "",
         "size_percent": node.get("SizePercent") or 0,
         "messages": messages(node, path),
     }
+    own = get(node, "Schedule", path) or {}
+    # Pinpoint's console copies the campaign's schedule into each treatment: that one is
+    # the campaign's and says nothing of its own.
+    if own and own != campaign_schedule:
+        out["schedule"] = treatment_schedule(own, campaign_schedule, f"{path}.Schedule")
+    return out
+
+
+def treatment_schedule(
+    own: dict[str, Any], campaign_schedule: dict[str, Any], path: str
+) -> dict[str, Any]:
+    """A treatment's Schedule: its time, end, local time, timezone and quiet time within the
+    campaign's runs; a Frequency other than the campaign's cannot be."""
+    frequency = own.get("Frequency") or "ONCE"
+    if frequency != (campaign_schedule.get("Frequency") or "ONCE"):
+        raise PinpointImportError(
+            f"{path}.Frequency: {frequency} is not the campaign's "
+            f"{campaign_schedule.get('Frequency') or 'ONCE'}; a treatment is sent in the "
+            "campaign's runs (give the campaign's Frequency)"
+        )
+    if frequency == "EVENT":
+        raise PinpointImportError(
+            f"{path}: an EVENT campaign's treatments are sent when the event comes; "
+            "remove the treatment's own Schedule"
+        )
+    full = _schedule(own, path)
+    out = {k: full[k] for k in ("start_time", "end_time") if full[k] is not None}
+    if own.get("Timezone"):  # unset: the campaign's
+        out["timezone"] = full["timezone"]
+    if own.get("IsLocalTime") is not None:
+        out["local_time"] = full["local_time"]
+    if quiet := get(own, "QuietTime", path):
+        out["quiet_time"] = {"start": quiet.get("Start"), "end": quiet.get("End"), "mode": "skip"}
+    return out
 
 
 def messages(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
@@ -132,7 +162,7 @@ def _inline(config: dict[str, Any], path: str) -> list[dict[str, Any]]:
     return found
 
 
-def _schedule(schedule: dict[str, Any]) -> dict[str, Any]:
+def _schedule(schedule: dict[str, Any], path: str) -> dict[str, Any]:
     frequency = schedule.get("Frequency") or "ONCE"
     out: dict[str, Any] = {
         "frequency": frequency,
@@ -141,14 +171,14 @@ def _schedule(schedule: dict[str, Any]) -> dict[str, Any]:
         else schedule["StartTime"],
         "end_time": schedule.get("EndTime"),
         "local_time": bool(schedule.get("IsLocalTime")),
-        "timezone": zone(schedule.get("Timezone") or "UTC"),
+        "timezone": zone(schedule.get("Timezone") or "UTC", f"{path}.Timezone"),
     }
     if frequency == "EVENT":
-        out["event"] = _event(get(schedule, "EventFilter", "$.Schedule") or {})
+        out["event"] = _event(get(schedule, "EventFilter", path) or {})
     return out
 
 
-def zone(value: str) -> str:
+def zone(value: str, path: str = "$.Schedule.Timezone") -> str:
     """Pinpoint's `UTC`, `UTC+01`, `UTC-05:30` as an IANA zone name."""
     if value in ("UTC", "GMT"):
         return "UTC"
@@ -161,9 +191,7 @@ def zone(value: str) -> str:
         return "UTC" if int(hours) == 0 else f"Etc/GMT{'-' if sign == '+' else '+'}{int(hours)}"
     if "/" in value:
         return value  # already an IANA name
-    raise PinpointImportError(
-        f"$.Schedule.Timezone: {value!r} is not UTC, UTC+HH, UTC-HH or a known UTC+HH:MM"
-    )
+    raise PinpointImportError(f"{path}: {value!r} is not UTC, UTC+HH, UTC-HH or a known UTC+HH:MM")
 
 
 def _event(event_filter: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,7 @@ that runs; what cannot be translated is refused naming its JSON path."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -79,6 +79,61 @@ def test_write_campaign_request_translates_every_part() -> None:
 def test_untranslatable_requests_name_the_path(change: dict[str, object], message: str) -> None:
     with pytest.raises(PinpointImportError, match=message):
         translate("campaign", {**REQUEST, **change}, "spring")
+
+
+def test_a_treatments_own_schedule_is_translated() -> None:
+    own = {
+        "StartTime": "2030-03-01T10:30:00Z",
+        "EndTime": "2030-05-01T10:00:00Z",
+        "Frequency": "WEEKLY",
+        "Timezone": "UTC+09",
+        "QuietTime": {"Start": "21:00", "End": "08:00"},
+    }
+    shorter = {**REQUEST["AdditionalTreatments"][0], "Schedule": own}  # type: ignore[index]
+    [campaign] = translate("campaign", {**REQUEST, "AdditionalTreatments": [shorter]}, "spring")
+    assert isinstance(campaign, Campaign)
+    schedule = campaign.treatments[0].schedule
+    assert schedule is not None
+    assert (schedule.start_time, schedule.end_time) == (
+        datetime(2030, 3, 1, 10, 30, tzinfo=UTC),
+        datetime(2030, 5, 1, 10, tzinfo=UTC),
+    )
+    assert (schedule.timezone, schedule.local_time) == ("Etc/GMT-9", None)  # local: the campaign's
+    assert schedule.quiet_time is not None and schedule.quiet_time.mode == "skip"
+    # The console's copy of the campaign's schedule in a treatment is no schedule of its own.
+    copied = {**shorter, "Schedule": REQUEST["Schedule"]}
+    [same] = translate("campaign", {**REQUEST, "AdditionalTreatments": [copied]}, "spring")
+    assert isinstance(same, Campaign) and same.treatments[0].schedule is None
+
+
+@pytest.mark.parametrize(
+    ("own", "message"),
+    [
+        (
+            {"StartTime": "2030-03-01T16:00:00Z", "Frequency": "DAILY"},
+            r"\$.AdditionalTreatments\[0\].Schedule.Frequency: DAILY is not the campaign's WEEKLY",
+        ),
+        (
+            {"Frequency": "WEEKLY", "Timezone": "UTC+05:15"},
+            r"\$.AdditionalTreatments\[0\].Schedule.Timezone: 'UTC\+05:15' is not UTC",
+        ),
+        (
+            {"StartTime": "2030-03-01T08:00:00Z", "Frequency": "WEEKLY"},
+            r"treatments\[0\].schedule.start_time: before schedule.start_time",
+        ),
+        (
+            {"StartTime": "2030-03-01T10:30:00Z", "EndTime": "2030-03-01T10:15:00Z",
+             "Frequency": "WEEKLY"},
+            "treatments.0.schedule: end_time: must be after start_time",
+        ),
+    ],
+)  # fmt: skip
+def test_an_untranslatable_treatment_schedule_names_the_path(
+    own: dict[str, object], message: str
+) -> None:
+    shorter = {**REQUEST["AdditionalTreatments"][0], "Schedule": own}  # type: ignore[index]
+    with pytest.raises(PinpointImportError, match=message):
+        translate("campaign", {**REQUEST, "AdditionalTreatments": [shorter]}, "spring")
 
 
 async def test_an_imported_campaign_runs(engine: Engine, sqlite_database: Database) -> None:
