@@ -10,13 +10,18 @@ idempotency (the outbox's unique key, SES/Twilio tokens) absorbs a possible doub
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.analytics import record_send
 from herald.channels import ChannelRegistry
+from herald.channels.base import database_provider
 from herald.channels.throttle import Throttle
 from herald.journeys import policy
 from herald.models import (
+    DeliveryResult,
     DeliveryStatus,
     Endpoint,
     MessageRecord,
@@ -56,58 +61,93 @@ async def deliver(database: Database, channels: ChannelRegistry, req: SendReques
         return await _deliver(database, channels, req)
     except PermanentSendError as exc:
         async with database.session() as session:
+            # Claimed again: a delivery inside one transaction rolled its claim back.
+            await _claim(session, req)
             await finish_message(
                 session, req.idempotency_key, MessageStatus.FAILED, reason=str(exc)
             )
         raise
 
 
+@dataclass(frozen=True)
+class _Ready:
+    endpoint: Endpoint
+    stored: TemplateVersion
+
+
 async def _deliver(database: Database, channels: ChannelRegistry, req: SendRequest) -> SendResult:
+    provider = channels.for_channel(req.channel)
+    local = database_provider(provider)
+    if local is not None and not _rate(req):
+        # The delivery is a write to this database (outbox, in-app): claim, delivery and
+        # record commit together, in one transaction instead of three.
+        async with database.session() as session:
+            ready = await _prepare(session, req)
+            if isinstance(ready, SendResult):
+                return ready
+            message = _render(ready.endpoint, req, ready.stored)
+            [result] = await local.send_in(session, [message])
+            return await _record(session, req, message, result, ready.stored.version)
     async with database.session() as session:
-        record = await claim_message(
-            session,
-            idempotency_key=req.idempotency_key,
-            channel=req.channel,
-            endpoint_id=req.endpoint_id,
-            journey=req.journey,
-            journey_version=req.journey_version,
-            step_id=req.step_id,
-            template=req.template,
-            at=req.at,
-        )
-        if record.status in _TERMINAL:
-            return _result_of(record, duplicate=True)
-        endpoint = req.endpoint or await get_endpoint(session, req.endpoint_id)
-        # Checked at send time, so a bounce or STOP recorded a second ago is honoured.
-        suppressed = (
-            await find_suppression(session, req.channel, endpoint.address) if endpoint else None
-        )
-        stored = (
-            _inline(req)
-            if req.content is not None
-            else await get_template(session, req.template, req.template_version)
-        )
+        ready = await _prepare(session, req)
+    if isinstance(ready, SendResult):
+        return ready
+    if rate := _rate(req):
+        await _journey_rate(database, f"journey:{req.journey}", rate)
+    message = _render(ready.endpoint, req, ready.stored)
+    [result] = await provider.send([message])
+    async with database.session() as session:
+        return await _record(session, req, message, result, ready.stored.version)
+
+
+async def _claim(session: AsyncSession, req: SendRequest) -> MessageRecord:
+    return await claim_message(
+        session,
+        idempotency_key=req.idempotency_key,
+        channel=req.channel,
+        endpoint_id=req.endpoint_id,
+        journey=req.journey,
+        journey_version=req.journey_version,
+        step_id=req.step_id,
+        template=req.template,
+        at=req.at,
+    )
+
+
+async def _prepare(session: AsyncSession, req: SendRequest) -> _Ready | SendResult:
+    """Claim the key and decide whether the message may go now: the endpoint and template to
+    render it with, or the result (already sent, skipped, deferred) when it may not."""
+    record = await _claim(session, req)
+    if record.status in _TERMINAL:
+        return _result_of(record, duplicate=True)
+    endpoint = req.endpoint or await get_endpoint(session, req.endpoint_id)
     if endpoint is None:
         raise PermanentSendError(
             f"endpoint {req.endpoint_id!r} does not exist; upsert it (herald apply, or "
             "client.upsert_endpoints) before it enters a journey"
         )
+    stored = (
+        _inline(req)
+        if req.content is not None
+        else await get_template(session, req.template, req.template_version)
+    )
     if stored is None:
         pinned = f" version {req.template_version}" if req.template_version else ""
         raise PermanentSendError(
             f"template {req.template!r}{pinned} does not exist; apply it first"
         )
     skip = _skip_reason(endpoint, req, stored)
-    if skip is None and suppressed is not None:
+    # Checked at send time, so a bounce or STOP recorded a second ago is honoured.
+    suppressed = None if skip else await find_suppression(session, req.channel, endpoint.address)
+    if suppressed is not None:
         skip = f"address suppressed on {req.channel.value}: {suppressed.reason}"
     if skip:
-        return await _finish(database, req, MessageStatus.SKIPPED, stored.version, reason=skip)
+        return await _finish(session, req, MessageStatus.SKIPPED, stored.version, reason=skip)
     if req.policy is not None and req.journey is not None:
-        held = await _apply_policy(database, req, endpoint, stored.version)
+        held = await _apply_policy(session, req, endpoint, stored.version)
         if held is not None:
             return held
-    message = _render(endpoint, req, stored)
-    return await _hand_over(database, channels, req, message, stored.version)
+    return _Ready(endpoint, stored)
 
 
 def _inline(req: SendRequest) -> TemplateVersion:
@@ -117,18 +157,17 @@ def _inline(req: SendRequest) -> TemplateVersion:
 
 
 async def _apply_policy(
-    database: Database, req: SendRequest, endpoint: Endpoint, template_version: int
+    session: AsyncSession, req: SendRequest, endpoint: Endpoint, template_version: int
 ) -> SendResult | None:
-    """The journey's caps, quiet time, open hours and closed days; its messages per second."""
+    """The journey's caps, quiet time, open hours and closed days."""
     assert req.policy is not None and req.journey is not None
     now = req.at or datetime.now(UTC)
-    async with database.session() as session:
-        decision = await policy.decide(
-            session, req.policy, endpoint, req.journey, req.channel.value, now
-        )
+    decision = await policy.decide(
+        session, req.policy, endpoint, req.journey, req.channel.value, now
+    )
     if decision.skip:
         reason = decision.skip
-        return await _finish(database, req, MessageStatus.SKIPPED, template_version, reason=reason)
+        return await _finish(session, req, MessageStatus.SKIPPED, template_version, reason=reason)
     if decision.defer_until:
         # Not finished: the claim stays PENDING and the workflow asks again at that time.
         return SendResult(
@@ -137,10 +176,12 @@ async def _apply_policy(
             reason=decision.reason,
             not_before=decision.defer_until,
         )
-    rate = req.policy.limits.messages_per_second
-    if rate:
-        await _journey_rate(database, f"journey:{req.journey}", rate)
     return None
+
+
+def _rate(req: SendRequest) -> int | None:
+    """The journey's messages per second, if it has one."""
+    return req.policy.limits.messages_per_second if req.policy and req.journey else None
 
 
 async def _journey_rate(database: Database, name: str, rate: int) -> None:
@@ -194,34 +235,32 @@ def _render(endpoint: Endpoint, req: SendRequest, stored: TemplateVersion) -> Ou
     )
 
 
-async def _hand_over(
-    database: Database,
-    channels: ChannelRegistry,
+async def _record(
+    session: AsyncSession,
     req: SendRequest,
     message: OutgoingMessage,
+    result: DeliveryResult,
     template_version: int,
 ) -> SendResult:
-    provider = channels.for_channel(req.channel)
-    [result] = await provider.send([message])
+    """The provider's answer, recorded: a retryable refusal raises (nothing is finished)."""
     if result.status is DeliveryStatus.RETRYABLE:
         raise RetryableSendError(
-            f"{provider.name}: {result.reason or 'try again later'}", result.retry_after
+            f"{result.provider}: {result.reason or 'try again later'}", result.retry_after
         )
     if result.address_problem is not None:
-        async with database.session() as session:
-            await mark_unreachable(
-                session,
-                endpoint_id=message.endpoint_id,
-                channel=message.channel,
-                address=message.address,
-                problem=result.address_problem,
-                detail=result.reason,
-            )
+        await mark_unreachable(
+            session,
+            endpoint_id=message.endpoint_id,
+            channel=message.channel,
+            address=message.address,
+            problem=result.address_problem,
+            detail=result.reason,
+        )
     status = (
         MessageStatus.SENT if result.status is DeliveryStatus.ACCEPTED else MessageStatus.FAILED
     )
     return await _finish(
-        database,
+        session,
         req,
         status,
         template_version,
@@ -233,18 +272,17 @@ async def _hand_over(
 
 
 async def _finish(
-    database: Database,
+    session: AsyncSession,
     req: SendRequest,
     status: MessageStatus,
     template_version: int,
     **fields: str | None,
 ) -> SendResult:
-    async with database.session() as session:
-        record = await finish_message(
-            session, req.idempotency_key, status, template_version=template_version, **fields
-        )
-        if status is MessageStatus.SENT:
-            await record_send(session, record)
+    record = await finish_message(
+        session, req.idempotency_key, status, template_version=template_version, **fields
+    )
+    if status is MessageStatus.SENT:
+        await record_send(session, record)
     return _result_of(record, duplicate=False)
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from herald.models import DeliveryResult, OutgoingMessage
 
 
@@ -26,3 +28,19 @@ class Provider(Protocol):
     async def send(self, messages: Sequence[OutgoingMessage]) -> list[DeliveryResult]:
         """Send each message; results in the same order as `messages`."""
         ...
+
+
+class DatabaseProvider(Provider, Protocol):
+    """A provider whose delivery is a write to Herald's own database (the outbox, in-app).
+
+    It can write inside the caller's transaction, so a send's claim, delivery and record
+    commit together or not at all."""
+
+    async def send_in(
+        self, session: AsyncSession, messages: Sequence[OutgoingMessage]
+    ) -> list[DeliveryResult]: ...
+
+
+def database_provider(provider: Provider) -> DatabaseProvider | None:
+    """The provider as a DatabaseProvider, or None when it delivers elsewhere."""
+    return provider if hasattr(provider, "send_in") else None  # type: ignore[return-value]

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from herald.channels.config_local import InAppSettings
 from herald.channels.results import accepted, permanent
 from herald.models import DeliveryResult, InAppContent, OutgoingMessage
@@ -24,25 +26,28 @@ class InAppProvider:
         self._settings = settings
 
     async def send(self, messages: Sequence[OutgoingMessage]) -> list[DeliveryResult]:
-        results = []
         async with self._database.session() as session:
-            for message in messages:
-                content = in_app_content(message)
-                expires_at = self._expiry(content)
-                if expires_at is not None and expires_at <= datetime.now(UTC):
-                    reason = (
-                        f"the in-app message expired at {expires_at.isoformat()} before sending"
-                    )
-                    results.append(permanent(message, self.name, reason))
-                    continue
-                message_id = await add_in_app(
-                    session,
-                    message,
-                    content,
-                    expires_at=expires_at,
-                    cap=self._settings.max_per_endpoint,
-                )
-                results.append(accepted(message, self.name, f"in-app-{message_id}"))
+            return await self.send_in(session, messages)
+
+    async def send_in(
+        self, session: AsyncSession, messages: Sequence[OutgoingMessage]
+    ) -> list[DeliveryResult]:
+        results = []
+        for message in messages:
+            content = in_app_content(message)
+            expires_at = self._expiry(content)
+            if expires_at is not None and expires_at <= datetime.now(UTC):
+                reason = f"the in-app message expired at {expires_at.isoformat()} before sending"
+                results.append(permanent(message, self.name, reason))
+                continue
+            message_id = await add_in_app(
+                session,
+                message,
+                content,
+                expires_at=expires_at,
+                cap=self._settings.max_per_endpoint,
+            )
+            results.append(accepted(message, self.name, f"in-app-{message_id}"))
         return results
 
     def _expiry(self, content: InAppContent) -> datetime | None:

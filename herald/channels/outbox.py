@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from herald.channels.origins import templated_origin
 from herald.models import DeliveryResult, DeliveryStatus, OutgoingMessage
 from herald.store import Database
@@ -22,17 +24,22 @@ class OutboxProvider:
         self._database = database
 
     async def send(self, messages: Sequence[OutgoingMessage]) -> list[DeliveryResult]:
-        results = []
         async with self._database.session() as session:
-            for message in messages:
-                outbox_id = await add_to_outbox(session, message)
-                results.append(
-                    DeliveryResult(
-                        idempotency_key=message.idempotency_key,
-                        status=DeliveryStatus.ACCEPTED,
-                        provider=self.name,
-                        provider_message_id=f"outbox-{outbox_id}",
-                        origin=templated_origin(message),
-                    )
+            return await self.send_in(session, messages)
+
+    async def send_in(
+        self, session: AsyncSession, messages: Sequence[OutgoingMessage]
+    ) -> list[DeliveryResult]:
+        results = []
+        for message in messages:
+            outbox_id = await add_to_outbox(session, message)
+            results.append(
+                DeliveryResult(
+                    idempotency_key=message.idempotency_key,
+                    status=DeliveryStatus.ACCEPTED,
+                    provider=self.name,
+                    provider_message_id=f"outbox-{outbox_id}",
+                    origin=templated_origin(message),
                 )
+            )
         return results
