@@ -16,7 +16,7 @@ from rich.text import Text
 from herald.campaigns.status import CampaignStatus, RunStatus
 from herald.cli.common import JsonFlag, out, print_json, run
 from herald.client import HeraldClient
-from herald.models.campaign_run import FINISHED
+from herald.models.campaign_run import FINISHED, CampaignState
 
 app = typer.Typer(help="Campaigns: runs, progress and control.", no_args_is_help=True)
 Name = Annotated[str, typer.Argument(help="Campaign name.")]
@@ -72,8 +72,8 @@ def _print(found: CampaignStatus) -> None:
         )  # fmt: skip
     out.print(table)
     for r in found.runs[:1]:
-        for reason, count in sorted(r.skipped_reasons.items()):
-            out.print(f"  skipped {count}: {reason}", highlight=False)
+        for line in _reasons(r):
+            out.print(line, highlight=False, soft_wrap=True)  # a reason on one line, for grep
 
 
 def _watch(name: str) -> None:
@@ -95,7 +95,9 @@ async def _follow(client: HeraldClient, name: str) -> CampaignStatus:
 
 
 def _reasons(r: RunStatus) -> list[str]:
-    return [f"  skipped {n}: {reason}" for reason, n in sorted(r.skipped_reasons.items())]
+    """Why the run failed, if it did, then why its endpoints were skipped."""
+    failed = [f"  failed: {r.reason}"] if r.state is CampaignState.FAILED and r.reason else []
+    return failed + [f"  skipped {n}: {why}" for why, n in sorted(r.skipped_reasons.items())]
 
 
 class _Bar(Progress):
