@@ -52,6 +52,13 @@ class CampaignStatus(HeraldModel):
     frequency: str
     segment: str
     runs: list[RunStatus] = Field(default_factory=list, description="Newest first.")
+    generation: int = Field(
+        default=1, description="How many times it was scheduled; runs of earlier ones are history."
+    )
+
+    def latest(self) -> RunStatus | None:
+        """The newest run of the current scheduling (None before its first run)."""
+        return next((r for r in self.runs if r.generation == self.generation), None)
 
 
 def overall_state(
@@ -125,6 +132,7 @@ async def campaign_status(
         state=overall_state(
             campaign, stored, [r for r in statuses if r.generation == generation], now
         ),
+        generation=generation,
         frequency=campaign.schedule.frequency,
         segment=campaign.segment,
         runs=statuses,

@@ -81,14 +81,15 @@ def _watch(name: str) -> None:
 
 
 async def _follow(client: HeraldClient, name: str) -> CampaignStatus:
-    """Show the latest run's progress until it is over (or the campaign is, with no run):
+    """Show the latest run's progress until it is over (or the campaign is, with no run; a
+    campaign scheduled anew has none until its first new run, earlier ones are history):
     a live bar on a terminal, a line per change elsewhere (a log, a pipe)."""
     view: _Bar | _Lines = _Bar(name) if out.is_terminal else _Lines(name)
     with view:
         while True:
             found = await client.campaign_status(name)
             view.show(found)
-            latest = found.runs[0] if found.runs else None
+            latest = found.latest()
             if (latest.state if latest else found.state) in FINISHED:
                 return found
             await asyncio.sleep(WATCH_EVERY)
@@ -115,7 +116,7 @@ class _Bar(Progress):
         self._task = self.add_task(name, total=None, detail="")
 
     def show(self, found: CampaignStatus) -> None:
-        latest = found.runs[0] if found.runs else None
+        latest = found.latest()
         if latest is None:
             self.update(self._task, detail=f"{found.state.value}: no run yet")
             return
@@ -148,7 +149,7 @@ class _Lines:
         return None
 
     def show(self, found: CampaignStatus) -> None:
-        latest = found.runs[0] if found.runs else None
+        latest = found.latest()
         if latest is None:
             text = f"{self._name}: {found.state.value}: no run yet"
         else:

@@ -54,6 +54,7 @@ async def test_a_cancelled_campaign_applied_again_runs_anew(
     [listed] = [s for s in await engine.herald.campaigns() if s.name == name]
     assert status.state.value == listed.state.value == "SCHEDULED"
     assert [(r.run, r.state.value) for r in status.runs] == [("once", "CANCELLED")]
+    assert status.latest() is None  # the cancelled run is history: `--watch` waits for the next
 
     await engine.skip(timedelta(hours=1, minutes=1))
     second = await finished(engine, name, "once-2")
