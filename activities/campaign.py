@@ -57,7 +57,9 @@ class CampaignActivities:
     @activity.defn(name=SET_STATE_ACTIVITY)
     async def set_campaign_run_state(self, request: SetStateRequest) -> None:
         async with self._database.session() as session:
-            await store.set_run_state(session, request.campaign, request.run, request.state)
+            await store.set_run_state(
+                session, request.campaign, request.run, request.state, request.close_reason
+            )
             if request.close_reason:
                 await store.close_remaining(
                     session, request.campaign, request.run, request.close_reason

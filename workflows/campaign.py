@@ -6,6 +6,13 @@ nothing is left; endpoints waiting for their local time or the end of quiet time
 for again when due. It continues as new every few batches to keep its history short. Pause,
 resume and cancel are updates with validators: a request that makes no sense is refused
 with the reason, and the run changes state only between batches.
+
+A snapshot that fails for good (the segment is gone, or no longer at the version the
+campaign pins) ends the run FAILED, with the reason on the run and on any endpoint already
+copied; nothing is sent. As Pinpoint marks a campaign it cannot run INVALID, a ONCE campaign
+whose run failed shows INVALID until it is applied again with the fix (and is then scheduled
+anew); a recurring or event-triggered campaign goes on to its next run, whose snapshot may
+succeed, and the failed run stays in its history with its reason.
 """
 
 from __future__ import annotations
@@ -16,11 +23,13 @@ from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import SearchAttributeKey
+from temporalio.exceptions import ActivityError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from herald.models.campaign_run import (
         CAMPAIGN_WORKFLOW,
         CANCEL_UPDATE,
+        FINISHED,
         PAUSE_UPDATE,
         PROGRESS_QUERY,
         RESUME_UPDATE,
@@ -50,6 +59,15 @@ BATCH_TIMEOUT = timedelta(minutes=10)
 BATCH_HEARTBEAT = timedelta(seconds=10)
 STATE_TIMEOUT = timedelta(seconds=30)
 SCHEDULED_START = SearchAttributeKey.for_datetime("TemporalScheduledStartTime")
+# The start activity fails only for good (its errors are non-retryable, its retries endless):
+# the run then ends FAILED with the reason, instead of leaving the run EXECUTING.
+SNAPSHOT_FAILS_THE_RUN = "campaign-snapshot-fails-the-run"
+
+
+def _reason(err: ActivityError) -> str:
+    """What the start activity said (a CampaignError's message says what to fix)."""
+    cause = err.cause
+    return cause.message if isinstance(cause, FailureError) else str(err)
 
 
 async def _wait(condition: Callable[[], bool], until: datetime, summary: str) -> None:
@@ -80,7 +98,12 @@ class CampaignWorkflow:
         if not inp.started:
             if await self._wait_for_start(inp):
                 return await self._finish(inp, run, CampaignState.CANCELLED, "campaign cancelled")
-            started = await self._start(inp, run)
+            try:
+                started = await self._start(inp, run)
+            except ActivityError as err:
+                if not workflow.patched(SNAPSHOT_FAILS_THE_RUN):
+                    raise  # histories from before the patch failed the workflow here
+                return await self._finish(inp, run, CampaignState.FAILED, _reason(err))
             inp = inp.model_copy(update={"started": True, "deadline": started.deadline})
             self._members, self._holdout = started.members, started.holdout
             batch_size = started.batch_size
@@ -250,5 +273,5 @@ class CampaignWorkflow:
         self._refuse_when_over("cancel")
 
     def _refuse_when_over(self, action: str) -> None:
-        if self._cancelled or self._state in (CampaignState.COMPLETED, CampaignState.CANCELLED):
+        if self._cancelled or self._state in FINISHED:
             raise ValueError(f"cannot {action}: the run is {self._state.value.lower()}")

@@ -48,9 +48,15 @@ class CampaignMethods:
     async def launch_campaign(self, campaign: Campaign) -> str:
         async with self.database.session() as session:
             found = await store.get_campaign(session, campaign.name)
+            generation = await store.get_generation(session, campaign.name)
         paused = found is not None and found[1] is CampaignState.PAUSED
         return await launch(
-            self.temporal, campaign, self.settings.task_queue, await self.now(), paused
+            self.temporal,
+            campaign,
+            self.settings.task_queue,
+            await self.now(),
+            paused,
+            generation,
         )
 
     async def start_run(self, name: str, run: str) -> str:

@@ -10,7 +10,6 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
 from herald.campaigns.errors import CampaignError
-from herald.campaigns.launch import ONCE_RUN
 from herald.campaigns.status import campaign_status
 from herald.models.campaign import RECURRING
 from herald.models.campaign_run import (
@@ -23,6 +22,7 @@ from herald.models.campaign_run import (
     RunProgress,
     campaign_schedule_id,
     campaign_workflow_id,
+    once_run,
 )
 from herald.store import Database
 from herald.store import campaigns as store
@@ -55,8 +55,9 @@ async def control(
         assert found is not None
         campaign = found[0]
         runs = [r.workflow_id for r in await store.list_runs(session, name) if _active(r.state)]
-    if campaign.schedule.frequency == "ONCE":
-        runs.append(campaign_workflow_id(name, ONCE_RUN))  # it may still wait for its start
+        generation = await store.get_generation(session, name)
+    if campaign.schedule.frequency == "ONCE":  # its run may still wait for its start
+        runs.append(campaign_workflow_id(name, once_run(generation)))
     done = []
     if runs or campaign.schedule.frequency in RECURRING:
         temporal = await connect()

@@ -23,10 +23,9 @@ from herald.models.campaign_run import (
     CampaignRunInput,
     CampaignTrigger,
     campaign_workflow_id,
+    once_run,
 )
 from herald.models.journey_run import HERALD_CAMPAIGN
-
-ONCE_RUN = "once"
 
 
 async def launch(
@@ -35,18 +34,22 @@ async def launch(
     task_queue: str,
     now: datetime,
     paused: bool = False,
+    generation: int = 1,
 ) -> str:
     """Start what the campaign's schedule asks for; returns a note for the apply result.
-    Temporal is connected only when something starts there."""
+    Temporal is connected only when something starts there. `generation`: how many times
+    the campaign was scheduled; a ONCE campaign scheduled anew runs under a new run id."""
     frequency = campaign.schedule.frequency
     if frequency == "EVENT":
         assert campaign.schedule.event is not None
         return f"sends when {campaign.schedule.event.event_type} events arrive"
     if frequency in RECURRING:
-        schedule_id = await put_schedule(await temporal(), campaign, task_queue, now, paused)
+        schedule_id = await put_schedule(
+            await temporal(), campaign, task_queue, now, paused, generation
+        )
         return f"{frequency.lower()} runs on Temporal Schedule {schedule_id}"
     workflow_id = await start_campaign_run(
-        await temporal(), campaign, ONCE_RUN, task_queue, start_at=run_start(campaign)
+        await temporal(), campaign, once_run(generation), task_queue, start_at=run_start(campaign)
     )
     return f"runs once as {workflow_id}" if workflow_id else "ran already (ONCE campaigns run once)"
 

@@ -1,5 +1,6 @@
 """Recurring campaigns as Temporal Schedules (`campaign-schedule:{campaign}`, visible in the
-Temporal UI): each fire starts a CampaignWorkflow `campaign:{campaign}:scheduled-{time}`."""
+Temporal UI): each fire starts a CampaignWorkflow `campaign:{campaign}:scheduled-{time}`
+(`scheduled-2-{time}`... once the campaign is scheduled anew after a cancel)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from herald.models.campaign_run import (
     CampaignRunInput,
     campaign_schedule_id,
     campaign_workflow_id,
+    scheduled_run,
 )
 from herald.models.journey_run import HERALD_CAMPAIGN
 
@@ -62,12 +64,14 @@ def schedule_spec(campaign: Campaign, now: datetime) -> ScheduleSpec:
     )
 
 
-def _schedule(campaign: Campaign, task_queue: str, now: datetime, paused: bool) -> Schedule:
+def _schedule(
+    campaign: Campaign, task_queue: str, now: datetime, paused: bool, generation: int
+) -> Schedule:
     return Schedule(
         action=ScheduleActionStartWorkflow(
             CAMPAIGN_WORKFLOW,
             CampaignRunInput(campaign=campaign.name),
-            id=campaign_workflow_id(campaign.name, "scheduled"),
+            id=campaign_workflow_id(campaign.name, scheduled_run(generation)),
             task_queue=task_queue,
             typed_search_attributes=TypedSearchAttributes(
                 [SearchAttributePair(HERALD_CAMPAIGN, campaign.name)]
@@ -86,11 +90,17 @@ def _schedule(campaign: Campaign, task_queue: str, now: datetime, paused: bool) 
 
 
 async def put_schedule(
-    temporal: Client, campaign: Campaign, task_queue: str, now: datetime, paused: bool
+    temporal: Client,
+    campaign: Campaign,
+    task_queue: str,
+    now: datetime,
+    paused: bool,
+    generation: int = 1,
 ) -> str:
-    """Create the campaign's Schedule, or replace its spec and action. Returns its id."""
+    """Create the campaign's Schedule, or replace its spec and action. Returns its id.
+    `generation`: how many times the campaign was scheduled (its runs' ids say it)."""
     schedule_id = campaign_schedule_id(campaign.name)
-    schedule = _schedule(campaign, task_queue, now, paused)
+    schedule = _schedule(campaign, task_queue, now, paused, generation)
     try:
         await temporal.create_schedule(schedule_id, schedule)
     except ScheduleAlreadyRunningError:

@@ -30,6 +30,12 @@ class RunStatus(HeraldModel):
     next_due: datetime | None = Field(
         default=None, description="When the first endpoint waiting for its time is due."
     )
+    reason: str | None = Field(
+        default=None, description="Why the run ended early: it failed, was cancelled..."
+    )
+    generation: int = Field(
+        default=1, description="The campaign's scheduling it belongs to (see `once_run`)."
+    )
     started_at: datetime
     updated_at: datetime
 
@@ -46,21 +52,32 @@ class CampaignStatus(HeraldModel):
     frequency: str
     segment: str
     runs: list[RunStatus] = Field(default_factory=list, description="Newest first.")
+    generation: int = Field(
+        default=1, description="How many times it was scheduled; runs of earlier ones are history."
+    )
+
+    def latest(self) -> RunStatus | None:
+        """The newest run of the current scheduling (None before its first run)."""
+        return next((r for r in self.runs if r.generation == self.generation), None)
 
 
 def overall_state(
     campaign: Campaign, stored: CampaignState, runs: list[RunStatus], now: datetime
 ) -> CampaignState:
-    """The campaign's state from its stored one (pause, cancel) and its newest run:
-    SCHEDULED before the first run, the run's own state while one runs, PENDING_NEXT_RUN
-    between recurring runs, COMPLETED once the last run is over (a ONCE campaign's only
-    run, or any run after the schedule's end_time)."""
+    """The campaign's state from its stored one (pause, cancel) and its newest run of the
+    current scheduling (`runs`: those only; earlier runs are history): SCHEDULED before the
+    first run, the run's own state while one runs, PENDING_NEXT_RUN between recurring runs
+    (a failed one included: the next may succeed), COMPLETED once the last run is over (a
+    ONCE campaign's only run, or any run after the schedule's end_time), INVALID when a ONCE
+    campaign's run FAILED (Pinpoint's state for a campaign it cannot run)."""
     latest = runs[0] if runs else None
     frequency, end = campaign.schedule.frequency, campaign.schedule.end_time
     if stored is CampaignState.CANCELLED:
         return stored
     running = latest is not None and latest.state.value in ACTIVE_RUN
     if latest is not None and frequency == "ONCE" and not running:
+        if latest.state is CampaignState.FAILED:
+            return CampaignState.INVALID
         return latest.state  # the only run is over: COMPLETED or CANCELLED
     if latest is not None and running:
         return CampaignState.PAUSED if stored is CampaignState.PAUSED else latest.state
@@ -82,6 +99,7 @@ async def campaign_status(
         if found is None:
             return None
         campaign, stored = found
+        generation = await store.get_generation(session, name)
         statuses = []
         for row in await store.list_runs(session, name, runs):
             tally = await store.run_tally(session, name, row.run)
@@ -103,13 +121,18 @@ async def campaign_status(
                         if k.startswith("skipped: ")
                     },
                     next_due=await store.next_due(session, name, row.run) if waiting else None,
+                    reason=row.reason,
+                    generation=row.generation,
                     started_at=aware(row.started_at),
                     updated_at=aware(row.updated_at),
                 )
             )
     return CampaignStatus(
         name=name,
-        state=overall_state(campaign, stored, statuses, now),
+        state=overall_state(
+            campaign, stored, [r for r in statuses if r.generation == generation], now
+        ),
+        generation=generation,
         frequency=campaign.schedule.frequency,
         segment=campaign.segment,
         runs=statuses,

@@ -16,7 +16,7 @@ from rich.text import Text
 from herald.campaigns.status import CampaignStatus, RunStatus
 from herald.cli.common import JsonFlag, out, print_json, run
 from herald.client import HeraldClient
-from herald.models.campaign_run import FINISHED
+from herald.models.campaign_run import FINISHED, CampaignState
 
 app = typer.Typer(help="Campaigns: runs, progress and control.", no_args_is_help=True)
 Name = Annotated[str, typer.Argument(help="Campaign name.")]
@@ -72,8 +72,8 @@ def _print(found: CampaignStatus) -> None:
         )  # fmt: skip
     out.print(table)
     for r in found.runs[:1]:
-        for reason, count in sorted(r.skipped_reasons.items()):
-            out.print(f"  skipped {count}: {reason}", highlight=False)
+        for line in _reasons(r):
+            out.print(line, highlight=False, soft_wrap=True)  # a reason on one line, for grep
 
 
 def _watch(name: str) -> None:
@@ -81,21 +81,24 @@ def _watch(name: str) -> None:
 
 
 async def _follow(client: HeraldClient, name: str) -> CampaignStatus:
-    """Show the latest run's progress until it is over (or the campaign is, with no run):
+    """Show the latest run's progress until it is over (or the campaign is, with no run; a
+    campaign scheduled anew has none until its first new run, earlier ones are history):
     a live bar on a terminal, a line per change elsewhere (a log, a pipe)."""
     view: _Bar | _Lines = _Bar(name) if out.is_terminal else _Lines(name)
     with view:
         while True:
             found = await client.campaign_status(name)
             view.show(found)
-            latest = found.runs[0] if found.runs else None
+            latest = found.latest()
             if (latest.state if latest else found.state) in FINISHED:
                 return found
             await asyncio.sleep(WATCH_EVERY)
 
 
 def _reasons(r: RunStatus) -> list[str]:
-    return [f"  skipped {n}: {reason}" for reason, n in sorted(r.skipped_reasons.items())]
+    """Why the run failed, if it did, then why its endpoints were skipped."""
+    failed = [f"  failed: {r.reason}"] if r.state is CampaignState.FAILED and r.reason else []
+    return failed + [f"  skipped {n}: {why}" for why, n in sorted(r.skipped_reasons.items())]
 
 
 class _Bar(Progress):
@@ -113,7 +116,7 @@ class _Bar(Progress):
         self._task = self.add_task(name, total=None, detail="")
 
     def show(self, found: CampaignStatus) -> None:
-        latest = found.runs[0] if found.runs else None
+        latest = found.latest()
         if latest is None:
             self.update(self._task, detail=f"{found.state.value}: no run yet")
             return
@@ -146,7 +149,7 @@ class _Lines:
         return None
 
     def show(self, found: CampaignStatus) -> None:
-        latest = found.runs[0] if found.runs else None
+        latest = found.latest()
         if latest is None:
             text = f"{self._name}: {found.state.value}: no run yet"
         else:

@@ -33,13 +33,39 @@ class CampaignState(StrEnum):
     PAUSED = "PAUSED"
     COMPLETED = "COMPLETED"
     CANCELLED = "CANCELLED"
+    FAILED = "FAILED"  # a run that could not start (its snapshot failed): nothing was sent
+    INVALID = "INVALID"  # a ONCE campaign whose run FAILED, until it is applied again
 
 
-FINISHED = (CampaignState.COMPLETED, CampaignState.CANCELLED)
+# A run or a campaign in one of these states does nothing more until it is applied again.
+FINISHED = (
+    CampaignState.COMPLETED,
+    CampaignState.CANCELLED,
+    CampaignState.FAILED,
+    CampaignState.INVALID,
+)
+ONCE_RUN = "once"
 
 
 def campaign_workflow_id(campaign: str, run: str) -> str:
     return f"campaign:{campaign}:{run}"
+
+
+def once_run(generation: int) -> str:
+    """The run of a ONCE campaign scheduled `generation` times (applied again after it was
+    cancelled or its run failed): `once`, then `once-2`, `once-3`... so no workflow id of an
+    earlier run is used again."""
+    return _anew(ONCE_RUN, generation)
+
+
+def scheduled_run(generation: int) -> str:
+    """The run prefix of a recurring campaign's Schedule (which appends each fire time):
+    `scheduled`, then `scheduled-2`... once scheduled anew after a cancel."""
+    return _anew("scheduled", generation)
+
+
+def _anew(run: str, generation: int) -> str:
+    return run if generation <= 1 else f"{run}-{generation}"
 
 
 def campaign_schedule_id(campaign: str) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models.campaign import Campaign
-from herald.models.campaign_run import CampaignState
+from herald.models.campaign_run import CampaignState, once_run
 from herald.store.bulk import insert_rows
 from herald.store.campaigns_tables import CampaignAssignmentRow, CampaignRunRow
 from herald.store.checksum import checksum
@@ -22,8 +22,11 @@ PENDING, DEFERRED, DONE, HOLDOUT = "PENDING", "DEFERRED", "DONE", "HOLDOUT"
 
 
 async def put_campaign(session: AsyncSession, campaign: Campaign) -> bool:
-    """Store the definition; False when it is unchanged. A CANCELLED or COMPLETED campaign
-    applied again with changes is scheduled anew."""
+    """Store the definition; False when it is unchanged. A campaign that was cancelled, or a
+    ONCE campaign whose run failed, applied again with changes is scheduled anew: SCHEDULED
+    in a new generation, whose runs start afresh (see `once_run`). Applied again unchanged,
+    it stays as it is, so re-applying a whole directory restarts nothing. A ONCE campaign
+    that completed is not sent again (its run id is taken): start a run by hand for that."""
     document = campaign.model_dump(mode="json")
     now = utcnow()
     row = await session.get(CampaignRow, campaign.name, with_for_update=True)
@@ -33,6 +36,7 @@ async def put_campaign(session: AsyncSession, campaign: Campaign) -> bool:
                 name=campaign.name,
                 definition=document,
                 state=CampaignState.SCHEDULED.value,
+                generation=1,
                 created_at=now,
                 updated_at=now,
             )
@@ -41,9 +45,27 @@ async def put_campaign(session: AsyncSession, campaign: Campaign) -> bool:
         return True
     if checksum(row.definition) == checksum(document):
         return False
+    if await _over_for_good(session, row):
+        row.state, row.generation = CampaignState.SCHEDULED.value, row.generation + 1
     row.definition, row.updated_at = document, now
     await session.flush()
     return True
+
+
+async def _over_for_good(session: AsyncSession, row: CampaignRow) -> bool:
+    """Cancelled, or ONCE with its run failed: nothing more happens until it is applied."""
+    if row.state == CampaignState.CANCELLED.value:
+        return True
+    if Campaign.model_validate(row.definition).schedule.frequency != "ONCE":
+        return False
+    run = await get_run(session, row.name, once_run(row.generation))
+    return run is not None and run.state == CampaignState.FAILED.value
+
+
+async def get_generation(session: AsyncSession, name: str) -> int:
+    """How many times the campaign was scheduled (1 until applied again after its end)."""
+    found = await session.scalar(select(CampaignRow.generation).where(CampaignRow.name == name))
+    return int(found or 1)
 
 
 async def get_campaign(session: AsyncSession, name: str) -> tuple[Campaign, CampaignState] | None:
@@ -81,6 +103,7 @@ async def start_run(
             members=0,
             holdout=0,
             snapshot_done=0,
+            generation=await get_generation(session, campaign.name),
             started_at=now,
             updated_at=now,
         )
@@ -103,11 +126,17 @@ async def list_runs(session: AsyncSession, campaign: str, limit: int = 20) -> li
     return list((await session.execute(query)).scalars())
 
 
-async def set_run_state(session: AsyncSession, campaign: str, run: str, state: str) -> None:
+async def set_run_state(
+    session: AsyncSession, campaign: str, run: str, state: str, reason: str | None = None
+) -> None:
+    """`reason`: why the run ended early (kept; a later state without one leaves it)."""
+    values: dict[str, object] = {"state": state, "updated_at": utcnow()}
+    if reason:
+        values["reason"] = reason
     await session.execute(
         update(CampaignRunRow)
         .where(CampaignRunRow.campaign == campaign, CampaignRunRow.run == run)
-        .values(state=state, updated_at=utcnow())
+        .values(**values)
     )
 
 

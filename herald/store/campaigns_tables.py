@@ -23,6 +23,8 @@ class CampaignRunRow(Base):
     members: Mapped[int] = mapped_column(Integer)
     holdout: Mapped[int] = mapped_column(Integer)
     snapshot_done: Mapped[int] = mapped_column(Integer)  # 0 / 1: the segment is copied
+    generation: Mapped[int] = mapped_column(Integer, server_default="1")  # the campaign's
+    reason: Mapped[str | None] = mapped_column(Text)  # why it ended early: failed, cancelled
     started_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]
 

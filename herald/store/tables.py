@@ -160,6 +160,9 @@ class CampaignRow(Base):
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     definition: Mapped[Json]
     state: Mapped[str] = mapped_column(String(24))
+    # 1, plus one each time the campaign is scheduled anew (applied again after it was
+    # cancelled or its ONCE run failed); runs carry the generation they started in.
+    generation: Mapped[int] = mapped_column(Integer, server_default="1")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
+from typer.testing import CliRunner
 
+from herald.cli import app
 from herald.models import Endpoint, RunProgress
 from herald.models.campaign_run import campaign_workflow_id
 from herald.store import Database
@@ -126,3 +130,17 @@ async def assignment_sizes(database: Database, name: str) -> dict[str, int]:
             select(a.treatment, func.count()).where(a.campaign == name).group_by(a.treatment)
         )
         return {(t or "holdout"): int(n) for t, n in rows.all()}
+
+
+async def herald(cli: CliRunner, *args: str, code: int = 0) -> Any:
+    """Run a command (in a thread: the CLI runs its own event loop); its JSON if --json."""
+    result = await asyncio.to_thread(cli.invoke, app, list(args))
+    assert result.exit_code == code, result.output
+    return json.loads(result.stdout) if "--json" in args else result
+
+
+async def states(cli: CliRunner, name: str) -> tuple[str, str]:
+    """(status --json, list --json) states of the campaign."""
+    status = await herald(cli, "campaigns", "status", name, "--json")
+    listed = {c["name"]: c["state"] for c in await herald(cli, "campaigns", "list", "--json")}
+    return status["state"], listed[name]

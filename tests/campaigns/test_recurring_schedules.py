@@ -96,3 +96,39 @@ async def test_a_fire_sends_a_run_and_pause_pauses_the_schedule(
     await herald.campaign_control(name, "resume")
     assert not (await handle.describe()).schedule.state.paused
     await herald.campaign_control(name, "cancel")
+
+
+async def test_a_cancelled_recurring_campaign_applied_again_is_scheduled_and_runs(
+    herald: HeraldClient, sqlite_database: Database
+) -> None:
+    """Cancel deletes the Schedule; applied again (changed) the campaign gets it back, shows
+    SCHEDULED, and a fire sends a run whose id no earlier run had."""
+    await add_endpoints(sqlite_database, 5)
+    name = unique()
+    start = datetime.now(UTC) + timedelta(days=1)
+    doc = campaign(name, schedule={"frequency": "DAILY", "start_time": start})
+    await apply(herald, SEGMENT, TEMPLATE, doc)
+    temporal = await herald.temporal()
+    await temporal.get_schedule_handle(campaign_schedule_id(name)).trigger()
+    await eventually(
+        lambda: herald.campaign_status(name),
+        lambda s: bool(s.runs) and s.runs[0].state.value == "COMPLETED",
+        what="the first scheduled run",
+    )
+    await herald.campaign_control(name, "cancel")
+    assert (await herald.campaign_status(name)).state.value == "CANCELLED"
+
+    await apply(herald, {**doc, "batch_size": 500})
+    [listed] = [s for s in await herald.campaigns() if s.name == name]
+    assert (await herald.campaign_status(name)).state.value == listed.state.value == "SCHEDULED"
+    handle = temporal.get_schedule_handle(campaign_schedule_id(name))
+    await handle.trigger()  # the Schedule is back
+    status = await eventually(
+        lambda: herald.campaign_status(name),
+        lambda s: len(s.runs) == 2 and s.runs[0].state.value == "COMPLETED",
+        what="a run of the campaign scheduled anew",
+    )
+    new, old = status.runs
+    assert new.run.startswith("scheduled-2-") and old.run.startswith("scheduled-")
+    assert (new.sent, old.sent, status.state.value) == (5, 5, "PENDING_NEXT_RUN")
+    await herald.campaign_control(name, "cancel")

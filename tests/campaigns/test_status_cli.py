@@ -5,19 +5,16 @@ the end for a recurring one; `status --watch` follows a run until it is over."""
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from herald.apply import apply_definitions
 from herald.campaigns.errors import CampaignError
-from herald.cli import app
 from herald.models import DEFINITION_ADAPTER, MessageChannel
 from herald.models.message import AddressProblem
 from herald.store import Database
@@ -25,33 +22,20 @@ from herald.store.campaigns import treatment_sizes
 from herald.store.campaigns_tables import CampaignAssignmentRow
 from herald.store.endpoints import delete_endpoint
 from herald.store.suppressions import suppress
-from tests.campaigns.harness import SEGMENT, TEMPLATE, add_endpoints, campaign, finished, unique
+from tests.campaigns.harness import (
+    SEGMENT,
+    TEMPLATE,
+    add_endpoints,
+    campaign,
+    finished,
+    herald,
+    states,
+    unique,
+)
 from tests.helpers import eventually
 from tests.workflows.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def cli(sqlite_database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    """`herald` in process, on the engine's database."""
-    monkeypatch.setenv("HERALD_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("HERALD_DATABASE_URL", sqlite_database.url)
-    return CliRunner()
-
-
-async def herald(cli: CliRunner, *args: str, code: int = 0) -> Any:
-    """Run a command (in a thread: the CLI runs its own event loop); its JSON if --json."""
-    result = await asyncio.to_thread(cli.invoke, app, list(args))
-    assert result.exit_code == code, result.output
-    return json.loads(result.stdout) if "--json" in args else result
-
-
-async def states(cli: CliRunner, name: str) -> tuple[str, str]:
-    """(status --json, list --json) states of the campaign."""
-    status = await herald(cli, "campaigns", "status", name, "--json")
-    listed = {c["name"]: c["state"] for c in await herald(cli, "campaigns", "list", "--json")}
-    return status["state"], listed[name]
 
 
 async def test_a_once_campaign_at_a_time_shows_scheduled_then_completed(
