@@ -7,12 +7,15 @@ import asyncio
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable
+from dataclasses import dataclass
 from pathlib import Path
 
 from temporalio.client import Client
 from temporalio.worker import Worker
 
 from bench.bare_workflow import BareWorkflow, ShapedWorkflow, noop
+from bench.cpu import cpu_seconds
 from bench.dev_server import start_dev_server
 from bench.timing import Result
 from herald.client import HeraldClient
@@ -93,13 +96,26 @@ async def _journeys(client: Client, n: int, home: Path) -> float:
         await database.dispose()
 
 
-async def _measure(n: int) -> tuple[float, float, float]:
+@dataclass
+class _Phase:
+    wall: float
+    cpu: float | None  # this process and the dev server, together
+
+
+async def _timed(work: Awaitable[float]) -> _Phase:
+    before = cpu_seconds()
+    wall = await work
+    after = cpu_seconds()
+    return _Phase(wall, after - before if after is not None and before is not None else None)
+
+
+async def _measure(n: int) -> tuple[_Phase, _Phase, _Phase]:
     env = await start_dev_server()
     try:
         with tempfile.TemporaryDirectory() as home:
-            bare = await _bare(env.client, n)
-            shaped = await _bare(env.client, n, ShapedWorkflow)
-            journeys = await _journeys(env.client, n, Path(home))
+            bare = await _timed(_bare(env.client, n))
+            shaped = await _timed(_bare(env.client, n, ShapedWorkflow))
+            journeys = await _timed(_journeys(env.client, n, Path(home)))
             return journeys, bare, shaped
     finally:
         await env.shutdown()
@@ -107,10 +123,19 @@ async def _measure(n: int) -> tuple[float, float, float]:
 
 def run(n: int) -> list[Result]:
     """Against the issue's baseline (a bare workflow with one activity), and against a bare
-    workflow of the journey's own shape, which isolates what Herald adds."""
+    workflow of the journey's own shape, which isolates what Herald adds. The CPU rows (worker,
+    client and dev server together) say why: on a machine the run keeps busy, participants
+    per second follow CPU per participant."""
     journeys, bare, shaped = asyncio.run(_measure(n))
     name = "journey send-wait-send (dev server)"
-    return [
-        Result(name, "bare workflow, 1 activity", n, journeys, bare),
-        Result(name, "bare activity-timer-activity", n, journeys, shaped),
+    rows = [
+        Result(name, "bare workflow, 1 activity", n, journeys.wall, bare.wall),
+        Result(name, "bare activity-timer-activity", n, journeys.wall, shaped.wall),
     ]
+    cpu_name = "journey CPU per participant"
+    if journeys.cpu and bare.cpu and shaped.cpu:
+        rows += [
+            Result(cpu_name, "bare workflow, 1 activity", n, journeys.cpu, bare.cpu, "cpu"),
+            Result(cpu_name, "bare activity-timer-activity", n, journeys.cpu, shaped.cpu, "cpu"),
+        ]
+    return rows

@@ -14,7 +14,7 @@ class Result:
     ops: int
     seconds: float
     baseline_seconds: float
-    unit: str = "s"
+    unit: str = "s"  # "s" wall time, "MB" memory, "ms" latency, "cpu" CPU seconds in all
     # Latency rows (unit "ms"): `seconds` and `baseline_seconds` are the p50s; these the p99s.
     p99: float | None = None
     baseline_p99: float | None = None
@@ -29,6 +29,11 @@ class Result:
             return (
                 f"{self.name:<34} {self.seconds:>11,.0f} MB  {self.baseline:<26} "
                 f"{self.baseline_seconds:>11,.0f} MB  x{self.ratio:.2f} (memory)"
+            )
+        if self.unit == "cpu":
+            return (
+                f"{self.name:<34} {self.seconds / self.ops * 1000:>11,.1f} ms  {self.baseline:<26} "
+                f"{self.baseline_seconds / self.ops * 1000:>11,.1f} ms  x{self.ratio:.2f} (CPU)"
             )
         if self.unit == "ms":
             return (
