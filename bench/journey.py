@@ -4,6 +4,7 @@ bare Temporal workflow that runs one activity, on the same server in the same ru
 from __future__ import annotations
 
 import asyncio
+import sys
 import tempfile
 import time
 import uuid
@@ -139,3 +140,8 @@ def run(n: int) -> list[Result]:
             Result(cpu_name, "bare activity-timer-activity", n, journeys.cpu, shaped.cpu, "cpu"),
         ]
     return rows
+
+
+if __name__ == "__main__":
+    for result in run(int(sys.argv[1]) if len(sys.argv) > 1 else 100):
+        print(result.row())
