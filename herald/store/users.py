@@ -10,16 +10,16 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import EndpointUser, User
-from herald.store.bulk import insert_rows, json_text, time_value
+from herald.store.bulk import insert_rows, insert_tuples, json_text, time_value
 from herald.store.clock import utcnow
-from herald.store.endpoint_rows import user_attribute_rows
+from herald.store.endpoint_rows import USER_ATTRIBUTE_COLUMNS, UserValues, user_attribute_rows
 from herald.store.tables import UserAttributeRow, UserRow
 
 # Bound parameters per IN (...): far below SQLite's and PostgreSQL's limits.
 CHUNK = 500
 
 
-async def merge_users(session: AsyncSession, users: Iterable[EndpointUser]) -> int:
+async def merge_users(session: AsyncSession, users: Iterable[EndpointUser | UserValues]) -> int:
     """Create users that are new and merge attributes into the others (a later value of an
     attribute replaces the earlier one; attributes not mentioned are kept). Returns how many
     users changed."""
@@ -69,7 +69,8 @@ async def _write(
         chunk = ids[start : start + CHUNK]
         await session.execute(delete(UserAttributeRow).where(UserAttributeRow.user_id.in_(chunk)))
     values = [row for i, attrs in users.items() for row in user_attribute_rows(i, attrs, stamp)]
-    await insert_rows(session, "user_attributes", values, conflict=["user_id", "name", "value"])
+    key = ["user_id", "name", "value"]
+    await insert_tuples(session, "user_attributes", USER_ATTRIBUTE_COLUMNS, values, conflict=key)
 
 
 async def get_user(session: AsyncSession, user_id: str) -> User | None:
