@@ -74,7 +74,7 @@ class Batch:
             if chunk.users:
                 await merge_users(session, chunk.users)
             if self.segment and self.generation:
-                ids = [e.row["id"] for e in chunk.endpoints]
+                ids = [e.id for e in chunk.endpoints]
                 await stage_members(session, self.segment, self.generation, "endpoint", ids)
                 users = [u.user_id for u in chunk.users if u.user_id]
                 await stage_members(session, self.segment, self.generation, "user", users)

@@ -20,7 +20,7 @@ from typing import BinaryIO, Literal
 
 from herald.audience.batch import Batch
 from herald.audience.prepare import default_workers, prepared
-from herald.audience.records import FileFormatError, Record, csv_records, ndjson_records
+from herald.audience.records import CsvFile, FileFormatError, Header, Record, ndjson_records
 from herald.audience.report import MAX_REPORTED, ImportReport, RowProblem
 from herald.store import Database
 
@@ -60,9 +60,10 @@ async def import_endpoints(
         report = ImportReport(source=name, segment=segment)
         batch = Batch(database, report, segment=segment, source=name)
         await batch.start()
-        chunks = _chunks(_records(binary, chosen, name), batch_size)
+        records, header = _records(binary, chosen, name)
+        chunks = _chunks(records, batch_size)
         try:
-            async for chunk in prepared(chunks, database.dialect, pool):
+            async for chunk in prepared(chunks, database.dialect, pool, header):
                 for problem in chunk.problems:
                     _problem(report, problem, on_problem)
                 await batch.write(chunk)
@@ -83,11 +84,18 @@ def _format_of(path: Path) -> Format:
     return found
 
 
-def _records(binary: BinaryIO, file_format: Format, source: str) -> Iterator[Record]:
+def _records(binary: BinaryIO, file_format: Format, source: str) -> tuple[Iterator[Record], Header]:
+    """The file's records, and a CSV file's header (read, and checked, here)."""
     # surrogateescape keeps bytes that are not UTF-8 as markers, so a bad row is reported on
     # its own instead of stopping the file.
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="")
-    records = csv_records(text, source) if file_format == "csv" else ndjson_records(text, source)
+    if file_format == "csv":
+        rows = CsvFile(text, source)
+        return _detached(text, iter(rows)), rows.header
+    return _detached(text, ndjson_records(text, source)), ()
+
+
+def _detached(text: io.TextIOWrapper, records: Iterator[Record]) -> Iterator[Record]:
     yield from records
     text.detach()
 

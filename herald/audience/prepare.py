@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from herald.audience.records import Document, Record, RowError
+from herald.audience.csv_fast import fast_rows
+from herald.audience.records import Document, Header, Record, RowError, row_document
 from herald.audience.report import RowProblem
 from herald.models import Endpoint, EndpointUser
 from herald.store.bulk import stamp_for
 from herald.store.clock import utcnow
-from herald.store.endpoint_rows import PreparedEndpoint, prepare
+from herald.store.endpoint_rows import PreparedEndpoint, prepare, prepare_content
 
 # Below this size an import is done before worker processes would have started.
 POOL_MIN_BYTES = 4_000_000
@@ -41,13 +42,22 @@ class Chunk:
     rows: int = 0
 
 
-def prepare_chunk(records: list[Record], dialect: str) -> Chunk:
-    """Validate and prepare a chunk of records (runs in a worker process, or inline)."""
+def prepare_chunk(records: list[Record], dialect: str, header: Header = ()) -> Chunk:
+    """Validate and prepare a chunk of records (runs in a worker process, or inline). CSV
+    records are cells under `header`: plain rows take the fast path, the others the model."""
     stamp = stamp_for(dialect)
     now = stamp(utcnow())
     chunk = Chunk()
-    for line, document in records:
-        item = _item(line, document)
+    fast = fast_rows(header) if header else None
+    for line, record in records:
+        if isinstance(record, list):
+            found = fast.content(record) if fast else None
+            if found is not None:
+                chunk.rows += 1
+                chunk.endpoints.append(prepare_content(found, now, stamp))
+                continue
+            record = row_document(record, header)
+        item = _item(line, record)
         if isinstance(item, RowProblem):
             chunk.problems.append(item)
             continue
@@ -108,27 +118,27 @@ def default_workers(size: int) -> int:
 
 
 async def prepared(
-    chunks: Iterable[list[Record]], dialect: str, workers: int
+    chunks: Iterable[list[Record]], dialect: str, workers: int, header: Header = ()
 ) -> AsyncIterator[Chunk]:
     """Prepared chunks in file order; with workers, a few chunks are prepared ahead."""
     if workers <= 0:
         for records in chunks:
-            yield prepare_chunk(records, dialect)
+            yield prepare_chunk(records, dialect, header)
             await asyncio.sleep(0)  # let a batch being written send its next statement
         return
     context = multiprocessing.get_context("spawn")  # fork would copy the event loop's threads
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        async for chunk in _pooled(pool, chunks, dialect, workers + 1):
+        async for chunk in _pooled(pool, chunks, dialect, header, workers + 1):
             yield chunk
 
 
 async def _pooled(
-    pool: Executor, chunks: Iterable[list[Record]], dialect: str, ahead: int
+    pool: Executor, chunks: Iterable[list[Record]], dialect: str, header: Header, ahead: int
 ) -> AsyncIterator[Chunk]:
     pending: deque[Future[Chunk]] = deque()
     try:
         for records in chunks:
-            pending.append(pool.submit(prepare_chunk, records, dialect))
+            pending.append(pool.submit(prepare_chunk, records, dialect, header))
             if len(pending) > ahead:
                 yield await asyncio.wrap_future(pending.popleft())
         while pending:

@@ -10,6 +10,7 @@ NDJSON lines are the same fields nested, one endpoint per line.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
@@ -33,6 +34,7 @@ MAPS = ("Attributes", "Metrics", "User.UserAttributes")
 NUMBERS = frozenset({"Location.Latitude", "Location.Longitude"})
 
 Document = dict[str, Any]
+Cells = list[str]
 Setter = Callable[[Document, str], None]
 
 
@@ -44,8 +46,10 @@ class RowError(ValueError):
     """One row cannot be read; the others still are."""
 
 
-# (line number where the row starts, its document or why it cannot be read)
-Record = tuple[int, Document | RowError]
+# (line number where the row starts, what the row holds or why it cannot be read). A CSV
+# row stays cells until it is prepared (see `row_document` and `csv_fast`).
+Record = tuple[int, Document | Cells | RowError]
+Header = tuple[str, ...]
 
 
 def allowed_columns() -> str:
@@ -53,38 +57,47 @@ def allowed_columns() -> str:
     return ", ".join([*TOP, *nested, *(f"{m}.NAME" for m in MAPS)])
 
 
-def csv_records(text: TextIO, source: str) -> Iterator[Record]:
-    """(line number, document) per data row; the line is where the row starts."""
-    reader = csv.reader(text, strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return
-    except (csv.Error, UnicodeDecodeError) as exc:
-        raise FileFormatError(f"{source}: line 1: {exc}") from None
-    setters = [_setter(column.strip(), source) for column in header]
-    line = reader.line_num + 1
-    while True:
+class CsvFile:
+    """A CSV file's header, checked when the file is opened, and its data rows as cells."""
+
+    def __init__(self, text: TextIO, source: str) -> None:
+        self.reader = csv.reader(text, strict=True)
         try:
-            cells = next(reader)
-        except StopIteration:
+            header = next(self.reader, [])
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise FileFormatError(f"{source}: line 1: {exc}") from None
+        self.header: Header = tuple(column.strip() for column in header)
+        self.source = source
+        for column in self.header:
+            _setter(column, source)  # an unknown column stops the file here
+
+    def __iter__(self) -> Iterator[Record]:
+        """(line number, cells) per data row; the line is where the row starts."""
+        if not self.header:
             return
-        except csv.Error as exc:
-            raise FileFormatError(f"{source}: line {line}: {exc}") from None
-        except UnicodeDecodeError as exc:
-            raise FileFormatError(f"{source}: line {line}: not UTF-8 ({exc.reason})") from None
-        start, line = line, reader.line_num + 1
-        if not any(cells):
-            continue
-        if not is_utf8("".join(cells)):
-            yield start, RowError(NOT_UTF8)
-            continue
-        yield start, _row_document(cells, setters, header)
+        reader, source = self.reader, self.source
+        line = reader.line_num + 1
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise FileFormatError(f"{source}: line {line}: {exc}") from None
+            except UnicodeDecodeError as exc:
+                raise FileFormatError(f"{source}: line {line}: not UTF-8 ({exc.reason})") from None
+            start, line = line, reader.line_num + 1
+            if not any(cells):
+                continue
+            if not is_utf8("".join(cells)):
+                yield start, RowError(NOT_UTF8)
+                continue
+            yield start, cells
 
 
-def _row_document(
-    cells: list[str], setters: list[Setter], header: list[str]
-) -> Document | RowError:
+def row_document(cells: Cells, header: Header) -> Document | RowError:
+    """A CSV row as the endpoint document its header's dotted paths describe."""
+    setters = _setters(header)
     if len(cells) != len(setters):
         return RowError(f"has {len(cells)} cells, the header has {len(header)} columns")
     document: Document = {}
@@ -95,6 +108,11 @@ def _row_document(
     except RowError as exc:
         return exc
     return document
+
+
+@functools.lru_cache(maxsize=8)
+def _setters(header: Header) -> list[Setter]:
+    return [_setter(column, "") for column in header]
 
 
 def _setter(column: str, source: str) -> Setter:

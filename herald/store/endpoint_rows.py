@@ -12,9 +12,9 @@ import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from herald.models import Endpoint, EndpointUser
+from herald.models import Endpoint
 from herald.models.attribute_values import MAX_VALUE
 from herald.models.instants import parse_instant
 from herald.store.bulk import json_text
@@ -30,9 +30,38 @@ DEMOGRAPHIC_FIELDS = (
     "app_version",
 )
 LOCATION_FIELDS = ("country", "region", "city", "postal_code")
+ENDPOINT_COLUMNS = (
+    "id",
+    "channel_type",
+    "address",
+    "user_id",
+    "attributes",
+    "demographic",
+    "location",
+    "metrics",
+    "opt_out",
+    "endpoint_status",
+    "effective_date",
+    "created_at",
+    "updated_at",
+    "geo_x",
+    "geo_y",
+    "geo_z",
+    "checksum",
+)
+ATTRIBUTE_COLUMNS = ("endpoint_id", "scope", "name", "value", "time_value")
+METRIC_COLUMNS = ("endpoint_id", "name", "value")
+USER_ATTRIBUTE_COLUMNS = ("user_id", "name", "value", "time_value")
 
-Row = dict[str, Any]
+Row = tuple[Any, ...]  # values in the order of its table's COLUMNS below
 Stamp = Callable[[datetime | None], Any]
+
+
+class UserValues(NamedTuple):
+    """An endpoint's user as plain values (what `merge_users` reads of an EndpointUser)."""
+
+    user_id: str | None
+    user_attributes: dict[str, list[str]]
 
 
 @dataclass
@@ -43,57 +72,100 @@ class PreparedEndpoint:
     row: Row
     attributes: list[Row]
     metrics: list[Row]
-    user: EndpointUser | None
+    user: UserValues | None
+
+    @property
+    def id(self) -> str:
+        return str(self.row[0])
+
+    @property
+    def checksum(self) -> str:
+        return str(self.row[-1])
 
 
-def prepare(endpoint: Endpoint, now: Any, stamp: Stamp) -> PreparedEndpoint:
-    return PreparedEndpoint(
-        row=endpoint_row(endpoint, now, stamp),
-        attributes=list(attribute_rows(endpoint, stamp)),
-        metrics=list(metric_rows(endpoint)),
-        user=endpoint.user,
+class Content(NamedTuple):
+    """A valid endpoint's content as plain values: what the rows are made of. The import's
+    CSV fast path builds it straight from cells; `content` reads it off a model."""
+
+    id: str
+    channel_type: str
+    address: str
+    user: UserValues | None
+    attributes: dict[str, list[str]]
+    demographic: dict[str, str]  # the fields that are set, in DEMOGRAPHIC_FIELDS order
+    location: dict[str, Any]  # the fields that are set, in the model's order
+    metrics: dict[str, float]
+    opt_out: str
+    endpoint_status: str
+    effective_date: datetime | None
+
+
+def content(endpoint: Endpoint) -> Content:
+    user = endpoint.user
+    return Content(
+        endpoint.id,
+        endpoint.channel_type.value,
+        endpoint.address,
+        UserValues(user.user_id, user.user_attributes) if user else None,
+        endpoint.attributes,
+        _present(endpoint.demographic.__dict__),
+        _present(endpoint.location.__dict__),
+        endpoint.metrics,
+        endpoint.opt_out,
+        endpoint.endpoint_status,
+        endpoint.effective_date,
     )
 
 
-def endpoint_row(endpoint: Endpoint, now: Any, stamp: Stamp) -> Row:
+def prepare(endpoint: Endpoint, now: Any, stamp: Stamp) -> PreparedEndpoint:
+    return prepare_content(content(endpoint), now, stamp)
+
+
+def prepare_content(item: Content, now: Any, stamp: Stamp) -> PreparedEndpoint:
+    return PreparedEndpoint(
+        row=endpoint_row(item, now, stamp),
+        attributes=attribute_rows(item, stamp),
+        metrics=[(item.id, name, value) for name, value in item.metrics.items()],
+        user=item.user,
+    )
+
+
+def endpoint_row(item: Content, now: Any, stamp: Stamp) -> Row:
     """The `endpoints` row (created_at is only kept when the row is new). The checksum covers
     everything but the id, so an unchanged endpoint is recognised and not written again."""
-    user = endpoint.user
+    user = item.user
     documents = [
-        json_text(endpoint.attributes),
-        json_text(_present(endpoint.demographic.__dict__)),
-        json_text(_present(endpoint.location.__dict__)),
-        json_text(endpoint.metrics),
+        json_text(item.attributes),
+        json_text(item.demographic),
+        json_text(item.location),
+        json_text(item.metrics),
         json_text([user.user_id, user.user_attributes] if user else None),
     ]
     scalars = [
-        endpoint.channel_type.value,
-        endpoint.address,
-        endpoint.opt_out,
-        endpoint.endpoint_status,
-        str(endpoint.effective_date),
+        item.channel_type,
+        item.address,
+        item.opt_out,
+        item.endpoint_status,
+        str(item.effective_date),
     ]
-    content = "\x00".join([*scalars, *documents]).encode()
-    x, y, z = unit_vector(endpoint.location.latitude, endpoint.location.longitude)
-    return {
-        "id": endpoint.id,
-        "channel_type": endpoint.channel_type.value,
-        "address": endpoint.address,
-        "user_id": endpoint.user_id,
-        "attributes": documents[0],
-        "demographic": documents[1],
-        "location": documents[2],
-        "metrics": documents[3],
-        "opt_out": endpoint.opt_out,
-        "endpoint_status": endpoint.endpoint_status,
-        "effective_date": stamp(endpoint.effective_date),
-        "created_at": now,
-        "updated_at": now,
-        "geo_x": x,
-        "geo_y": y,
-        "geo_z": z,
-        "checksum": hashlib.blake2b(content, digest_size=16).hexdigest(),
-    }
+    checksum = hashlib.blake2b("\x00".join([*scalars, *documents]).encode(), digest_size=16)
+    x, y, z = unit_vector(item.location.get("latitude"), item.location.get("longitude"))
+    return (
+        item.id,
+        item.channel_type,
+        item.address,
+        user.user_id if user else None,
+        *documents[:4],  # the user document is only checksummed
+        item.opt_out,
+        item.endpoint_status,
+        stamp(item.effective_date),
+        now,
+        now,
+        x,
+        y,
+        z,
+        checksum.hexdigest(),
+    )
 
 
 def _present(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -111,36 +183,23 @@ def unit_vector(
     return math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat)
 
 
-def attribute_rows(endpoint: Endpoint, stamp: Stamp) -> Iterator[Row]:
+def attribute_rows(item: Content, stamp: Stamp) -> list[Row]:
     """`endpoint_attributes` rows: Attributes, Demographic and Location values."""
-    for name, values in endpoint.attributes.items():
-        for value in _indexable(values):
-            yield {
-                "endpoint_id": endpoint.id,
-                "scope": "attribute",
-                "name": name,
-                "value": value,
-                "time_value": stamp(parse_instant(value)),
-            }
+    rows = [
+        (item.id, "attribute", name, value, stamp(parse_instant(value)))
+        for name, values in item.attributes.items()
+        for value in _indexable(values)
+    ]
     for scope, fields, part in (
-        ("demographic", DEMOGRAPHIC_FIELDS, endpoint.demographic),
-        ("location", LOCATION_FIELDS, endpoint.location),
+        ("demographic", DEMOGRAPHIC_FIELDS, item.demographic),
+        ("location", LOCATION_FIELDS, item.location),
     ):
-        for field in fields:
-            value = getattr(part, field)
-            if value is not None and len(value) <= MAX_VALUE:
-                yield {
-                    "endpoint_id": endpoint.id,
-                    "scope": scope,
-                    "name": field,
-                    "value": value,
-                    "time_value": None,
-                }
-
-
-def metric_rows(endpoint: Endpoint) -> Iterator[Row]:
-    for name, value in endpoint.metrics.items():
-        yield {"endpoint_id": endpoint.id, "name": name, "value": value}
+        rows += [
+            (item.id, scope, field, value, None)
+            for field in fields
+            if (value := part.get(field)) is not None and len(value) <= MAX_VALUE
+        ]
+    return rows
 
 
 def user_attribute_rows(
@@ -148,12 +207,7 @@ def user_attribute_rows(
 ) -> Iterator[Row]:
     for name, values in attributes.items():
         for value in _indexable(values):
-            yield {
-                "user_id": user_id,
-                "name": name,
-                "value": value,
-                "time_value": stamp(parse_instant(value)),
-            }
+            yield (user_id, name, value, stamp(parse_instant(value)))
 
 
 def _indexable(values: list[str]) -> list[str]:

@@ -15,9 +15,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import Endpoint
 from herald.models.endpoint import STORED
-from herald.store.bulk import insert_rows, stamp_for
+from herald.store.bulk import insert_tuples, stamp_for
 from herald.store.clock import utcnow
-from herald.store.endpoint_rows import PreparedEndpoint, prepare
+from herald.store.endpoint_rows import (
+    ATTRIBUTE_COLUMNS,
+    ENDPOINT_COLUMNS,
+    METRIC_COLUMNS,
+    PreparedEndpoint,
+    Row,
+    prepare,
+)
 from herald.store.tables import EndpointAttributeRow, EndpointMetricRow, EndpointRow, UserRow
 from herald.store.users import CHUNK, delete_user_row, merge_users
 
@@ -54,9 +61,9 @@ async def write_prepared(
     session: AsyncSession, endpoints: Sequence[PreparedEndpoint]
 ) -> WriteCounts:
     """`write_endpoints` for endpoints already prepared (by `endpoint_rows.prepare`)."""
-    latest = {e.row["id"]: e for e in endpoints}
+    latest = {e.id: e for e in endpoints}
     stored = await _stored_checksums(session, list(latest))
-    changed = [i for i, e in latest.items() if stored.get(i, "") != e.row["checksum"]]
+    changed = [i for i, e in latest.items() if stored.get(i, "") != e.checksum]
     counts = WriteCounts(
         created=sum(1 for i in changed if i not in stored),
         updated=sum(1 for i in changed if i in stored),
@@ -82,9 +89,11 @@ async def _stored_checksums(session: AsyncSession, ids: Sequence[str]) -> dict[s
     return found
 
 
-async def _upsert_rows(session: AsyncSession, rows: list[dict[str, object]]) -> None:
-    update = [k for k in rows[0] if k not in _KEEP_ON_UPDATE]
-    await insert_rows(session, "endpoints", rows, conflict=["id"], update=update)
+async def _upsert_rows(session: AsyncSession, rows: list[Row]) -> None:
+    update = [c for c in ENDPOINT_COLUMNS if c not in _KEEP_ON_UPDATE]
+    await insert_tuples(
+        session, "endpoints", ENDPOINT_COLUMNS, rows, conflict=["id"], update=update
+    )
 
 
 async def _insert_segment_rows(
@@ -92,9 +101,10 @@ async def _insert_segment_rows(
 ) -> None:
     values = [row for e in endpoints for row in e.attributes]
     key = ["endpoint_id", "scope", "name", "value"]
-    await insert_rows(session, "endpoint_attributes", values, conflict=key)
+    await insert_tuples(session, "endpoint_attributes", ATTRIBUTE_COLUMNS, values, conflict=key)
     metrics = [row for e in endpoints for row in e.metrics]
-    await insert_rows(session, "endpoint_metrics", metrics, conflict=["endpoint_id", "name"])
+    key = ["endpoint_id", "name"]
+    await insert_tuples(session, "endpoint_metrics", METRIC_COLUMNS, metrics, conflict=key)
 
 
 async def _delete_segment_rows(session: AsyncSession, ids: Sequence[str]) -> None:

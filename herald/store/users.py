@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
-from functools import partial
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import EndpointUser, User
-from herald.store.bulk import insert_rows, json_text, time_value
+from herald.store.bulk import insert_tuples, json_text, stamp_for
 from herald.store.clock import utcnow
-from herald.store.endpoint_rows import user_attribute_rows
+from herald.store.endpoint_rows import USER_ATTRIBUTE_COLUMNS, UserValues, user_attribute_rows
 from herald.store.tables import UserAttributeRow, UserRow
 
 # Bound parameters per IN (...): far below SQLite's and PostgreSQL's limits.
 CHUNK = 500
+USER_COLUMNS = ("user_id", "user_attributes", "updated_at")
 
 
-async def merge_users(session: AsyncSession, users: Iterable[EndpointUser]) -> int:
+async def merge_users(session: AsyncSession, users: Iterable[EndpointUser | UserValues]) -> int:
     """Create users that are new and merge attributes into the others (a later value of an
     attribute replaces the earlier one; attributes not mentioned are kept). Returns how many
     users changed."""
@@ -35,7 +35,7 @@ async def merge_users(session: AsyncSession, users: Iterable[EndpointUser]) -> i
         for user_id, attributes in incoming.items()
         if user_id not in stored or {**stored[user_id], **attributes} != stored[user_id]
     }
-    await _write(session, changed, utcnow())
+    await _write(session, changed, utcnow(), existing=stored.keys())
     return len(changed)
 
 
@@ -53,23 +53,28 @@ async def _stored_attributes(
 
 
 async def _write(
-    session: AsyncSession, users: dict[str, dict[str, list[str]]], now: datetime
+    session: AsyncSession,
+    users: dict[str, dict[str, list[str]]],
+    now: datetime,
+    *,
+    existing: Collection[str],
 ) -> None:
+    """Write users' rows. Only the `existing` ones can have attribute rows to replace: those
+    are written with the user's row and deleted with it."""
     if not users:
         return
-    stamp = partial(time_value, session)
-    rows = [
-        {"user_id": user_id, "user_attributes": json_text(attributes), "updated_at": stamp(now)}
-        for user_id, attributes in users.items()
-    ]
+    stamp = stamp_for(session.get_bind().dialect.name)
+    updated_at = stamp(now)
+    rows = [(user_id, json_text(attributes), updated_at) for user_id, attributes in users.items()]
     update = ["user_attributes", "updated_at"]
-    await insert_rows(session, "users", rows, conflict=["user_id"], update=update)
-    ids = list(users)
+    await insert_tuples(session, "users", USER_COLUMNS, rows, conflict=["user_id"], update=update)
+    ids = [user_id for user_id in users if user_id in existing]
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         await session.execute(delete(UserAttributeRow).where(UserAttributeRow.user_id.in_(chunk)))
     values = [row for i, attrs in users.items() for row in user_attribute_rows(i, attrs, stamp)]
-    await insert_rows(session, "user_attributes", values, conflict=["user_id", "name", "value"])
+    key = ["user_id", "name", "value"]
+    await insert_tuples(session, "user_attributes", USER_ATTRIBUTE_COLUMNS, values, conflict=key)
 
 
 async def get_user(session: AsyncSession, user_id: str) -> User | None:
@@ -92,4 +97,4 @@ async def replace_user_attributes(
     session: AsyncSession, user_id: str, attributes: dict[str, list[str]]
 ) -> None:
     """Set a user's attributes to exactly `attributes` (a journey's update step removes some)."""
-    await _write(session, {user_id: attributes}, utcnow())
+    await _write(session, {user_id: attributes}, utcnow(), existing={user_id})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
 from email_validator import EmailNotValidError, validate_email
 from hypothesis import given, settings
@@ -73,3 +74,29 @@ def test_fast_path_agrees_with_email_validator(
     except AddressError:
         found = None
     assert found == expected
+
+
+def _phonenumbers_verdict(text: str) -> str | None:
+    """What phonenumbers itself makes of a number: its E.164 form, or None if refused."""
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        return None
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason not in (
+        phonenumbers.ValidationResult.IS_POSSIBLE,
+        phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY,
+    ):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@settings(max_examples=500, derandomize=True, database=None, deadline=None)
+@given(digits=st.text("0123456789", min_size=8, max_size=12), prefix=st.sampled_from(["+1", "+"]))
+def test_fast_phone_path_agrees_with_phonenumbers(digits: str, prefix: str) -> None:
+    text = prefix + digits
+    try:
+        found: str | None = normalise_address(ChannelType.SMS, text, None)
+    except AddressError:
+        found = None
+    assert found == _phonenumbers_verdict(text)
