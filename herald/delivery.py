@@ -87,7 +87,7 @@ async def _deliver(database: Database, channels: ChannelRegistry, req: SendReque
                 return ready
             message = _render(ready.endpoint, req, ready.stored)
             [result] = await local.send_in(session, [message])
-            return await _record(session, req, message, result, ready.stored.version)
+            return await _record(session, req, message, result, ready)
     async with database.session() as session:
         ready = await _prepare(session, req)
     if isinstance(ready, SendResult):
@@ -97,7 +97,7 @@ async def _deliver(database: Database, channels: ChannelRegistry, req: SendReque
     message = _render(ready.endpoint, req, ready.stored)
     [result] = await provider.send([message])
     async with database.session() as session:
-        return await _record(session, req, message, result, ready.stored.version)
+        return await _record(session, req, message, result, ready)
 
 
 async def _claim(session: AsyncSession, req: SendRequest) -> MessageRecord:
@@ -240,7 +240,7 @@ async def _record(
     req: SendRequest,
     message: OutgoingMessage,
     result: DeliveryResult,
-    template_version: int,
+    ready: _Ready,
 ) -> SendResult:
     """The provider's answer, recorded: a retryable refusal raises (nothing is finished)."""
     if result.status is DeliveryStatus.RETRYABLE:
@@ -263,7 +263,8 @@ async def _record(
         session,
         req,
         status,
-        template_version,
+        ready.stored.version,
+        user_id=ready.endpoint.user_id,
         provider=result.provider,
         provider_message_id=result.provider_message_id,
         origin=result.origin,
@@ -276,13 +277,16 @@ async def _finish(
     req: SendRequest,
     status: MessageStatus,
     template_version: int,
+    *,
+    user_id: str | None = None,
     **fields: str | None,
 ) -> SendResult:
+    """`user_id`: the endpoint's user, for the send event (None: the endpoint has none)."""
     record = await finish_message(
         session, req.idempotency_key, status, template_version=template_version, **fields
     )
     if status is MessageStatus.SENT:
-        await record_send(session, record)
+        await record_send(session, record, user_id=user_id)
     return _result_of(record, duplicate=False)
 
 

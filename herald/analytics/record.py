@@ -13,10 +13,14 @@ from herald.models import Event, MessageRecord
 from herald.store.events import put_event, put_events
 
 
-async def record_send(session: AsyncSession, message: MessageRecord) -> str:
+async def record_send(
+    session: AsyncSession, message: MessageRecord, *, user_id: str | None = None
+) -> str:
     """Record `_email.send` (or the channel's equivalent); its id is derived from the
-    message's idempotency key, so recording twice stores it once."""
-    return await put_event(session, send_event(message))
+    message's idempotency key, so recording twice stores it once. `user_id` is the
+    endpoint's user, which the sender has at hand (None: the endpoint has none)."""
+    users = {message.endpoint_id: user_id}
+    return await put_event(session, send_event(message), users=users)
 
 
 async def record_sends(session: AsyncSession, messages: Sequence[MessageRecord]) -> None:

@@ -7,7 +7,7 @@ moment, so a segment can count a user's events across all of their endpoints.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from sqlalchemy import insert, literal, select
@@ -31,9 +31,14 @@ class EventResult(HeraldModel):
     reason: str | None = None
 
 
-async def put_event(session: AsyncSession, event: Event) -> str:
-    """Record an event once: a repeated id (a client retry) is ignored. Returns the id."""
-    users = await _endpoint_users(session, [event.endpoint_id] if event.endpoint_id else [])
+async def put_event(
+    session: AsyncSession, event: Event, *, users: Mapping[str, str | None] | None = None
+) -> str:
+    """Record an event once: a repeated id (a client retry) is ignored. Returns the id.
+
+    `users`: endpoint id -> its user id, when the caller has it (spares a lookup)."""
+    if users is None:
+        users = await _endpoint_users(session, [event.endpoint_id] if event.endpoint_id else [])
     row = _row(event, users, event.id or uuid.uuid4().hex)
     await _insert(session, [row])
     return str(row["id"])
@@ -80,7 +85,7 @@ def _missing(event: Event, users: dict[str, str | None], known_users: set[str]) 
     return None
 
 
-def _row(event: Event, users: dict[str, str | None], event_id: str) -> dict[str, Any]:
+def _row(event: Event, users: Mapping[str, str | None], event_id: str) -> dict[str, Any]:
     user_id = event.user_id
     if user_id is None and event.endpoint_id:
         user_id = users.get(event.endpoint_id)

@@ -4,8 +4,9 @@ second claim of the same key find the first one instead of sending again."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import MessageChannel, MessageRecord, MessageStatus
@@ -44,10 +45,13 @@ async def claim_message(
         created_at=now,
         updated_at=now,
     )
-    await session.execute(stmt.on_conflict_do_nothing(index_elements=["idempotency_key"]))
-    found = await get_message(session, idempotency_key)
-    assert found is not None
-    return found
+    claimed = await session.execute(
+        stmt.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(*_COLUMNS)
+    )
+    # A new claim comes back from the insert; a repeated one (a retry) is read as it stands.
+    row = claimed.first() or (await session.execute(_select_key(idempotency_key))).first()
+    assert row is not None
+    return _to_model(row)
 
 
 async def finish_message(
@@ -61,33 +65,43 @@ async def finish_message(
     template_version: int | None = None,
     reason: str | None = None,
 ) -> MessageRecord:
-    row = await _row(session, idempotency_key)
+    values: dict[str, Any] = {
+        "status": status.value,
+        "provider": provider,
+        "provider_message_id": provider_message_id,
+        "reason": reason,
+        "origin": origin,
+        "updated_at": utcnow(),
+    }
+    if template_version is not None:
+        values["template_version"] = template_version
+    # Core UPDATE ... RETURNING: one statement, where loading the row and flushing took two.
+    finished = await session.execute(
+        update(_TABLE)
+        .where(_TABLE.c.idempotency_key == idempotency_key)
+        .values(values)
+        .returning(*_COLUMNS)
+    )
+    row = finished.first()
     if row is None:
         raise LookupError(f"no message with idempotency key {idempotency_key!r}")
-    row.status = status.value
-    row.provider, row.provider_message_id, row.reason = provider, provider_message_id, reason
-    row.origin = origin
-    if template_version is not None:
-        row.template_version = template_version
-    row.updated_at = utcnow()
-    await session.flush()
     return _to_model(row)
 
 
 async def get_message(session: AsyncSession, idempotency_key: str) -> MessageRecord | None:
-    row = await _row(session, idempotency_key)
+    row = (await session.execute(_select_key(idempotency_key))).first()
     return _to_model(row) if row else None
 
 
 async def list_messages(
     session: AsyncSession, *, journey: str | None = None, endpoint_id: str | None = None
 ) -> list[MessageRecord]:
-    query = select(MessageRow).order_by(MessageRow.id)
+    query = select(*_COLUMNS).order_by(_TABLE.c.id)
     if journey:
-        query = query.where(MessageRow.journey == journey)
+        query = query.where(_TABLE.c.journey == journey)
     if endpoint_id:
-        query = query.where(MessageRow.endpoint_id == endpoint_id)
-    return [_to_model(r) for r in (await session.execute(query)).scalars()]
+        query = query.where(_TABLE.c.endpoint_id == endpoint_id)
+    return [_to_model(r) for r in (await session.execute(query)).all()]
 
 
 async def sent_origins(
@@ -107,14 +121,17 @@ async def sent_origins(
     return {origin for key, step, origin in rows.all() if key.startswith(f"{workflow_id}:{step}:")}
 
 
-async def _row(session: AsyncSession, idempotency_key: str) -> MessageRow | None:
-    result = await session.execute(
-        select(MessageRow).where(MessageRow.idempotency_key == idempotency_key)
-    )
-    return result.scalar_one_or_none()
+# Rows are read and written as Core rows, never ORM objects: an object loaded into a session
+# would keep its old status after an UPDATE ... RETURNING in the same session.
+_TABLE = cast(Table, MessageRow.__table__)
+_COLUMNS = tuple(_TABLE.c)
 
 
-def _to_model(row: MessageRow) -> MessageRecord:
+def _select_key(idempotency_key: str) -> Select[Any]:
+    return select(*_COLUMNS).where(_TABLE.c.idempotency_key == idempotency_key)
+
+
+def _to_model(row: Row[Any]) -> MessageRecord:
     return MessageRecord(
         idempotency_key=row.idempotency_key,
         channel=MessageChannel(row.channel),

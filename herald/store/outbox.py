@@ -23,11 +23,16 @@ async def add_to_outbox(session: AsyncSession, message: OutgoingMessage) -> int:
         step_id=message.step_id,
         created_at=utcnow(),
     )
-    await session.execute(stmt.on_conflict_do_nothing(index_elements=["idempotency_key"]))
-    result = await session.execute(
-        select(OutboxRow.id).where(OutboxRow.idempotency_key == message.idempotency_key)
+    added = await session.execute(
+        stmt.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(OutboxRow.id)
     )
-    return int(result.scalar_one())
+    outbox_id = added.scalar()  # None when the key was kept before: read its id
+    if outbox_id is None:
+        result = await session.execute(
+            select(OutboxRow.id).where(OutboxRow.idempotency_key == message.idempotency_key)
+        )
+        outbox_id = result.scalar_one()
+    return int(outbox_id)
 
 
 async def list_outbox(

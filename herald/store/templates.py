@@ -68,11 +68,14 @@ async def get_template(
     session: AsyncSession, name: str, version: int | None = None
 ) -> TemplateVersion | None:
     """The pinned `version`, or the active one."""
-    row = await session.get(TemplateRow, name)
-    if row is None:
-        return None
-    stored = await session.get(TemplateVersionRow, (name, version or row.active_version))
-    return None if stored is None else _version(stored, row.active_version)
+    wanted = version if version else TemplateRow.active_version
+    found = await session.execute(
+        select(TemplateVersionRow, TemplateRow.active_version)
+        .join(TemplateRow, TemplateRow.name == TemplateVersionRow.name)
+        .where(TemplateVersionRow.name == name, TemplateVersionRow.version == wanted)
+    )
+    row = found.first()
+    return None if row is None else _version(row[0], row[1])
 
 
 def _version(stored: TemplateVersionRow, active_version: int) -> TemplateVersion:
