@@ -20,7 +20,12 @@ def _herald(request: Request) -> HeraldClient:
 
 
 Client = Annotated[HeraldClient, Depends(_herald)]
-Version = Annotated[int | None, Query(ge=1, description="This version; default: the active one.")]
+# Versions are counted from 1; the bound keeps a number no database column holds a 422.
+MAX_VERSION = 2**31 - 1
+Version = Annotated[
+    int | None,
+    Query(ge=1, le=MAX_VERSION, description="This version; default: the active one."),
+]
 
 
 @router.get("")
@@ -40,7 +45,7 @@ async def template_versions(client: Client, name: str) -> list[TemplateVersion]:
 
 @router.post("/{name}/active-version")
 async def activate(
-    client: Client, name: str, version: Annotated[int, Body(embed=True, ge=1)]
+    client: Client, name: str, version: Annotated[int, Body(embed=True, ge=1, le=MAX_VERSION)]
 ) -> dict[str, int]:
     """Make a stored version the one sends use (a roll back); says which was active before."""
     previous = await client.activate_template(name, version)
@@ -52,7 +57,7 @@ async def render(
     client: Client,
     name: str,
     endpoint_id: Annotated[str, Body(embed=True)],
-    version: Annotated[int | None, Body(embed=True, ge=1)] = None,
+    version: Annotated[int | None, Body(embed=True, ge=1, le=MAX_VERSION)] = None,
     substitutions: Annotated[dict[str, str] | None, Body(embed=True)] = None,
 ) -> RenderPreview:
     """The exact message the template makes for an endpoint; 422 says why it cannot be made."""

@@ -36,6 +36,9 @@ def test_templates_are_listed_read_rolled_back_and_previewed(api: httpx.Client) 
         == "v1 ann"
     )
     assert api.get("/v1/templates/nope").status_code == 404
+    # A version no database integer holds is refused by name, not a server error.
+    huge = api.get("/v1/templates/nope", params={"version": 2**63})
+    assert huge.status_code == 422 and huge.json()["detail"][0]["loc"] == ["query", "version"]
     assert api.post("/v1/templates/ping/active-version", json={"version": 9}).status_code == 404
 
 
