@@ -68,7 +68,7 @@ async def get_template(
     session: AsyncSession, name: str, version: int | None = None
 ) -> TemplateVersion | None:
     """The pinned `version`, or the active one."""
-    if version is not None and not 0 < version < 2**31:
+    if version and not 0 < version < 2**31:
         return None  # no stored version has it, and SQLite could not even bind it
     wanted = version if version else TemplateRow.active_version
     found = await session.execute(
