@@ -9,12 +9,26 @@ same on both databases: INSERT ... ON CONFLICT, named parameters.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def _sqlite_max_params() -> int:
+    """Bound parameters a statement may hold in the SQLite library this Python links
+    (32,766 since 3.32, 999 before)."""
+    connection = sqlite3.connect(":memory:")
+    try:
+        return int(connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    finally:
+        connection.close()
+
+
+SQLITE_MAX_PARAMS = _sqlite_max_params()
 
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 # The C encoder `_ENCODER.encode` builds on every call, built once: the same text for the
@@ -90,9 +104,43 @@ async def insert_tuples(
     position, which for a million rows saves it a million dictionaries' look-ups."""
     if not rows:
         return
-    mark = "?" if session.get_bind().dialect.name == "sqlite" else "%s"
-    params = ", ".join(mark for _ in columns)
+    if session.get_bind().dialect.name == "sqlite":
+        await _insert_sqlite(session, table, columns, rows, conflict, update)
+        return
+    params = ", ".join("%s" for _ in columns)
     await _execute(session, _insert_sql(table, columns, params, conflict, update), list(rows))
+
+
+async def _insert_sqlite(
+    session: AsyncSession,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    conflict: Sequence[str],
+    update: Sequence[str],
+) -> None:
+    """Many rows per statement. The sqlite3 module lets go of the GIL around each statement it
+    steps; with one row a statement, the database thread then waits on the event loop's
+    thread (busy preparing the next rows) for the GIL once a row, up to 5 ms each time.
+    SQLite takes the rows of a multi-row VALUES in order, so a later row for a key still
+    wins, as with one statement per row."""
+    per_statement = max(1, SQLITE_MAX_PARAMS // len(columns))
+    group = ", ".join("?" for _ in columns)
+    full, rest = divmod(len(rows), per_statement)
+    if full:
+        sql = _insert_sql(table, columns, "), (".join([group] * per_statement), conflict, update)
+        batches = [
+            tuple(_flat(rows[start : start + per_statement]))
+            for start in range(0, full * per_statement, per_statement)
+        ]
+        await _execute(session, sql, batches)
+    if rest:
+        sql = _insert_sql(table, columns, "), (".join([group] * rest), conflict, update)
+        await _execute(session, sql, [tuple(_flat(rows[full * per_statement :]))])
+
+
+def _flat(rows: Sequence[tuple[Any, ...]]) -> list[Any]:
+    return [value for row in rows for value in row]
 
 
 def _insert_sql(
