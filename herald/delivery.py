@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.analytics import record_send
 from herald.channels import ChannelRegistry
-from herald.channels.base import database_provider
+from herald.channels.base import DatabaseProvider
 from herald.channels.throttle import Throttle
 from herald.journeys import policy
 from herald.models import (
@@ -77,8 +77,7 @@ class _Ready:
 
 async def _deliver(database: Database, channels: ChannelRegistry, req: SendRequest) -> SendResult:
     provider = channels.for_channel(req.channel)
-    local = database_provider(provider)
-    if local is not None and not _rate(req):
+    if isinstance(provider, DatabaseProvider) and not _rate(req):
         # The delivery is a write to this database (outbox, in-app): claim, delivery and
         # record commit together, in one transaction instead of three.
         async with database.session() as session:
@@ -86,7 +85,7 @@ async def _deliver(database: Database, channels: ChannelRegistry, req: SendReque
             if isinstance(ready, SendResult):
                 return ready
             message = _render(ready.endpoint, req, ready.stored)
-            [result] = await local.send_in(session, [message])
+            [result] = await provider.send_in(session, [message])
             return await _record(session, req, message, result, ready)
     async with database.session() as session:
         ready = await _prepare(session, req)

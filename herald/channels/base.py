@@ -14,12 +14,14 @@ apns (behind push_router), inapp, webhook, and the local outbox. `factory` build
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import DeliveryResult, OutgoingMessage
+from herald.store import Database
 
 
 class Provider(Protocol):
@@ -30,17 +32,22 @@ class Provider(Protocol):
         ...
 
 
-class DatabaseProvider(Provider, Protocol):
+class DatabaseProvider(ABC):
     """A provider whose delivery is a write to Herald's own database (the outbox, in-app).
 
-    It can write inside the caller's transaction, so a send's claim, delivery and record
-    commit together or not at all."""
+    It can write inside the caller's transaction (`send_in`), so a send's claim, delivery
+    and record commit together or not at all; `send` alone is its own transaction."""
 
+    name: str
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def send(self, messages: Sequence[OutgoingMessage]) -> list[DeliveryResult]:
+        async with self._database.session() as session:
+            return await self.send_in(session, messages)
+
+    @abstractmethod
     async def send_in(
         self, session: AsyncSession, messages: Sequence[OutgoingMessage]
     ) -> list[DeliveryResult]: ...
-
-
-def database_provider(provider: Provider) -> DatabaseProvider | None:
-    """The provider as a DatabaseProvider, or None when it delivers elsewhere."""
-    return provider if hasattr(provider, "send_in") else None  # type: ignore[return-value]

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from herald.channels.base import DatabaseProvider
 from herald.channels.config_local import InAppSettings
 from herald.channels.results import accepted, permanent
 from herald.models import DeliveryResult, InAppContent, OutgoingMessage
@@ -18,16 +19,12 @@ from herald.store import Database
 from herald.store.inapp import add_in_app
 
 
-class InAppProvider:
+class InAppProvider(DatabaseProvider):
     name = "in-app"
 
     def __init__(self, database: Database, settings: InAppSettings) -> None:
-        self._database = database
+        super().__init__(database)
         self._settings = settings
-
-    async def send(self, messages: Sequence[OutgoingMessage]) -> list[DeliveryResult]:
-        async with self._database.session() as session:
-            return await self.send_in(session, messages)
 
     async def send_in(
         self, session: AsyncSession, messages: Sequence[OutgoingMessage]

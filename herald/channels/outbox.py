@@ -11,21 +11,14 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from herald.channels.base import DatabaseProvider
 from herald.channels.origins import templated_origin
 from herald.models import DeliveryResult, DeliveryStatus, OutgoingMessage
-from herald.store import Database
 from herald.store.outbox import add_to_outbox
 
 
-class OutboxProvider:
+class OutboxProvider(DatabaseProvider):
     name = "outbox"
-
-    def __init__(self, database: Database) -> None:
-        self._database = database
-
-    async def send(self, messages: Sequence[OutgoingMessage]) -> list[DeliveryResult]:
-        async with self._database.session() as session:
-            return await self.send_in(session, messages)
 
     async def send_in(
         self, session: AsyncSession, messages: Sequence[OutgoingMessage]

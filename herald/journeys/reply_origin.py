@@ -13,9 +13,10 @@ import contextlib
 import re
 from email.utils import parseaddr
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from herald.models.addresses import AddressError, normalise_phone
 from herald.models.journey_run import ReplySignal
-from herald.store import Database
 from herald.store.messages import sent_origins
 
 _NUMBER = re.compile(r"\+?[0-9]{3,15}")
@@ -39,19 +40,18 @@ def comparable(channel: str, value: str | None) -> str | None:
 
 
 async def answers(
-    database: Database, *, workflow_id: str, journey: str, endpoint_id: str, reply: ReplySignal
+    session: AsyncSession, *, workflow_id: str, journey: str, endpoint_id: str, reply: ReplySignal
 ) -> bool:
     """Whether the participant workflow `workflow_id` of `journey` may take `reply`."""
     to = comparable(reply.channel, reply.to_address)
     if to is None:
         return True
-    async with database.session() as session:
-        origins = await sent_origins(
-            session,
-            workflow_id=workflow_id,
-            journey=journey,
-            endpoint_id=endpoint_id,
-            channel=reply.channel,
-        )
+    origins = await sent_origins(
+        session,
+        workflow_id=workflow_id,
+        journey=journey,
+        endpoint_id=endpoint_id,
+        channel=reply.channel,
+    )
     known = {comparable(reply.channel, origin) for origin in origins}
     return not known or None in known or to in known

@@ -86,13 +86,15 @@ async def route_reply(
         name = version.journey.name
         async with database.session() as session:
             entry = await last_entry(session, name, participant)
-        if entry is None:
-            continue
-        workflow_id = entry.workflow_id
-        if await answers(
-            database, workflow_id=workflow_id, journey=name, endpoint_id=endpoint_id, reply=reply
-        ):
-            delivered += int(await signal_quietly(temporal, workflow_id, REPLY_SIGNAL, reply))
+            taken = entry is not None and await answers(
+                session,
+                workflow_id=entry.workflow_id,
+                journey=name,
+                endpoint_id=endpoint_id,
+                reply=reply,
+            )
+        if entry is not None and taken:
+            delivered += int(await signal_quietly(temporal, entry.workflow_id, REPLY_SIGNAL, reply))
     return delivered
 
 
