@@ -34,6 +34,7 @@ from herald.models import (
 )
 from herald.store import Database
 from herald.store.endpoints import get_endpoint
+from herald.store.journey_progress import record_progress
 from herald.store.messages import claim_message, finish_message
 from herald.store.suppressions import find_suppression, mark_unreachable
 from herald.store.templates import get_template
@@ -83,20 +84,29 @@ async def _deliver(database: Database, channels: ChannelRegistry, req: SendReque
         async with database.session() as session:
             ready = await _prepare(session, req)
             if isinstance(ready, SendResult):
-                return ready
+                return await _settled(session, req, ready)
             message = _render(ready.endpoint, req, ready.stored)
             [result] = await provider.send_in(session, [message])
-            return await _record(session, req, message, result, ready)
+            return await _settled(session, req, await _record(session, req, message, result, ready))
     async with database.session() as session:
         ready = await _prepare(session, req)
-    if isinstance(ready, SendResult):
-        return ready
+        if isinstance(ready, SendResult):
+            return await _settled(session, req, ready)
     if rate := _rate(req):
         await _journey_rate(database, f"journey:{req.journey}", rate)
     message = _render(ready.endpoint, req, ready.stored)
     [result] = await provider.send([message])
     async with database.session() as session:
-        return await _record(session, req, message, result, ready)
+        return await _settled(session, req, await _record(session, req, message, result, ready))
+
+
+async def _settled(session: AsyncSession, req: SendRequest, result: SendResult) -> SendResult:
+    """The journey progress riding with the send, committed with its outcome. A deferred
+    send has none yet: the workflow asks again later, with the same progress."""
+    if req.progress is not None:
+        held = result.outcome is SendOutcome.DEFERRED
+        await record_progress(session, req.progress.held() if held else req.progress)
+    return result
 
 
 async def _claim(session: AsyncSession, req: SendRequest) -> MessageRecord:

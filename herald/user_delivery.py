@@ -13,9 +13,23 @@ from herald.models import SendOutcome, SendRequest, SendResult
 from herald.models.send import user_endpoint_key
 from herald.store import Database
 from herald.store.endpoints import list_user_endpoints
+from herald.store.journey_progress import record_progress
 
 
 async def deliver_to_user(
+    database: Database, channels: ChannelRegistry, req: SendRequest
+) -> SendResult:
+    # The step's progress is recorded once, for the combined outcome, not with each endpoint's.
+    progress, req = req.progress, req.model_copy(update={"progress": None})
+    result = await _deliver_each(database, channels, req)
+    if progress is not None:
+        held = result.outcome is SendOutcome.DEFERRED
+        async with database.session() as session:
+            await record_progress(session, progress.held() if held else progress)
+    return result
+
+
+async def _deliver_each(
     database: Database, channels: ChannelRegistry, req: SendRequest
 ) -> SendResult:
     async with database.session() as session:

@@ -16,11 +16,13 @@ with workflow.unsafe.imports_passed_through():
         JourneyInput,
         JourneyResult,
         JourneyState,
+        Step,
         StepVisit,
     )
     from herald.models.journey_progress import (
         PROGRESS_ACTIVITY,
         PROGRESS_PATCH,
+        PROGRESS_RIDES_SENDS,
         WAITING_STEP_TYPES,
         JourneyExit,
         JourneyProgress,
@@ -54,6 +56,9 @@ class JourneyWorkflow:
         self._state: JourneyState | None = None
         self._inbox = Inbox()
         self._unreported: list[StepReached] = []
+        # The next step's visit, already reported by the send that led to it.
+        self._reported_ahead: StepReached | None = None
+        self._exit_reported = False
 
     @workflow.run
     async def run(self, inp: JourneyInput) -> JourneyResult:
@@ -73,9 +78,9 @@ class JourneyWorkflow:
             self._continue_on_new_version(ctx)
         state.exit_reason = state.exit_reason or "completed"
         last = state.visits[-1].step_id if state.visits else None
-        await self._report(
-            ctx, JourneyExit(step_id=last, reason=state.exit_reason, at=workflow.now())
-        )
+        if not self._exit_reported:
+            leaving = JourneyExit(step_id=last, reason=state.exit_reason, at=workflow.now())
+            await self._report(ctx, leaving)
         return self._finish(ctx)
 
     def _initial_state(self, inp: JourneyInput) -> JourneyState:
@@ -93,23 +98,65 @@ class JourneyWorkflow:
 
     async def _run_one(self, ctx: StepContext, step_id: str) -> str | None:
         ctx.state.current_step = step_id
+        step = ctx.inp.journey.steps[step_id]
+        rides = workflow.patched(PROGRESS_RIDES_SENDS)
+        # Since progress rides with sends, a step is reached once routed to, as the send
+        # before it may already have reported: a pause then holds the participant at this
+        # step, and a cancel arriving now leaves from it.
+        visit = self._visit(ctx, step_id, step) if rides else None
         await hold_while_paused(ctx)
         raise_if_stopping(ctx)
-        step = ctx.inp.journey.steps[step_id]
+        visit = visit or self._visit(ctx, step_id, step)
+        if _waits(step) and self._unreported:
+            await self._report(ctx)
+        title = f" ({step.title})" if step.title else ""
+        workflow.set_current_details(f"**step** `{step_id}`{title}: {step.type}")
+        ahead = self._ride_with_send(ctx, step_id, step) if rides else None
+        next_id, outcome = await run_step(ctx, step_id, step)
+        visit.outcome = outcome
+        if ctx.progress_recorded:
+            self._unreported, self._reported_ahead = [], ahead
+            self._exit_reported = ctx.progress is not None and ctx.progress.exit is not None
+        ctx.progress, ctx.progress_recorded = None, False
+        return next_id
+
+    def _visit(self, ctx: StepContext, step_id: str, step: Step) -> StepVisit:
         visit = StepVisit(step_id=step_id, type=step.type, entered_at=workflow.now())
         if ctx.inp.version > 1:
             visit.version = ctx.inp.version
         ctx.state.visits.append(visit)
         workflow.upsert_search_attributes([HERALD_STEP.value_set(step_id)])
         reached = StepReached(visit_n=len(ctx.state.visits), step_id=step_id, at=visit.entered_at)
-        self._unreported.append(reached)
-        if step.type in WAITING_STEP_TYPES or getattr(step, "evaluation_wait", None):
-            await self._report(ctx)
-        title = f" ({step.title})" if step.title else ""
-        workflow.set_current_details(f"**step** `{step_id}`{title}: {step.type}")
-        next_id, outcome = await run_step(ctx, step_id, step)
-        visit.outcome = outcome
-        return next_id
+        ahead = self._reported_ahead
+        self._reported_ahead = None
+        if ahead is None or (ahead.visit_n, ahead.step_id) != (reached.visit_n, step_id):
+            self._unreported.append(reached)
+        return visit
+
+    def _ride_with_send(self, ctx: StepContext, step_id: str, step: Step) -> StepReached | None:
+        """Hand a send step the progress to record with its outcome, saving a local activity
+        each: the steps reached so far (recorded even while quiet time holds the send), the
+        next step when it waits (reported before waiting otherwise), and the exit when the
+        send is the last step. Returns the next step's visit when it is reported ahead."""
+        if step.type != "send":
+            return None
+        following = ctx.inp.journey.steps[step.next] if step.next else None
+        ahead = None
+        if step.next is not None and following is not None and _waits(following):
+            ahead = StepReached(
+                visit_n=len(ctx.state.visits) + 1, step_id=step.next, at=workflow.now()
+            )
+        leaving = None
+        if step.next is None:
+            leaving = JourneyExit(step_id=step_id, reason="completed", at=workflow.now())
+        ctx.progress = JourneyProgress(
+            workflow_id=workflow.info().workflow_id,
+            journey=ctx.inp.journey.name,
+            reached=list(self._unreported),
+            exit=leaving,
+            next_step=ahead,
+        )
+        return ahead
 
     async def _report(self, ctx: StepContext, leaving: JourneyExit | None = None) -> None:
         """Tell the store which steps the participant reached (and, at the end, how it left)
@@ -202,3 +249,8 @@ class JourneyWorkflow:
     @workflow.query
     def state(self) -> JourneyState | None:
         return self._state
+
+
+def _waits(step: Step) -> bool:
+    """Steps a participant may stay on for a while: its visits are reported before them."""
+    return step.type in WAITING_STEP_TYPES or bool(getattr(step, "evaluation_wait", None))

@@ -11,6 +11,8 @@ from herald.models.base import HeraldModel
 PROGRESS_ACTIVITY = "herald.journey.progress"
 # Reports go out in batches: when the participant is about to wait, and when it leaves.
 PROGRESS_PATCH = "journey-progress-batched"
+# ... and, since this patch, with a send where one can carry them (see JourneyWorkflow).
+PROGRESS_RIDES_SENDS = "journey-progress-rides-sends"
 
 # Steps a participant may stay on for a while: the visits so far are reported before them.
 WAITING_STEP_TYPES = frozenset({"wait", "wait_for_event", "wait_for_reply"})
@@ -35,3 +37,17 @@ class JourneyProgress(HeraldModel):
     journey: str
     reached: list[StepReached] = Field(default_factory=list)
     exit: JourneyExit | None = None
+    next_step: StepReached | None = Field(
+        default=None,
+        description="Carried by a send: the step its participant goes to once the send has "
+        "an outcome (it will wait there).",
+    )
+
+    def held(self) -> JourneyProgress:
+        """What a send that carries this records while quiet time or open hours hold it:
+        the steps reached so far (the participant waits at the send's), no exit or next step.
+        """
+        return self.model_copy(update={"exit": None, "next_step": None})
+
+    def visits(self) -> list[StepReached]:
+        return [*self.reached, *([self.next_step] if self.next_step else [])]

@@ -10,6 +10,7 @@ from pydantic import Field
 from herald.models.base import HeraldModel
 from herald.models.channel import MessageChannel
 from herald.models.endpoint import Endpoint
+from herald.models.journey_progress import JourneyProgress
 from herald.models.journey_settings import (
     ClosedDay,
     Limits,
@@ -49,6 +50,11 @@ class SendRequest(HeraldModel):
         default=None,
         description="Inline content of a transactional send, used instead of the stored "
         "template; `template` then only names it in the message log.",
+    )
+    progress: JourneyProgress | None = Field(
+        default=None,
+        description="A journey's progress, recorded in the same transaction as the send's "
+        "outcome (not when it is deferred): no activity of its own.",
     )
 
 

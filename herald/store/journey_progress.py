@@ -11,7 +11,7 @@ from herald.store.dialect import insert_for
 
 
 async def record_progress(session: AsyncSession, progress: JourneyProgress) -> None:
-    if progress.reached:
+    if reached := progress.visits():
         visits = [
             {
                 "workflow_id": progress.workflow_id,
@@ -20,7 +20,7 @@ async def record_progress(session: AsyncSession, progress: JourneyProgress) -> N
                 "step_id": visit.step_id,
                 "entered_at": visit.at,
             }
-            for visit in progress.reached
+            for visit in reached
         ]
         stmt = insert_for(session, JourneyStepVisitRow).values(visits)
         await session.execute(

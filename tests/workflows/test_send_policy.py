@@ -3,7 +3,7 @@ open hours and closed days."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -110,3 +110,32 @@ async def test_open_hours_and_closed_days_defer_to_the_next_opening(engine: Engi
     await travel(engine, datetime(2027, 12, 28, 9, 30, tzinfo=UTC))
     result = await engine.finish("office", "office")
     assert result.visits[0].outcome == "sent"
+
+
+async def test_a_send_held_by_quiet_time_keeps_its_participant_there_in_the_metrics(
+    engine: Engine,
+) -> None:
+    steps = {
+        "hello": {"type": "send", "template": "t", "next": "nap"},
+        "nap": {"type": "wait", "duration": "P1D", "next": "bye"},
+        "bye": {"type": "send", "template": "t"},
+    }
+    await engine.apply(
+        person("owl", "UTC"), template("t"), journey("night", "hello", steps, **QUIET)
+    )
+    now = await engine.now()
+    await travel(engine, datetime.combine(now.date() + timedelta(days=1), time(23), UTC))
+    await engine.herald.enter("night", "owl")
+    held = await engine.waiting("night", "owl", on="hello")
+    assert held.waiting_for == "quiet_time"
+    here = {s.step_id: s.here_now for s in (await engine.herald.journey_metrics("night")).steps}
+    assert here == {"hello": 1, "nap": 0, "bye": 0}, "deferred: not yet past its send"
+
+    await engine.skip(timedelta(hours=8, minutes=1))
+    await engine.waiting("night", "owl", on="nap")
+    metrics = await engine.herald.journey_metrics("night")
+    assert {s.step_id: (s.reached, s.here_now) for s in metrics.steps} == {
+        "hello": (1, 0),
+        "nap": (1, 1),
+        "bye": (0, 0),
+    }

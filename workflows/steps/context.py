@@ -9,6 +9,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from herald.models import JourneyInput, JourneyState
+    from herald.models.journey_progress import JourneyProgress
     from herald.models.journey_run import EventSignal, MigrateSignal, ReplySignal
     from herald.models.journey_settings import ParticipantKind
 
@@ -41,6 +42,10 @@ class StepContext:
     inp: JourneyInput
     state: JourneyState
     inbox: Inbox
+    # Progress a send step carries to the store with its outcome (set by the journey loop),
+    # and whether the send's outcome, so the progress, was recorded.
+    progress: JourneyProgress | None = None
+    progress_recorded: bool = False
 
     @property
     def participant(self) -> str:

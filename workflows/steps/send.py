@@ -74,10 +74,14 @@ async def run_send(ctx: StepContext, step_id: str, step: SendStep) -> tuple[str 
         policy=_policy(ctx, step),
         event_type=trigger.event_type if trigger else None,
         event=trigger.attributes if trigger else None,
+        progress=ctx.progress,
     )
     for _ in range(MAX_DEFERRALS):
         result = await _send(ctx, step, request.model_copy(update={"at": workflow.now()}))
         if result.outcome is not SendOutcome.DEFERRED or result.not_before is None:
+            # The activity records the progress with any outcome but DEFERRED.
+            recorded = result.outcome is not SendOutcome.DEFERRED
+            ctx.progress_recorded = recorded and ctx.progress is not None
             return step.next, _outcome(result)
         summary = f"{step_id}: {result.reason}, until {result.not_before}"
         await wait_until(ctx, result.not_before, waiting_for="quiet_time", summary=summary)
