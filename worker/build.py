@@ -18,6 +18,7 @@ from activities.progress import ProgressActivities
 from activities.transactional import TransactionalActivities
 from herald.channels import ChannelRegistry
 from herald.store import Database
+from worker import code_cache
 from workflows.registry import WORKFLOWS
 
 # Herald's models are pure and import-side-effect free: passing them through the sandbox
@@ -43,6 +44,7 @@ def build_worker(
     max_cached_workflows: int = MAX_CACHED_WORKFLOWS,
     otp_secret: SecretStr | None = None,
 ) -> Worker:
+    code_cache.install("workflows")
     channels = channels or ChannelRegistry.outbox_for_all(database)
     sends = SendActivities(database, channels)
     pepper = otp_secret.get_secret_value().encode() if otp_secret else b""
