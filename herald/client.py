@@ -303,9 +303,10 @@ class HeraldClient(
                     if kind == "user"
                     else f"endpoint {participant!r} does not exist; apply or upsert it first"
                 )
+            facts = await entry.entry_facts(session, journey, participant)
         return await entry.enter(
             await self.temporal(), self.database, published, participant,
-            task_queue=self.settings.task_queue, now=await self.now(),
+            task_queue=self.settings.task_queue, now=await self.now(), facts=facts,
         )  # fmt: skip
 
     async def journey_transition(self, journey: str, action: str) -> int:

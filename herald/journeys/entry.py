@@ -7,6 +7,7 @@ with the same entry number finds the first instead of starting twice.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pydantic import Field
@@ -73,6 +74,21 @@ class EnterResult(HeraldModel):
     refused: str | None = Field(default=None, description="Why no entry was made.")
 
 
+@dataclass(frozen=True)
+class EntryFacts:
+    """What an entry decides on: the journey's state and the participant's last entry."""
+
+    state: str | None
+    previous: EntryRecord | None
+
+
+async def entry_facts(session: AsyncSession, journey: str, participant: str) -> EntryFacts:
+    return EntryFacts(
+        state=await get_state(session, journey),
+        previous=await last_entry(session, journey, participant),
+    )
+
+
 async def enter(
     temporal: Client,
     database: Database,
@@ -82,13 +98,16 @@ async def enter(
     task_queue: str,
     trigger: EventSignal | None = None,
     now: datetime | None = None,
+    facts: EntryFacts | None = None,
 ) -> EnterResult:
+    """`facts`: read by the caller in a transaction it had open anyway, if given."""
     now = now or datetime.now(UTC)
     journey = published.journey
-    async with database.session() as session:
-        state = await get_state(session, journey.name)
-        previous = await last_entry(session, journey.name, endpoint_id)
-    refused = _refusal(published, state, previous, now)
+    if facts is None:
+        async with database.session() as session:
+            facts = await entry_facts(session, journey.name, endpoint_id)
+    previous = facts.previous
+    refused = _refusal(published, facts.state, previous, now)
     if refused is None and previous is not None and await _running(temporal, previous.workflow_id):
         refused = "still in the journey"
         if trigger is not None:
