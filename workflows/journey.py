@@ -106,7 +106,8 @@ class JourneyWorkflow:
         visit = self._visit(ctx, step_id, step) if rides else None
         await hold_while_paused(ctx)
         raise_if_stopping(ctx)
-        visit = visit or self._visit(ctx, step_id, step)
+        if visit is None:
+            visit = self._visit(ctx, step_id, step)
         if _waits(step) and self._unreported:
             await self._report(ctx)
         title = f" ({step.title})" if step.title else ""
