@@ -26,12 +26,15 @@ class BareWorkflow:
 
 @workflow.defn(name="BenchShapedWorkflow")
 class ShapedWorkflow:
-    """The journey's shape with nothing of Herald's: activity, timer, activity."""
+    """The journey's shape with nothing of Herald's: local activity, timer, local activity
+    (a journey's sends run as local activities)."""
 
     @workflow.run
     async def run(self, value: str) -> str:
         timeout = timedelta(seconds=30)
-        await workflow.execute_activity(noop, value, start_to_close_timeout=timeout)
+        await workflow.execute_local_activity(noop, value, start_to_close_timeout=timeout)
         await workflow.sleep(timedelta(milliseconds=1))
-        result: str = await workflow.execute_activity(noop, value, start_to_close_timeout=timeout)
+        result: str = await workflow.execute_local_activity(
+            noop, value, start_to_close_timeout=timeout
+        )
         return result
