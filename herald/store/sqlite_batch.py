@@ -20,7 +20,7 @@ from typing import Any, cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import EndpointUser
-from herald.store.bulk import sqlite_inserts, stamp_for
+from herald.store.bulk import SQLITE_MAX_PARAMS, sqlite_inserts, stamp_for
 from herald.store.clock import utcnow
 from herald.store.endpoint_rows import (
     ATTRIBUTE_COLUMNS,
@@ -40,7 +40,6 @@ from herald.store.endpoints import (
     latest_versions,
 )
 from herald.store.users import (
-    CHUNK,
     USER_ATTRIBUTE_KEY,
     USER_COLUMNS,
     USER_UPDATE,
@@ -158,17 +157,18 @@ def _insert(
 def _select_in(
     connection: sqlite3.Connection, sql: str, keys: Iterable[str]
 ) -> list[tuple[Any, ...]]:
-    """The rows of `sql` (its IN list left as `{}`) for the keys, CHUNK keys a statement."""
+    """The rows of `sql` (its IN list left as `{}`) for the keys, as many a statement as
+    SQLite takes."""
     ids = list(keys)
     found: list[tuple[Any, ...]] = []
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    for start in range(0, len(ids), SQLITE_MAX_PARAMS):
+        chunk = ids[start : start + SQLITE_MAX_PARAMS]
         found += connection.execute(sql.format(", ".join("?" * len(chunk))), chunk).fetchall()
     return found
 
 
 def _delete_in(connection: sqlite3.Connection, table: str, column: str, ids: list[str]) -> None:
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
+    for start in range(0, len(ids), SQLITE_MAX_PARAMS):
+        chunk = ids[start : start + SQLITE_MAX_PARAMS]
         marks = ", ".join("?" * len(chunk))
         connection.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
