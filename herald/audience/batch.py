@@ -64,15 +64,13 @@ class Batch:
             await writing
 
     async def _write(self, chunk: Chunk) -> None:
-        async with self.database.session() as session:
-            if self.database.dialect == "sqlite":
-                staging = (
-                    Staging(self.segment, self.generation)
-                    if self.segment and self.generation
-                    else None
-                )
-                counts = await write_batch(session, chunk.endpoints, chunk.users, staging)
-            else:
+        if self.database.dialect == "sqlite":
+            staging = (
+                Staging(self.segment, self.generation) if self.segment and self.generation else None
+            )
+            counts = await write_batch(self.database, chunk.endpoints, chunk.users, staging)
+        else:
+            async with self.database.session() as session:
                 counts = await self._write_statements(session, chunk)
         self.report.created += counts.created
         self.report.updated += counts.updated

@@ -11,17 +11,17 @@ the stored rows, are those of `endpoints.write_prepared`, `users.merge_users` an
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import Any
 
 from herald.models import EndpointUser
 from herald.store.bulk import SQLITE_MAX_PARAMS, sqlite_inserts, stamp_for
 from herald.store.clock import utcnow
+from herald.store.database import Database
 from herald.store.endpoint_rows import (
     ATTRIBUTE_COLUMNS,
     ENDPOINT_COLUMNS,
@@ -64,23 +64,16 @@ class Staging:
 
 
 async def write_batch(
-    session: AsyncSession,
+    database: Database,
     endpoints: Sequence[PreparedEndpoint],
     users: Sequence[EndpointUser],
     staging: Staging | None,
 ) -> WriteCounts:
-    """Write a batch in the session's transaction: the endpoints (unchanged ones skipped),
+    """Write a batch in a transaction of its own: the endpoints (unchanged ones skipped),
     their users, then the user-only rows' users, then the segment members."""
-    connection = await session.connection()  # begins the transaction (BEGIN IMMEDIATE)
-    raw = await connection.get_raw_connection()
-    driver: Any = raw.driver_connection  # aiosqlite's Connection
-
-    def work() -> WriteCounts:
-        return _write(driver._conn, endpoints, users, staging)
-
-    # aiosqlite runs each call on the connection's own thread through this queue; SQLAlchemy's
-    # adapter uses it the same way for what aiosqlite has no call for.
-    return cast(WriteCounts, await driver._execute(work))
+    return await database.sqlite_transaction(
+        functools.partial(_write, endpoints=endpoints, users=users, staging=staging)
+    )
 
 
 def _write(
