@@ -51,6 +51,12 @@ from herald.store.users import (
 # The indexes of a big import outgrow SQLite's default 2 MB page cache, and every miss is a
 # read; 64 MB keeps the hot pages of a million rows in memory.
 IMPORT_CACHE_KIB = 65536
+# A batch rewrites pages all over the indexes that grow in random order (address, geo_z, metric
+# values), and by default SQLite copies the WAL into the database (and syncs both) once the WAL
+# passes 1,000 pages, which a batch of a big import does every time. At 10,000 (40 MB of WAL)
+# a page rewritten by several batches is copied once: a million rows took 48 s instead of 52.
+# Committed batches are as durable as before (the WAL is the database until it is copied).
+IMPORT_CHECKPOINT_PAGES = 10_000
 MEMBER_COLUMNS = ("segment", "generation", "member_type", "member_id")
 
 
@@ -82,7 +88,9 @@ def _write(
     users: Sequence[EndpointUser],
     staging: Staging | None,
 ) -> WriteCounts:
+    # Per connection, so set on whichever the pool hands out; both stay set after the import.
     connection.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+    connection.execute(f"PRAGMA wal_autocheckpoint={IMPORT_CHECKPOINT_PAGES}")
     latest = latest_versions(endpoints)
     found = _select_in(connection, "SELECT id, checksum FROM endpoints WHERE id IN ({})", latest)
     stored = {i: checksum or "" for i, checksum in found}
