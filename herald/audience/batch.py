@@ -6,14 +6,14 @@ import asyncio
 import contextlib
 import re
 
-from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.audience.prepare import Chunk
 from herald.audience.records import FileFormatError
 from herald.audience.report import ImportReport
 from herald.models.names import NAME_PATTERN
 from herald.store import Database
-from herald.store.endpoints import write_prepared
+from herald.store.endpoints import WriteCounts, write_prepared
 from herald.store.segments import (
     drop_generation,
     finish_import,
@@ -21,9 +21,8 @@ from herald.store.segments import (
     new_generation,
     stage_members,
 )
+from herald.store.sqlite_batch import Staging, write_batch
 from herald.store.users import merge_users
-
-IMPORT_CACHE_KIB = 65536
 
 
 class Batch:
@@ -65,23 +64,29 @@ class Batch:
             await writing
 
     async def _write(self, chunk: Chunk) -> None:
-        async with self.database.session() as session:
-            if self.database.dialect == "sqlite":
-                # The indexes of a big import outgrow SQLite's default 2 MB page cache, and
-                # every miss is a read; 64 MB keeps the hot pages of a million rows in memory.
-                await session.execute(text(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}"))
-            counts = await write_prepared(session, chunk.endpoints)
-            if chunk.users:
-                await merge_users(session, chunk.users)
-            if self.segment and self.generation:
-                ids = [e.id for e in chunk.endpoints]
-                await stage_members(session, self.segment, self.generation, "endpoint", ids)
-                users = [u.user_id for u in chunk.users if u.user_id]
-                await stage_members(session, self.segment, self.generation, "user", users)
+        if self.database.dialect == "sqlite":
+            staging = (
+                Staging(self.segment, self.generation) if self.segment and self.generation else None
+            )
+            counts = await write_batch(self.database, chunk.endpoints, chunk.users, staging)
+        else:
+            async with self.database.session() as session:
+                counts = await self._write_statements(session, chunk)
         self.report.created += counts.created
         self.report.updated += counts.updated
         self.report.unchanged += counts.unchanged
         self.report.users += len(chunk.users)
+
+    async def _write_statements(self, session: AsyncSession, chunk: Chunk) -> WriteCounts:
+        counts = await write_prepared(session, chunk.endpoints)
+        if chunk.users:
+            await merge_users(session, chunk.users)
+        if self.segment and self.generation:
+            ids = [e.id for e in chunk.endpoints]
+            await stage_members(session, self.segment, self.generation, "endpoint", ids)
+            users = [u.user_id for u in chunk.users if u.user_id]
+            await stage_members(session, self.segment, self.generation, "user", users)
+        return counts
 
     async def finish(self) -> None:
         await self.wait()

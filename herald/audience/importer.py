@@ -22,6 +22,7 @@ from herald.audience.batch import Batch
 from herald.audience.prepare import default_workers, prepared
 from herald.audience.records import CsvFile, FileFormatError, Header, Record, ndjson_records
 from herald.audience.report import MAX_REPORTED, ImportReport, RowProblem
+from herald.audience.tuning import import_tuning
 from herald.store import Database
 
 Format = Literal["csv", "ndjson"]
@@ -58,7 +59,7 @@ async def import_endpoints(
         binary = path.open("rb")
     except OSError as exc:
         raise FileFormatError(f"{name}: cannot be read ({exc.strerror})") from None
-    with binary:
+    with binary, import_tuning():
         size = os.fstat(binary.fileno()).st_size
         pool = default_workers(size) if workers is None else workers
         report = ImportReport(source=name, segment=segment)

@@ -135,9 +135,10 @@ async def prepared(
 
 async def _prepare_inline(records: list[Record], dialect: str, header: Header) -> Chunk:
     """Prepare a chunk here, a slice at a time. The batch being written runs on this event
-    loop, which hands each of its statements to the database's thread: looking at the loop
-    between slices lets the whole batch be written while this chunk is prepared, instead of
-    one statement per chunk (the rest then waited for, with nothing prepared meanwhile)."""
+    loop, which hands its statements to the database (on SQLite, the whole transaction in one
+    call to its thread): looking at the loop between slices lets the whole batch be written
+    while this chunk is prepared, instead of one hand-over per chunk (the rest then waited
+    for, with nothing prepared meanwhile)."""
     chunk = Chunk()
     for start in range(0, len(records), INLINE_SLICE):
         part = prepare_chunk(records[start : start + INLINE_SLICE], dialect, header)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
@@ -119,11 +119,25 @@ async def _insert_sqlite(
     conflict: Sequence[str],
     update: Sequence[str],
 ) -> None:
-    """Many rows per statement. The sqlite3 module lets go of the GIL around each statement it
-    steps; with one row a statement, the database thread then waits on the event loop's
-    thread (busy preparing the next rows) for the GIL once a row, up to 5 ms each time.
-    SQLite takes the rows of a multi-row VALUES in order, so a later row for a key still
-    wins, as with one statement per row."""
+    for sql, batches in sqlite_inserts(table, columns, rows, conflict, update):
+        await _execute(session, sql, batches)
+
+
+def sqlite_inserts(
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+    conflict: Sequence[str],
+    update: Sequence[str] = (),
+) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
+    """The rows as (statement, parameter sets) for `executemany`, many rows per statement.
+    The sqlite3 module lets go of the GIL around each statement it steps; with one row a
+    statement, the database thread then waits on the event loop's thread (busy preparing the
+    next rows) for the GIL once a row, up to 5 ms each time. SQLite takes the rows of a
+    multi-row VALUES in order, so a later row for a key still wins, as with one statement
+    per row."""
+    if not rows:
+        return
     per_statement = max(1, SQLITE_MAX_PARAMS // len(columns))
     group = ", ".join("?" for _ in columns)
     full, rest = divmod(len(rows), per_statement)
@@ -133,10 +147,10 @@ async def _insert_sqlite(
             tuple(_flat(rows[start : start + per_statement]))
             for start in range(0, full * per_statement, per_statement)
         ]
-        await _execute(session, sql, batches)
+        yield sql, batches
     if rest:
         sql = _insert_sql(table, columns, "), (".join([group] * rest), conflict, update)
-        await _execute(session, sql, [tuple(_flat(rows[full * per_statement :]))])
+        yield sql, [tuple(_flat(rows[full * per_statement :]))]
 
 
 def _flat(rows: Sequence[tuple[Any, ...]]) -> list[Any]:

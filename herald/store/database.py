@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 from herald.store.urls import async_url, ensure_sqlite_dir, sync_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -62,6 +64,17 @@ def make_sync_engine(url: str) -> Engine:
     return engine
 
 
+def _in_transaction(connection: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(connection)
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+    return result
+
+
 class Database:
     """One async engine and its session factory. Create once per process."""
 
@@ -93,10 +106,29 @@ class Database:
             async with self._sessions() as session, session.begin():
                 yield session
             return
-        loop = asyncio.get_running_loop()
-        turn = self._turns.get(loop) or self._turns.setdefault(loop, asyncio.Lock())
-        async with turn, self._sessions() as session, session.begin():
+        async with self._turn(self._turns), self._sessions() as session, session.begin():
             yield session
+
+    async def sqlite_transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` in one transaction (BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when it
+        raises) on a pooled SQLite connection, on the thread that owns that connection, in
+        this process's turn to write. Through a session every statement, BEGIN and COMMIT too,
+        is a hand-over between the event loop and that thread, each waiting for the loop's next
+        look; this is one hand-over however many statements `work` runs. Cancelled, it still
+        finishes (and commits) what it started."""
+        if self._turns is None:
+            raise ValueError(f"{self.dialect} is not SQLite")
+        async with self._turn(self._turns), self.engine.connect() as connection:
+            raw = await connection.get_raw_connection()
+            driver: Any = raw.driver_connection  # aiosqlite's Connection
+            # aiosqlite runs each call on the connection's thread through this queue;
+            # SQLAlchemy's adapter uses it the same way for what aiosqlite has no call for.
+            return cast(T, await driver._execute(_in_transaction, driver._conn, work))
+
+    @staticmethod
+    def _turn(turns: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        return turns.get(loop) or turns.setdefault(loop, asyncio.Lock())
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -30,6 +30,7 @@ DEMOGRAPHIC_FIELDS = (
     "app_version",
 )
 LOCATION_FIELDS = ("country", "region", "city", "postal_code")
+_LOCATION_TEXT = frozenset(LOCATION_FIELDS)
 ENDPOINT_COLUMNS = (
     "id",
     "channel_type",
@@ -186,19 +187,22 @@ def unit_vector(
 def attribute_rows(item: Content, stamp: Stamp) -> list[Row]:
     """`endpoint_attributes` rows: Attributes, Demographic and Location values."""
     rows = [
-        (item.id, "attribute", name, value, stamp(parse_instant(value)))
+        (item.id, "attribute", name, value, time_value(value, stamp))
         for name, values in item.attributes.items()
         for value in _indexable(values)
     ]
-    for scope, fields, part in (
-        ("demographic", DEMOGRAPHIC_FIELDS, item.demographic),
-        ("location", LOCATION_FIELDS, item.location),
-    ):
-        rows += [
-            (item.id, scope, field, value, None)
-            for field in fields
-            if (value := part.get(field)) is not None and len(value) <= MAX_VALUE
-        ]
+    # The parts hold only the fields that are set (and Location its coordinates, not indexed
+    # here); the order of the rows is not what is stored.
+    rows += [
+        (item.id, "demographic", field, value, None)
+        for field, value in item.demographic.items()
+        if len(value) <= MAX_VALUE
+    ]
+    rows += [
+        (item.id, "location", field, value, None)
+        for field, value in item.location.items()
+        if field in _LOCATION_TEXT and len(value) <= MAX_VALUE
+    ]
     return rows
 
 
@@ -207,7 +211,15 @@ def user_attribute_rows(
 ) -> Iterator[Row]:
     for name, values in attributes.items():
         for value in _indexable(values):
-            yield (user_id, name, value, stamp(parse_instant(value)))
+            yield (user_id, name, value, time_value(value, stamp))
+
+
+def time_value(value: str, stamp: Stamp) -> Any:
+    """The instant an attribute value names, as stored, or None. Most values are not dates:
+    one that does not start with a digit (or a space) is not parsed at all."""
+    if not value or not (value[0].isdigit() or value[0].isspace()):
+        return None
+    return stamp(parse_instant(value))
 
 
 def _indexable(values: list[str]) -> list[str]:

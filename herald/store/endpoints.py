@@ -29,6 +29,9 @@ from herald.store.tables import EndpointAttributeRow, EndpointMetricRow, Endpoin
 from herald.store.users import CHUNK, delete_user_row, merge_users
 
 _KEEP_ON_UPDATE = ("id", "created_at")
+ENDPOINT_UPDATE = tuple(c for c in ENDPOINT_COLUMNS if c not in _KEEP_ON_UPDATE)
+ATTRIBUTE_KEY = ("endpoint_id", "scope", "name", "value")
+METRIC_KEY = ("endpoint_id", "name")
 
 
 @dataclass
@@ -61,20 +64,34 @@ async def write_prepared(
     session: AsyncSession, endpoints: Sequence[PreparedEndpoint]
 ) -> WriteCounts:
     """`write_endpoints` for endpoints already prepared (by `endpoint_rows.prepare`)."""
-    latest = {e.id: e for e in endpoints}
+    latest = latest_versions(endpoints)
     stored = await _stored_checksums(session, list(latest))
-    changed = [i for i, e in latest.items() if stored.get(i, "") != e.checksum]
-    counts = WriteCounts(
-        created=sum(1 for i in changed if i not in stored),
-        updated=sum(1 for i in changed if i in stored),
-        unchanged=len(latest) - len(changed),
-    )
+    changed, counts = changes(latest, stored)
     if changed:
-        await _upsert_rows(session, [latest[i].row for i in changed])
-        await _delete_segment_rows(session, [i for i in changed if i in stored])
-        await _insert_segment_rows(session, [latest[i] for i in changed])
-        await merge_users(session, [u for i in changed if (u := latest[i].user) is not None])
+        await _upsert_rows(session, [e.row for e in changed])
+        await _delete_segment_rows(session, [e.id for e in changed if e.id in stored])
+        await _insert_segment_rows(session, changed)
+        await merge_users(session, [e.user for e in changed if e.user is not None])
     return counts
+
+
+def latest_versions(endpoints: Sequence[PreparedEndpoint]) -> dict[str, PreparedEndpoint]:
+    """The endpoints by id, each id's last version in its first place (an id given twice
+    keeps its last version)."""
+    return {e.id: e for e in endpoints}
+
+
+def changes(
+    latest: dict[str, PreparedEndpoint], stored: dict[str, str]
+) -> tuple[list[PreparedEndpoint], WriteCounts]:
+    """The endpoints whose content differs from what is `stored` (checksums by id), and the
+    counts of created, updated and unchanged ones."""
+    changed = [e for i, e in latest.items() if stored.get(i, "") != e.checksum]
+    updated = sum(1 for e in changed if e.id in stored)
+    counts = WriteCounts(
+        created=len(changed) - updated, updated=updated, unchanged=len(latest) - len(changed)
+    )
+    return changed, counts
 
 
 async def _stored_checksums(session: AsyncSession, ids: Sequence[str]) -> dict[str, str]:
@@ -90,9 +107,8 @@ async def _stored_checksums(session: AsyncSession, ids: Sequence[str]) -> dict[s
 
 
 async def _upsert_rows(session: AsyncSession, rows: list[Row]) -> None:
-    update = [c for c in ENDPOINT_COLUMNS if c not in _KEEP_ON_UPDATE]
     await insert_tuples(
-        session, "endpoints", ENDPOINT_COLUMNS, rows, conflict=["id"], update=update
+        session, "endpoints", ENDPOINT_COLUMNS, rows, conflict=["id"], update=ENDPOINT_UPDATE
     )
 
 
@@ -100,11 +116,11 @@ async def _insert_segment_rows(
     session: AsyncSession, endpoints: Sequence[PreparedEndpoint]
 ) -> None:
     values = [row for e in endpoints for row in e.attributes]
-    key = ["endpoint_id", "scope", "name", "value"]
-    await insert_tuples(session, "endpoint_attributes", ATTRIBUTE_COLUMNS, values, conflict=key)
+    await insert_tuples(
+        session, "endpoint_attributes", ATTRIBUTE_COLUMNS, values, conflict=ATTRIBUTE_KEY
+    )
     metrics = [row for e in endpoints for row in e.metrics]
-    key = ["endpoint_id", "name"]
-    await insert_tuples(session, "endpoint_metrics", METRIC_COLUMNS, metrics, conflict=key)
+    await insert_tuples(session, "endpoint_metrics", METRIC_COLUMNS, metrics, conflict=METRIC_KEY)
 
 
 async def _delete_segment_rows(session: AsyncSession, ids: Sequence[str]) -> None:

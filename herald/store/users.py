@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,26 +18,49 @@ from herald.store.tables import UserAttributeRow, UserRow
 # Bound parameters per IN (...): far below SQLite's and PostgreSQL's limits.
 CHUNK = 500
 USER_COLUMNS = ("user_id", "user_attributes", "updated_at")
+USER_UPDATE = ("user_attributes", "updated_at")
+USER_ATTRIBUTE_KEY = ("user_id", "name", "value")
 
 
 async def merge_users(session: AsyncSession, users: Iterable[EndpointUser | UserValues]) -> int:
     """Create users that are new and merge attributes into the others (a later value of an
     attribute replaces the earlier one; attributes not mentioned are kept). Returns how many
     users changed."""
-    incoming: dict[str, dict[str, list[str]]] = {}
-    for user in users:
-        if user.user_id:
-            incoming.setdefault(user.user_id, {}).update(user.user_attributes)
+    incoming = incoming_attributes(users)
     if not incoming:
         return 0
     stored = await _stored_attributes(session, list(incoming))
-    changed = {
+    changed = changed_users(incoming, stored)
+    await _write(session, changed, utcnow(), existing=stored.keys())
+    return len(changed)
+
+
+Attributes = dict[str, list[str]]
+
+
+def incoming_attributes(users: Iterable[EndpointUser | UserValues]) -> dict[str, Attributes]:
+    """Each user id's attributes as given, a later value of an attribute replacing one before."""
+    incoming: dict[str, Attributes] = {}
+    for user in users:
+        if user.user_id:
+            incoming.setdefault(user.user_id, {}).update(user.user_attributes)
+    return incoming
+
+
+def changed_users(
+    incoming: dict[str, Attributes], stored: dict[str, Attributes]
+) -> dict[str, Attributes]:
+    """The users that are new or whose merged attributes differ from the stored ones, merged."""
+    return {
         user_id: {**stored.get(user_id, {}), **attributes}
         for user_id, attributes in incoming.items()
         if user_id not in stored or {**stored[user_id], **attributes} != stored[user_id]
     }
-    await _write(session, changed, utcnow(), existing=stored.keys())
-    return len(changed)
+
+
+def user_rows(users: dict[str, Attributes], updated_at: Any) -> list[tuple[Any, ...]]:
+    """`users` rows (USER_COLUMNS) in the driver's form."""
+    return [(user_id, json_text(attributes), updated_at) for user_id, attributes in users.items()]
 
 
 async def _stored_attributes(
@@ -65,16 +89,18 @@ async def _write(
         return
     stamp = stamp_for(session.get_bind().dialect.name)
     updated_at = stamp(now)
-    rows = [(user_id, json_text(attributes), updated_at) for user_id, attributes in users.items()]
-    update = ["user_attributes", "updated_at"]
-    await insert_tuples(session, "users", USER_COLUMNS, rows, conflict=["user_id"], update=update)
+    rows = user_rows(users, updated_at)
+    await insert_tuples(
+        session, "users", USER_COLUMNS, rows, conflict=["user_id"], update=USER_UPDATE
+    )
     ids = [user_id for user_id in users if user_id in existing]
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         await session.execute(delete(UserAttributeRow).where(UserAttributeRow.user_id.in_(chunk)))
     values = [row for i, attrs in users.items() for row in user_attribute_rows(i, attrs, stamp)]
-    key = ["user_id", "name", "value"]
-    await insert_tuples(session, "user_attributes", USER_ATTRIBUTE_COLUMNS, values, conflict=key)
+    await insert_tuples(
+        session, "user_attributes", USER_ATTRIBUTE_COLUMNS, values, conflict=USER_ATTRIBUTE_KEY
+    )
 
 
 async def get_user(session: AsyncSession, user_id: str) -> User | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -81,6 +83,16 @@ async def test_a_second_import_changes_nothing(database: Database, tmp_path: Pat
         after = (await session.execute(select(EndpointRow.id, EndpointRow.updated_at))).all()
     assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
     assert sorted(after) == sorted(before)
+
+
+async def test_an_import_leaves_the_interpreter_as_it_found_it(
+    database: Database, tmp_path: Path
+) -> None:
+    # The API runs imports in its own process: collection and thread switching go back to
+    # what they were once the import is done.
+    before = gc.get_threshold(), sys.getswitchinterval(), gc.get_freeze_count()
+    await import_endpoints(database, _write(tmp_path, "endpoints.csv", CSV))
+    assert (gc.get_threshold(), sys.getswitchinterval(), gc.get_freeze_count()) == before
 
 
 async def test_ndjson_lines_nest_the_same_fields(database: Database, tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from sqlalchemy import text
 
@@ -42,3 +44,22 @@ async def test_rows_over_several_statements_keep_the_last_row_for_a_key(
         ("u3", '{"v":["3"]}'),
         ("u4", '{"v":["1"]}'),
     ]
+
+
+async def test_a_transaction_whose_work_fails_leaves_nothing(sqlite_database: Database) -> None:
+    stamp = "2026-01-01 00:00:00.000000"
+
+    def write_then_fail(connection: sqlite3.Connection) -> None:
+        connection.execute(
+            "INSERT INTO users (user_id, user_attributes, updated_at) VALUES (?, ?, ?)",
+            ("u1", "{}", stamp),
+        )
+        raise RuntimeError("the batch cannot be written")
+
+    with pytest.raises(RuntimeError):
+        await sqlite_database.sqlite_transaction(write_then_fail)
+
+    def count(connection: sqlite3.Connection) -> int:
+        return int(connection.execute("SELECT count(*) FROM users").fetchone()[0])
+
+    assert await sqlite_database.sqlite_transaction(count) == 0
