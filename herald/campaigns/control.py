@@ -51,18 +51,15 @@ async def control(
         raise CampaignError(f"campaign {name!r} does not exist; `herald apply` it first")
     _check(name, action, status.state)
     async with database.session() as session:
-        found = await store.get_campaign(session, name)
-        assert found is not None
-        campaign = found[0]
         runs = [r.workflow_id for r in await store.list_runs(session, name) if _active(r.state)]
-        generation = await store.get_generation(session, name)
-    if campaign.schedule.frequency == "ONCE":  # its run may still wait for its start
-        runs.append(campaign_workflow_id(name, once_run(generation)))
+    frequency = status.frequency
+    if frequency == "ONCE":  # its run may still wait for its start
+        runs.append(campaign_workflow_id(name, once_run(status.generation)))
     done = []
-    if runs or campaign.schedule.frequency in RECURRING:
+    if runs or frequency in RECURRING:
         temporal = await connect()
         done = [await _update_run(temporal, w, update) for w in dict.fromkeys(runs)]
-        if campaign.schedule.frequency in RECURRING:
+        if frequency in RECURRING:
             done.append(await _schedule(temporal, name, action))
     async with database.session() as session:
         await store.set_campaign_state(session, name, new_state)
