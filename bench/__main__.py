@@ -19,6 +19,7 @@ from bench import (
     worker_memory,
 )
 from bench.timing import Result
+from herald.process_exit import leave
 
 
 def main() -> None:
@@ -54,3 +55,4 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    leave(0)

@@ -21,6 +21,7 @@ from bench.dev_server import start_dev_server
 from bench.timing import Result
 from herald.client import HeraldClient
 from herald.models import DEFINITION_ADAPTER
+from herald.process_exit import leave
 from herald.settings import Settings
 from herald.store import Database, upgrade
 from worker import build_worker
@@ -147,3 +148,4 @@ def run(n: int) -> list[Result]:
 if __name__ == "__main__":
     for result in run(int(sys.argv[1]) if len(sys.argv) > 1 else 100):
         print(result.row())
+    leave(0)

@@ -28,6 +28,7 @@ from herald.client import HeraldClient
 from herald.inbound import twilio
 from herald.inbound.settings import TwoWaySettings
 from herald.models import DEFINITION_ADAPTER
+from herald.process_exit import leave
 from herald.settings import Settings
 from herald.store import Database, upgrade
 from herald.store.tables import MessageRow
@@ -172,3 +173,4 @@ def run(n: int) -> list[Result]:
 if __name__ == "__main__":
     for result in run(int(sys.argv[1]) if len(sys.argv) > 1 else 20):
         print(result.row())
+    leave(0)

@@ -25,6 +25,7 @@ from bench.timing import Result
 from herald.client import HeraldClient
 from herald.models import DEFINITION_ADAPTER, SEARCH_ATTRIBUTES
 from herald.models.transactional import MessageRequest
+from herald.process_exit import leave
 from herald.settings import Settings
 from herald.store import Database, upgrade
 from worker import build_worker
@@ -130,3 +131,4 @@ def _latency(name: str, values: list[float], bare: list[float], baseline: str, n
 if __name__ == "__main__":
     for result in run(int(sys.argv[1]) if len(sys.argv) > 1 else 50):
         print(result.row())
+    leave(0)

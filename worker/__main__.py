@@ -11,6 +11,7 @@ from temporalio.client import Client
 from temporalio.runtime import Runtime
 
 from herald.channels import ChannelRegistry
+from herald.process_exit import leave
 from herald.settings import Settings
 from herald.store import Database, upgrade
 from herald.streams import StreamShipper
@@ -82,6 +83,7 @@ async def _connect_patiently(settings: Settings, runtime: Runtime | None) -> Cli
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     asyncio.run(run(Settings()))
+    leave(0)
 
 
 if __name__ == "__main__":
