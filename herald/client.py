@@ -2,7 +2,7 @@
 
     async with await HeraldClient.connect() as herald:
         await herald.apply_files([Path("journeys/welcome.yaml")])
-        await herald.enter("welcome", endpoint_id="ann-email")
+        await herald.enter("welcome", user_id="ann")
         print(await herald.outbox())
 
 It talks to Herald's database for definitions and data, and to Temporal for participants.

@@ -12,9 +12,9 @@ from herald.models import EndpointDefinition, Journey, SendStep
 
 
 async def load_demo(client: HeraldClient, journeys: Path, console: Console) -> None:
-    """Apply every definition under `journeys`, then enter each example endpoint into each
-    direct-entry journey whose first send step uses the endpoint's channel (event- and
-    segment-entry journeys admit their participants themselves)."""
+    """Apply every definition under `journeys`, then enter each example endpoint (or, in a
+    journey of users, each example user) into each direct-entry journey whose first send step
+    uses its channel (event- and segment-entry journeys admit their participants themselves)."""
     definitions = load_files([journeys])
     for result in await client.apply(definitions):
         console.print(f"  {result.describe()}")
@@ -26,13 +26,23 @@ async def load_demo(client: HeraldClient, journeys: Path, console: Console) -> N
             continue
         if entry.segment:
             continue
-        channel = _first_channel(journey)
-        for endpoint in endpoints:
-            if channel is None or endpoint.channel_type.family.value != channel:
-                continue
-            entered = await client.enter(journey.name, endpoint.id)
+        for participant in _participants(journey, endpoints):
+            if entry.participant == "user":
+                entered = await client.enter(journey.name, user_id=participant)
+            else:
+                entered = await client.enter(journey.name, participant)
             verb = f"did not enter ({entered.refused})" if entered.refused else "entered"
-            console.print(f"  {endpoint.id} {verb} {journey.name}")
+            console.print(f"  {participant} {verb} {journey.name}")
+
+
+def _participants(journey: Journey, endpoints: list[EndpointDefinition]) -> list[str]:
+    """The endpoints on the journey's first channel, or in a journey of users, the users who
+    have an endpoint on it (each once)."""
+    channel = _first_channel(journey)
+    reachable = [e for e in endpoints if e.channel_type.family.value == channel]
+    if journey.settings.entry.participant == "user":
+        return list(dict.fromkeys(e.user_id for e in reachable if e.user_id))
+    return [e.id for e in reachable]
 
 
 def _first_channel(journey: Journey) -> str | None:

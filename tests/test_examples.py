@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from herald.definitions import load_files
+from herald.demo import load_demo
 from herald.models import Event, OutboxMessage
 from herald.models.journey_run import ReplySignal
 from tests.helpers import eventually
@@ -27,25 +30,40 @@ async def load(engine: Engine) -> None:
     await engine.herald.apply(load_files([EXAMPLES]))
 
 
-async def test_welcome_series_splits_on_opened(engine: Engine) -> None:
+async def test_welcome_series_tips_openers_by_email_and_nudges_the_others_by_sms(
+    engine: Engine,
+) -> None:
     await load(engine)
-    for who in ("ann-email", "bob-email"):
-        await engine.herald.enter("welcome", who)
-        await engine.waiting("welcome", who, on="opened")
-    [to_ann] = [m for m in await engine.outbox("welcome") if m.endpoint_id == "ann-email"]
+    for who in ("ann", "bob"):
+        await engine.herald.enter("welcome", user_id=who)
+        await engine.waiting("welcome", who, on="settle")
+    [to_bob] = [m for m in await engine.outbox("welcome") if m.endpoint_id == "bob-email"]
     opened = Event(
-        endpoint_id="ann-email",
+        endpoint_id="bob-email",
         event_type="_email.open",
-        attributes={"message_key": to_ann.idempotency_key},
+        attributes={"message_key": to_bob.idempotency_key},
         timestamp=await engine.now(),
     )
     await engine.herald.put_event(opened)
     await engine.skip(timedelta(seconds=30))
-    assert engine.path(await engine.finish("welcome", "ann-email")) == ["welcome", "opened", "tip"]
-    assert engine.path(await engine.finish("welcome", "bob-email")) == [
+    assert engine.path(await engine.finish("welcome", "bob")) == [
         "welcome",
+        "settle",
+        "opened",
+        "tip",
+    ]
+    assert engine.path(await engine.finish("welcome", "ann")) == [
+        "welcome",
+        "settle",
         "opened",
         "nudge",
+    ]
+    sent = [(m.endpoint_id, m.channel, m.step_id) for m in await engine.outbox("welcome")]
+    assert sorted(sent) == [
+        ("ann-email", "EMAIL", "welcome"),
+        ("ann-sms", "SMS", "nudge"),
+        ("bob-email", "EMAIL", "tip"),
+        ("bob-email", "EMAIL", "welcome"),
     ]
 
 
@@ -135,3 +153,17 @@ async def test_spring_sale_campaign_reaches_its_segment_once(engine: Engine) -> 
     # Every reachable endpoint is sent once or held out, by a stable hash of its id.
     assert run.members == 3 and run.sent + run.holdout + run.skipped == 3
     assert len(messages) == run.sent == len({m.endpoint_id for m in messages})
+
+
+async def test_the_demo_enters_users_into_journeys_of_users_and_endpoints_into_the_others(
+    engine: Engine,
+) -> None:
+    printed = io.StringIO()
+    await load_demo(engine.herald, EXAMPLES, Console(file=printed, width=200))
+    lines = printed.getvalue().splitlines()
+    assert "  ann entered welcome" in lines and "  bob entered welcome" in lines
+    assert "  ann-sms entered survey" in lines
+    assert not [line for line in lines if "did not enter" in line]
+    await engine.skip(timedelta(minutes=3))  # past the welcome wait and the survey's timeout
+    assert engine.path(await engine.finish("welcome", "ann"))[-1] == "nudge"
+    assert engine.path(await engine.finish("survey", "ann-sms"))[-1] == "done"
