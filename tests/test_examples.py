@@ -12,7 +12,7 @@ from rich.console import Console
 
 from herald.definitions import load_files
 from herald.demo import load_demo
-from herald.models import Event, OutboxMessage
+from herald.models import EndpointDefinition, Event, OutboxMessage
 from herald.models.journey_run import ReplySignal
 from tests.helpers import eventually
 from tests.workflows.engine import Engine
@@ -104,8 +104,14 @@ async def test_survey_answers_a_score(engine: Engine) -> None:
     assert texts[-1] == "Sorry to hear that. Someone from our team will call you."
 
 
-async def test_re_engagement_admits_the_segment_with_a_holdout(engine: Engine) -> None:
-    await load(engine)
+async def test_re_engagement_admits_inactive_email_endpoints_with_a_holdout(
+    engine: Engine,
+) -> None:
+    definitions = load_files([EXAMPLES])
+    await engine.herald.apply([d for d in definitions if isinstance(d, EndpointDefinition)])
+    seen = Event(endpoint_id="ann-email", event_type="app.open", timestamp=await engine.now())
+    await engine.herald.put_event(seen)  # Ann was active: only Bob is inactive
+    await engine.herald.apply(definitions)
     result = await eventually(
         lambda: engine.herald.journey_status("re-engagement"),
         lambda s: s.entered == 1,
@@ -115,6 +121,7 @@ async def test_re_engagement_admits_the_segment_with_a_holdout(engine: Engine) -
     bob = await engine.finish("re-engagement", "bob-email")
     assert engine.path(bob)[0] == "holdout"
     finished = await engine.herald.journey_status("re-engagement")
+    assert finished.entered == 1
     assert finished.outcomes == {f"completed at {engine.path(bob)[-1]}": 1}
 
 
