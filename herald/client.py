@@ -51,6 +51,7 @@ from herald.store import journeys as journey_store
 from herald.store import messages as message_store
 from herald.store import outbox as outbox_store
 from herald.store import templates as template_store
+from herald.store.entries import last_entry
 from herald.store.tables import EventRow
 from herald.templates.preview import PreviewLookupError, preview
 from herald.temporal import connect
@@ -326,8 +327,17 @@ class HeraldClient(
         """Signal a reply to the participant's journeys waiting for one."""
         return await routing.route_reply(await self.temporal(), self.database, endpoint_id, reply)
 
-    async def journey_state(self, journey: str, endpoint_id: str) -> JourneyState | None:
+    async def journey_state(
+        self, journey: str, participant_id: str, entry_n: int | None = None
+    ) -> JourneyState | None:
+        """Where the participant is in `journey` and the path so far: its latest entry, or
+        entry `entry_n` of a participant that re-entered."""
+        workflow_id = journey_workflow_id(journey, participant_id, entry_n or 1)
+        if entry_n is None:
+            async with self.database.session() as session:
+                last = await last_entry(session, journey, participant_id)
+            workflow_id = last.workflow_id if last else workflow_id
         client = await self.temporal()
-        handle = client.get_workflow_handle(journey_workflow_id(journey, endpoint_id))
+        handle = client.get_workflow_handle(workflow_id)
         state: JourneyState | None = await handle.query("state", result_type=JourneyState)
         return state

@@ -108,3 +108,24 @@ async def test_re_entry_rules(engine: Engine) -> None:
     assert third.refused == "entered 2 times, the re-entry cap"
     assert first.workflow_id == "journey:again:rex"
     assert len(await engine.outbox("again")) == 2
+
+
+async def test_state_of_a_participant_that_re_entered_is_its_latest_entry(engine: Engine) -> None:
+    steps = {
+        "hello": {"type": "send", "template": "t1", "next": "nap"},
+        "nap": {"type": "wait", "duration": "P2D", "next": "bye"},
+        "bye": {"type": "send", "template": "t1"},
+    }
+    rules = {"re_entry": {"allowed": True}}
+    await engine.apply(endpoint("rex"), template("t1"), journey("twice", "hello", steps, **rules))
+    await engine.herald.enter("twice", "rex")
+    await engine.skip(timedelta(days=3))
+    await engine.finish("twice", "rex")
+    await engine.herald.enter("twice", "rex")
+    latest = await engine.waiting("twice", "rex", on="nap")
+    assert [v.step_id for v in latest.visits] == ["hello", "nap"]
+    first = await engine.herald.journey_state("twice", "rex", entry_n=1)
+    assert first is not None and first.finished
+    assert [v.step_id for v in first.visits] == ["hello", "nap", "bye"]
+    await engine.skip(timedelta(days=3))
+    await engine.finish("twice", "rex", n=2)
