@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from herald.models import DEFINITION_ADAPTER, KINDS, Definition
+from herald.models.journey_graph import GRAPH_ERROR, document_graph_problems
 from herald.models.journey_steps import STEP_TYPES
 from herald.models.segment_rules import without_rule_tags
 from herald.templates import template_problems
@@ -90,6 +91,9 @@ def validate_documents(documents: list[Any], source: str) -> list[Definition]:
             definition = DEFINITION_ADAPTER.validate_python(document)
         except ValidationError as exc:
             problems += [f"{_describe(where, document)}: {p}" for p in _explain(exc, document)]
+            if document.get("kind") == "Journey":  # the graph as well, on the steps that parsed
+                found = document_graph_problems(document)
+                problems += [f"{_describe(where, document)}: {p}" for p in found]
             continue
         if definition.kind == "Template":  # syntax, filters and variables of every part
             found = template_problems(definition)
@@ -134,6 +138,8 @@ def _explain(exc: ValidationError, document: dict[str, Any]) -> list[str]:
     tags = {document.get("kind"), document.get("channel")} - {None}
     lines = []
     for error in exc.errors(include_url=False):
+        if error["type"] == GRAPH_ERROR:
+            continue  # the caller lists them one a line, with those of a journey that failed
         path = [str(p) for p in error["loc"]]
         while path and path[0] in tags | {"function-after[_needs_a_body(), EmailTemplate]"}:
             path.pop(0)

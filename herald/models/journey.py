@@ -11,9 +11,10 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from herald.models.base import HeraldModel
-from herald.models.journey_graph import graph_problems
+from herald.models.journey_graph import GRAPH_ERROR, graph_problems
 from herald.models.journey_settings import JourneySettings
 from herald.models.journey_steps import (
     STEP_TYPES,
@@ -44,7 +45,8 @@ class Journey(HeraldModel):
     def _graph_is_sound(self) -> Journey:
         problems = graph_problems(self.start, self.steps)
         if problems:
-            raise ValueError("; ".join(problems))
+            # Its own error type: a definition file lists these one a line (definitions.py).
+            raise PydanticCustomError(GRAPH_ERROR, "{problems}", {"problems": "; ".join(problems)})
         return self
 
 

@@ -1,11 +1,21 @@
-"""Checks on a journey's step graph; every problem is reported, each with its step id."""
+"""Checks on a journey's step graph; every problem is reported, each with its step id and field.
+
+The checks run on the steps that parsed: a step with a problem in its own fields (a channel
+that does not exist, percentages that do not sum to 100) still counts as a step with the
+links it names, so one apply lists the graph's problems alongside it instead of one at a time.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
 
 from herald.models.conditions import EngagementCondition
 from herald.models.journey_steps import (
+    STEP_TYPES,
     WAITING_TYPES,
     MultiSplitStep,
     SendStep,
@@ -14,41 +24,89 @@ from herald.models.journey_steps import (
     WaitForReplyStep,
 )
 
+# The error type of a journey's graph problems, so a definition file lists them one a line.
+GRAPH_ERROR = "journey_graph"
+# Every field a step links through; read from a step that did not parse, to follow its links.
+_LINK_FIELDS = ("next", "on_event", "on_other_reply", "on_timeout", "yes", "no", "else_next")
+_STEP: TypeAdapter[Step] = TypeAdapter(Step)
+
+
+@dataclass(frozen=True)
+class _Node:
+    type: str | None
+    links: list[tuple[str, str]]
+    step: Step | None  # None: the step did not parse; its own problems are reported apart
+
+    def targets(self) -> list[str]:
+        return [target for _, target in self.links]
+
 
 def graph_problems(start: str, steps: Mapping[str, Step]) -> list[str]:
-    known = sorted(steps)
-    if start not in steps:
-        return [f"start: {start!r} is not a step; steps are {known}"]
-    problems = [
-        f"steps.{step_id}.{field}: {target!r} is not a step; steps are {known}"
-        for step_id, step in steps.items()
-        for field, target in step.links()
-        if target not in steps
+    return _problems(start, {s: _Node(step.type, step.links(), step) for s, step in steps.items()})
+
+
+def document_graph_problems(document: Mapping[str, Any]) -> list[str]:
+    """The graph checks of a journey document that failed validation, on what it names."""
+    start, steps = document.get("start"), document.get("steps")
+    if not isinstance(start, str) or not isinstance(steps, dict) or not steps:
+        return []  # reported on `start` / `steps` by the field checks
+    return _problems(start, {str(step_id): _node(body) for step_id, body in steps.items()})
+
+
+def _node(body: Any) -> _Node:
+    try:
+        step = _STEP.validate_python(body)
+    except ValidationError:
+        kind = body.get("type") if isinstance(body, dict) else None
+        return _Node(kind if kind in STEP_TYPES else None, _raw_links(body), None)
+    return _Node(step.type, step.links(), step)
+
+
+def _raw_links(body: Any) -> list[tuple[str, str]]:
+    if not isinstance(body, dict):
+        return []
+    branches = body.get("branches")
+    found = [
+        (f"branches.{i}.next", branch.get("next"))
+        for i, branch in enumerate(branches if isinstance(branches, list) else [])
+        if isinstance(branch, dict)
     ]
-    if problems:
-        return problems
-    reachable = _reachable(start, steps)
+    found += [(field, body.get(field)) for field in _LINK_FIELDS]
+    return [(field, target) for field, target in found if isinstance(target, str) and target]
+
+
+def _problems(start: str, nodes: Mapping[str, _Node]) -> list[str]:
+    known = sorted(nodes)
+    problems = [] if start in nodes else [f"start: {start!r} is not a step; steps are {known}"]
+    problems += [
+        f"steps.{step_id}.{field}: {target!r} is not a step; steps are {known}"
+        for step_id, node in nodes.items()
+        for field, target in node.links
+        if target not in nodes
+    ]
+    if start not in nodes:  # reachable and "earlier" are measured from the start
+        return problems + _loops_without_wait(nodes)
+    reachable = _reachable(start, nodes)
     problems += [
         f"steps.{s}: unreachable from start {start!r}" for s in known if s not in reachable
     ]
-    problems += _loops_without_wait(steps)
-    problems += _references(start, steps)
-    return problems
+    return problems + _loops_without_wait(nodes) + _references(start, nodes)
 
 
-def _reachable(start: str, steps: Mapping[str, Step]) -> set[str]:
+def _reachable(start: str, nodes: Mapping[str, _Node]) -> set[str]:
     seen, todo = set(), [start]
     while todo:
         step_id = todo.pop()
-        if step_id not in seen:
+        if step_id in nodes and step_id not in seen:
             seen.add(step_id)
-            todo += steps[step_id].targets()
+            todo += nodes[step_id].targets()
     return seen
 
 
-def _loops_without_wait(steps: Mapping[str, Step]) -> list[str]:
-    """A loop is allowed only through a waiting step; one without spins forever."""
-    instant = {s for s, step in steps.items() if step.type not in WAITING_TYPES}
+def _loops_without_wait(nodes: Mapping[str, _Node]) -> list[str]:
+    """A loop is allowed only through a waiting step; one without spins forever. A step whose
+    type is unknown is not counted as instant, so it never makes a loop."""
+    instant = {s for s, n in nodes.items() if n.type is not None and n.type not in WAITING_TYPES}
     state: dict[str, int] = {}
     found: list[str] = []
 
@@ -60,7 +118,7 @@ def _loops_without_wait(steps: Mapping[str, Step]) -> list[str]:
             found.append(f"steps.{step_id}: loop with no wait ({loop})")
             return
         state[step_id] = 1
-        for target in steps[step_id].targets():
+        for target in nodes[step_id].targets():
             visit(target, [*path, step_id])
         state[step_id] = 2
 
@@ -69,39 +127,51 @@ def _loops_without_wait(steps: Mapping[str, Step]) -> list[str]:
     return found
 
 
-def _before(start: str, steps: Mapping[str, Step], target: str) -> set[str]:
+def _before(start: str, nodes: Mapping[str, _Node], target: str) -> set[str]:
     """Steps on some path from start to `target` (excluding it)."""
-    reach_target = {s for s in steps if target in _reachable(s, steps) and s != target}
-    return reach_target & _reachable(start, steps)
+    reach_target = {s for s in nodes if target in _reachable(s, nodes) and s != target}
+    return reach_target & _reachable(start, nodes)
 
 
-def _references(start: str, steps: Mapping[str, Step]) -> list[str]:
+def _references(start: str, nodes: Mapping[str, _Node]) -> list[str]:
     problems = []
-    for step_id, step in steps.items():
-        for ref, need in _send_refs(step):
-            earlier = _before(start, steps, step_id)
-            ref_step = steps.get(ref)
-            if not isinstance(ref_step, SendStep) or ref not in earlier:
-                problems.append(f"steps.{step_id}: {need} {ref!r} must be an earlier send step")
-            elif isinstance(step, WaitForReplyStep) and ref_step.channel.value not in (
-                "SMS",
-                "EMAIL",
+    for step_id, node in nodes.items():
+        if node.step is None:
+            continue
+        earlier = _before(start, nodes, step_id)
+        sends = sorted(s for s in earlier if nodes[s].type == "send")
+        for field, ref in _send_refs(node.step):
+            ref_node = nodes.get(ref)
+            ref_step = ref_node.step if ref_node else None
+            if ref not in sends:
+                problems.append(
+                    f"steps.{step_id}.{field}: {ref!r} must be an earlier send step; "
+                    f"earlier send steps are {sends}"
+                )
+            elif (
+                isinstance(node.step, WaitForReplyStep)
+                and isinstance(ref_step, SendStep)
+                and ref_step.channel.value not in ("SMS", "EMAIL")
             ):
-                problems.append(f"steps.{step_id}: replies come to SMS or EMAIL steps, not {ref!r}")
+                problems.append(
+                    f"steps.{step_id}.{field}: replies come to SMS or EMAIL steps; "
+                    f"{ref!r} sends {ref_step.channel.value}"
+                )
     return problems
 
 
 def _send_refs(step: Step) -> list[tuple[str, str]]:
+    """(field path, step id) for every earlier send step this one refers to."""
     if isinstance(step, WaitForReplyStep):
-        return [(step.after_step, "after_step")]
-    groups = []
+        return [("after_step", step.after_step)]
+    groups: list[tuple[str, list[Any]]] = []
     if isinstance(step, SplitStep):
-        groups = [step.conditions]
+        groups = [("conditions", step.conditions)]
     elif isinstance(step, MultiSplitStep):
-        groups = [b.conditions for b in step.branches]
+        groups = [(f"branches.{b}.conditions", br.conditions) for b, br in enumerate(step.branches)]
     return [
-        (c.step, "engagement step")
-        for conditions in groups
-        for c in conditions
+        (f"{where}.{i}.step", c.step)
+        for where, conditions in groups
+        for i, c in enumerate(conditions)
         if isinstance(c, EngagementCondition)
     ]

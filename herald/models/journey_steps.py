@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Annotated, Literal
 
-from pydantic import AnyHttpUrl, Field, model_validator
+from pydantic import AnyHttpUrl, Field, field_validator, model_validator
 
 from herald.models.base import HeraldModel
 from herald.models.channel import MessageChannel
@@ -167,12 +167,14 @@ class RandomSplitStep(StepBase):
     type: Literal["random_split"]
     branches: list[RandomBranch] = Field(min_length=2, max_length=5)
 
-    @model_validator(mode="after")
-    def _sums_to_100(self) -> RandomSplitStep:
-        total = sum(b.percent for b in self.branches)
+    @field_validator("branches")
+    @classmethod
+    def _sums_to_100(cls, branches: list[RandomBranch]) -> list[RandomBranch]:
+        total = sum(b.percent for b in branches)
         if total != 100:
-            raise ValueError(f"branch percentages sum to {total}; they must sum to 100")
-        return self
+            got = " + ".join(str(b.percent) for b in branches)
+            raise ValueError(f"percentages sum to {total} ({got}); they must sum to 100")
+        return branches
 
     def links(self) -> list[tuple[str, str]]:
         return [(f"branches.{i}.next", b.next) for i, b in enumerate(self.branches) if b.next]

@@ -140,10 +140,11 @@ def test_unknown_step_type_lists_the_allowed_ones(tmp_path: Path) -> None:
 def test_next_naming_a_missing_step_lists_the_steps(tmp_path: Path) -> None:
     steps = "  first: {type: send, template: hello, next: nowhere}\n  bye: {type: exit}\n"
     path = _write(tmp_path / "journey.yaml", _journey_yaml(steps))
-    [problem] = _problems(path)
-    assert str(path) in problem
-    assert "steps.first.next: 'nowhere' is not a step" in problem
-    assert "['bye', 'first']" in problem
+    dangling, unreachable = _problems(path)
+    assert str(path) in dangling
+    assert "steps.first.next: 'nowhere' is not a step" in dangling
+    assert "['bye', 'first']" in dangling
+    assert unreachable.endswith("steps.bye: unreachable from start 'first'")
 
 
 def test_a_start_that_is_not_a_step_is_rejected(tmp_path: Path) -> None:
