@@ -11,6 +11,7 @@ import yaml
 
 from herald.cli.common import JsonFlag, fail, out, print_json, run
 from herald.pinpoint import PinpointImportError, translate
+from herald.pinpoint.journey_parts import resource_name
 
 app = typer.Typer(help="Import resources exported from Amazon Pinpoint.", no_args_is_help=True)
 
@@ -19,7 +20,10 @@ app = typer.Typer(help="Import resources exported from Amazon Pinpoint.", no_arg
 def import_(
     file: Annotated[Path, typer.Argument(help="Pinpoint request JSON (e.g. WriteSegmentRequest).")],
     kind: Annotated[str, typer.Option(help="What the file holds, e.g. segment, email-template.")],
-    name: Annotated[str, typer.Option(help="Name of the Herald resource to create.")],
+    name: Annotated[
+        str | None,
+        typer.Option(help="Name of the Herald resource to create; default: the file's Name."),
+    ] = None,
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Write Herald YAML here instead of applying.")
     ] = None,
@@ -33,7 +37,7 @@ def import_(
     except json.JSONDecodeError as exc:
         fail(f"{file}: line {exc.lineno} column {exc.colno}: {exc.msg}")
     try:
-        definitions = translate(kind, document, name)
+        definitions = translate(kind, document, name or _name_in(document))
     except PinpointImportError as exc:
         fail(f"{file}: {exc}")
     if out_file is not None:
@@ -51,3 +55,11 @@ def import_(
         return
     for result in results:
         out.print(result.describe(), highlight=False)
+
+
+def _name_in(document: object) -> str:
+    """The request's own Name as a Herald name (Welcome Series -> welcome-series)."""
+    given = document.get("Name") if isinstance(document, dict) else None
+    if not isinstance(given, str) or not given.strip():
+        raise PinpointImportError("$.Name: absent; give the Herald name with --name")
+    return resource_name(given, "$.Name")

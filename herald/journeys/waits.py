@@ -2,28 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from herald.models import Endpoint
 from herald.models.journey_ops import PlanWaitResult
 from herald.models.journey_steps import AttributeDate, WaitStep
+from herald.models.zones import zone_of
 
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 
 
-def participant_zone(endpoint: Endpoint, default: str) -> tuple[ZoneInfo, str]:
-    """The endpoint's own timezone when it has a valid one, else the journey's."""
-    for name in (endpoint.demographic.timezone, default, "UTC"):
-        if name:
-            try:
-                return ZoneInfo(name), name
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-    return ZoneInfo("UTC"), "UTC"
+def participant_zone(endpoint: Endpoint, default: str) -> tuple[tzinfo, str]:
+    """The endpoint's own timezone when it has a valid one, else the journey's (an IANA name
+    or a fixed offset such as UTC+05:30)."""
+    for name in (endpoint.demographic.timezone, default):
+        if name and (zone := zone_of(name)) is not None:
+            return zone, name
+    return UTC, "UTC"
 
 
-def next_local_time(now: datetime, at: time, zone: ZoneInfo, weekdays: list[str]) -> datetime:
+def next_local_time(now: datetime, at: time, zone: tzinfo, weekdays: list[str]) -> datetime:
     """The first `at` in `zone` at or after `now`, on one of `weekdays` (any when empty)."""
     local_now = now.astimezone(zone)
     for days in range(0, 8):
@@ -36,14 +34,14 @@ def next_local_time(now: datetime, at: time, zone: ZoneInfo, weekdays: list[str]
     raise AssertionError("a week always holds an allowed weekday")
 
 
-def _local(day: date, at: time, zone: ZoneInfo) -> datetime:
+def _local(day: date, at: time, zone: tzinfo) -> datetime:
     # A local time skipped by a DST jump resolves to the same wall-clock offset as before
     # the jump (fold=0), i.e. one hour later in real time: the message goes out, not lost.
     return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
 
 
 def attribute_date(
-    endpoint: Endpoint, spec: AttributeDate, zone: ZoneInfo
+    endpoint: Endpoint, spec: AttributeDate, zone: tzinfo
 ) -> tuple[datetime | None, str]:
     values = (
         endpoint.attributes

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from herald.models.base import HeraldModel
 from herald.models.channel import MessageChannel
 from herald.models.journey_steps import Weekday
 from herald.models.names import ResourceName
+from herald.models.zones import known_timezone
 
 
 class SegmentEntry(HeraldModel):
@@ -55,10 +56,20 @@ class ReEntry(HeraldModel):
 class Schedule(HeraldModel):
     start: datetime | None = None
     end: datetime | None = None
-    timezone: str = "UTC"
+    timezone: str = Field(
+        default="UTC",
+        description="Participants without a timezone of their own: an IANA name or UTC±HH[:MM].",
+    )
+
+    # An unknown name would otherwise fall back to UTC at send time, moving quiet time silently.
+    _zone = field_validator("timezone")(known_timezone)
 
     @model_validator(mode="after")
     def _ordered(self) -> Schedule:
+        for field in ("start", "end"):
+            value = getattr(self, field)
+            if value is not None and value.tzinfo is None:  # cannot be compared with now
+                raise ValueError(f"schedule `{field}` needs a UTC offset, e.g. 2030-01-31T09:00Z")
         if self.start and self.end and self.end <= self.start:
             raise ValueError("schedule `end` must be after `start`")
         return self

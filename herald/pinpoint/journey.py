@@ -2,7 +2,9 @@
 
 Templates and segments are referred to by Pinpoint's names lower-cased (WelcomeEmail ->
 welcomeemail): import them under those names first. Anything without a translation fails
-with its JSON path.
+with its JSON path. A message activity's MessageConfig (sender, SMS type, push TTL) lives on
+the Herald template instead. CUSTOM messages go to Herald's CUSTOM channel (its configured
+webhook), not to a DeliveryUri: the journey's description says so when one was given.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from herald.models import Definition, Journey
-from herald.pinpoint.journey_parts import get, resource_name, simple_condition, wait_time
+from herald.pinpoint.journey_parts import get, simple_condition, wait_time
+from herald.pinpoint.journey_send import SEND_TYPES, send
 from herald.pinpoint.journey_settings import settings
 from herald.pinpoint.registry import PinpointImportError
 
-SEND_TYPES = {"EMAIL": "EMAIL", "SMS": "SMS", "PUSH": "PUSH", "CUSTOM": "CUSTOM"}
+MAX_BRANCHES = 5
 
 
 def translate_journey(document: Any, name: str) -> list[Definition]:
@@ -24,11 +27,12 @@ def translate_journey(document: Any, name: str) -> list[Definition]:
     start = get(document, "StartActivity", "$", str)
     if not activities or not start:
         raise PinpointImportError("$: needs Activities and StartActivity")
+    _refuse_unsupported(document)
     steps = {aid: _activity(node, f"$.Activities.{aid}") for aid, node in activities.items()}
     doc = {
         "kind": "Journey",
         "name": name,
-        "description": f"Imported from Pinpoint journey {document.get('Name', name)!r}",
+        "description": _description(document, name),
         "start": start,
         "steps": steps,
         "settings": settings(document),
@@ -39,6 +43,33 @@ def translate_journey(document: Any, name: str) -> list[Definition]:
         first = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"])
         raise PinpointImportError(f"$ (as Herald {where}): {first['msg']}") from exc
+
+
+def _refuse_unsupported(document: dict[str, Any]) -> None:
+    if get(document, "JourneyChannelSettings", "$"):
+        raise PinpointImportError(
+            "$.JourneyChannelSettings: Amazon Connect campaigns do not translate; remove it"
+        )
+    if document.get("TimezoneEstimationMethods"):
+        raise PinpointImportError(
+            "$.TimezoneEstimationMethods: Herald does not estimate timezones; an endpoint "
+            "without Demographic.Timezone uses Schedule.Timezone. Remove it"
+        )
+
+
+def _description(document: dict[str, Any], name: str) -> str:
+    text = f"Imported from Pinpoint journey {document.get('Name', name)!r}"
+    custom = [
+        f"{aid} ({uri})"
+        for aid, node in (document.get("Activities") or {}).items()
+        if isinstance(node, dict) and (uri := (node.get("CUSTOM") or {}).get("DeliveryUri"))
+    ]
+    if custom:
+        text += (
+            ". CUSTOM activities send through Herald's CUSTOM channel, not their "
+            "DeliveryUri: " + ", ".join(custom)
+        )
+    return text
 
 
 def _activity(node: dict[str, Any], path: str) -> dict[str, Any]:
@@ -53,27 +84,6 @@ def _activity(node: dict[str, Any], path: str) -> dict[str, Any]:
     if step is None:
         raise PinpointImportError(f"{here}: {kind} activities have no translation")
     return {**step, "title": title} if title else step
-
-
-def _send(channel: str) -> Any:
-    def build(body: dict[str, Any], path: str) -> dict[str, Any]:
-        template = get(body, "TemplateName", path, str)
-        if not template:
-            raise PinpointImportError(
-                f"{path}.TemplateName: required (inline messages do not translate)"
-            )
-        step: dict[str, Any] = {
-            "type": "send",
-            "channel": channel,
-            "template": resource_name(template, f"{path}.TemplateName"),
-            "next": body.get("NextActivity"),
-        }
-        version = body.get("TemplateVersion")
-        if version and str(version).isdigit():
-            step["template_version"] = int(version)
-        return step
-
-    return build
 
 
 def _wait(body: dict[str, Any], path: str) -> dict[str, Any]:
@@ -109,7 +119,10 @@ def _split(body: dict[str, Any], path: str) -> dict[str, Any]:
 
 def _multi(body: dict[str, Any], path: str) -> dict[str, Any]:
     branches = []
-    for i, branch in enumerate(body.get("Branches") or []):
+    given = body.get("Branches") or []
+    if not 1 <= len(given) <= MAX_BRANCHES:
+        raise PinpointImportError(f"{path}.Branches: {len(given)} branches; 1 to {MAX_BRANCHES}")
+    for i, branch in enumerate(given):
         here = f"{path}.Branches.{i}"
         conditions = simple_condition(get(branch, "Condition", here) or {}, f"{here}.Condition")
         branches.append(
@@ -125,22 +138,31 @@ def _multi(body: dict[str, Any], path: str) -> dict[str, Any]:
 
 def _random(body: dict[str, Any], path: str) -> dict[str, Any]:
     branches = [
-        {"percent": b.get("Percentage", 0), "next": b.get("NextActivity")}
+        {"percent": b.get("Percentage") or 0, "next": b.get("NextActivity")}
         for b in body.get("Branches") or []
     ]
+    total = sum(b["percent"] for b in branches)
+    if total != 100 or not 2 <= len(branches) <= MAX_BRANCHES:
+        raise PinpointImportError(
+            f"{path}.Branches: {len(branches)} branches summing to {total}%; "
+            f"2 to {MAX_BRANCHES} branches whose Percentage values sum to 100"
+        )
     return {"type": "random_split", "branches": branches}
 
 
 def _holdout(body: dict[str, Any], path: str) -> dict[str, Any]:
+    percent = body.get("Percentage") or 0
+    if not isinstance(percent, int) or not 0 <= percent <= 100:
+        raise PinpointImportError(f"{path}.Percentage: {percent!r}; an integer from 0 to 100")
     return {
         "type": "holdout",
-        "percent": body.get("Percentage", 0),
+        "percent": percent,
         "next": body.get("NextActivity"),
     }
 
 
 _STEP = {
-    **{kind: _send(channel) for kind, channel in SEND_TYPES.items()},
+    **{kind: send(channel) for kind, channel in SEND_TYPES.items()},
     "Wait": _wait,
     "ConditionalSplit": _split,
     "MultiCondition": _multi,

@@ -72,11 +72,7 @@ def simple_condition(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
 
 
 def _event_condition(node: dict[str, Any], path: str) -> dict[str, Any]:
-    dims = get(node, "Dimensions", path) or {}
-    types = (get(dims, "EventType", f"{path}.Dimensions") or {}).get("Values") or []
-    if len(types) != 1:
-        raise PinpointImportError(f"{path}.Dimensions.EventType.Values: exactly one event type")
-    event_type = types[0]
+    event_type, attributes = event_filter(get(node, "Dimensions", path) or {}, f"{path}.Dimensions")
     activity = get(node, "MessageActivity", path, str)
     if activity:
         if event_type not in ENGAGEMENT:
@@ -85,11 +81,22 @@ def _event_condition(node: dict[str, Any], path: str) -> dict[str, Any]:
                 f"{path}: engagement event {event_type!r}; allowed: {allowed}"
             )
         return {"kind": "engagement", "step": activity, "engagement": ENGAGEMENT[event_type]}
-    return {
-        "kind": "event",
-        "event_type": event_type,
-        "attributes": _single_values(get(dims, "Attributes", f"{path}.Dimensions") or {}, path),
-    }
+    return {"kind": "event", "event_type": event_type, "attributes": attributes}
+
+
+def event_filter(dims: dict[str, Any], path: str) -> tuple[str, dict[str, str]]:
+    """EventDimensions as (event type, attributes that must all match): one INCLUSIVE event
+    type, INCLUSIVE attributes with one value each, no metrics."""
+    event_type = get(dims, "EventType", path) or {}
+    types = event_type.get("Values") or []
+    if len(types) != 1 or event_type.get("DimensionType", "INCLUSIVE") != "INCLUSIVE":
+        raise PinpointImportError(
+            f"{path}.EventType: one INCLUSIVE event type translates, e.g. "
+            '{"DimensionType": "INCLUSIVE", "Values": ["purchase"]}'
+        )
+    if get(dims, "Metrics", path):
+        raise PinpointImportError(f"{path}.Metrics: event metrics do not translate; remove them")
+    return types[0], _single_values(get(dims, "Attributes", path) or {}, f"{path}.Attributes")
 
 
 def _single_values(attributes: dict[str, Any], path: str) -> dict[str, str]:
@@ -98,7 +105,7 @@ def _single_values(attributes: dict[str, Any], path: str) -> dict[str, str]:
         values = dim.get("Values") or []
         if dim.get("AttributeType", "INCLUSIVE") != "INCLUSIVE" or len(values) != 1:
             raise PinpointImportError(
-                f"{path}.Dimensions.Attributes.{name}: only INCLUSIVE with one value translates"
+                f"{path}.{name}: only AttributeType INCLUSIVE with one value translates"
             )
         out[name] = values[0]
     return out

@@ -1,80 +1,50 @@
-"""A Pinpoint journey's start condition, schedule, limits, quiet time, open hours, closed days."""
+"""A Pinpoint journey's start condition, limits and re-entry; the timing is journey_timing.py.
+
+Pinpoint's 0 means "no limit" for DailyCap, TotalCap, MessagesPerSecond and TimeframeCap,
+and "unlimited re-entry" for EndpointReentryCap; Herald writes those as an unset limit.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from herald.pinpoint.journey_parts import get, resource_name
-from herald.pinpoint.registry import PinpointImportError
-
-DAYS = {
-    "MONDAY": "MON",
-    "TUESDAY": "TUE",
-    "WEDNESDAY": "WED",
-    "THURSDAY": "THU",
-    "FRIDAY": "FRI",
-    "SATURDAY": "SAT",
-    "SUNDAY": "SUN",
-}
+from herald.pinpoint import journey_timing as timing
+from herald.pinpoint.journey_parts import event_filter, get, resource_name
 
 
 def settings(document: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"entry": _entry(document)}
-    if schedule := get(document, "Schedule", "$"):
-        out["schedule"] = {
-            "start": schedule.get("StartTime"),
-            "end": schedule.get("EndTime"),
-            "timezone": schedule.get("Timezone") or "UTC",
-        }
+    if schedule := timing.schedule(document):
+        out["schedule"] = schedule
     limits = get(document, "Limits", "$") or {}
     out["limits"] = _limits(limits)
-    if limits.get("EndpointReentryCap") or limits.get("EndpointReentryInterval"):
-        out["re_entry"] = {
-            "allowed": True,
-            "max_entries": limits.get("EndpointReentryCap"),
-            "min_interval": limits.get("EndpointReentryInterval"),
-        }
-    if quiet := get(document, "QuietTime", "$"):
-        mode = "wait" if document.get("WaitForQuietTime") else "skip"
-        out["quiet_time"] = {"start": quiet.get("Start"), "end": quiet.get("End"), "mode": mode}
-    if hours := get(document, "OpenHours", "$"):
-        out["open_hours"] = {"channels": _open_hours(hours)}
-    if closed := get(document, "ClosedDays", "$"):
-        out["closed_days"] = {
-            channel: [
-                {
-                    "name": r.get("Name", ""),
-                    "start": r.get("StartDateTime"),
-                    "end": r.get("EndDateTime"),
-                }
-                for r in rules
-            ]
-            for channel, rules in closed.items()
-        }
+    if re_entry := _re_entry(limits):
+        out["re_entry"] = re_entry
+    if quiet := timing.quiet_time(document):
+        out["quiet_time"] = quiet
+    if hours := timing.open_hours(document):
+        out["open_hours"] = hours
+    if closed := timing.closed_days(document):
+        out["closed_days"] = closed
     return out
 
 
 def _entry(document: dict[str, Any]) -> dict[str, Any]:
     start = get(document, "StartCondition", "$") or {}
-    if segment := get(start, "SegmentStartCondition", "$.StartCondition"):
-        segment_id = segment.get("SegmentId") or ""
-        entry: dict[str, Any] = {"segment": resource_name(segment_id, "$.StartCondition")}
+    path = "$.StartCondition"
+    if segment := get(start, "SegmentStartCondition", path):
+        here = f"{path}.SegmentStartCondition.SegmentId"
+        entry: dict[str, Any] = {"segment": resource_name(segment.get("SegmentId") or "", here)}
         if refresh := document.get("RefreshFrequency"):
             entry["refresh"] = refresh
         return {"segment": entry}
-    if event := get(start, "EventStartCondition", "$.StartCondition"):
-        path = "$.StartCondition.EventStartCondition.EventFilter.Dimensions"
-        dims = ((event.get("EventFilter") or {}).get("Dimensions")) or {}
-        types = (dims.get("EventType") or {}).get("Values") or []
-        if len(types) != 1:
-            raise PinpointImportError(f"{path}.EventType.Values: exactly one event type translates")
-        rule: dict[str, Any] = {"event_type": types[0]}
-        attributes = dims.get("Attributes") or {}
-        rule["attributes"] = {k: (v.get("Values") or [""])[0] for k, v in attributes.items()}
+    if event := get(start, "EventStartCondition", path):
+        here = f"{path}.EventStartCondition"
+        dims = get(get(event, "EventFilter", here) or {}, "Dimensions", f"{here}.EventFilter")
+        event_type, attributes = event_filter(dims or {}, f"{here}.EventFilter.Dimensions")
+        rule: dict[str, Any] = {"event_type": event_type, "attributes": attributes}
         if event.get("SegmentId"):
-            rule["segment"] = resource_name(
-                event["SegmentId"], "$.StartCondition.EventStartCondition"
-            )
+            rule["segment"] = resource_name(event["SegmentId"], f"{here}.SegmentId")
         return {"event": rule}
     return {}
 
@@ -85,19 +55,14 @@ def _limits(limits: dict[str, Any]) -> dict[str, Any]:
         "total_cap": limits.get("TotalCap") or None,
         "messages_per_second": limits.get("MessagesPerSecond") or None,
     }
-    if cap := limits.get("TimeframeCap"):
-        out["timeframe_cap"] = {"count": cap.get("Cap"), "window": f"P{cap.get('Days')}D"}
+    cap = get(limits, "TimeframeCap", "$.Limits") or {}
+    if cap.get("Cap") and cap.get("Days"):  # 0 in either: Pinpoint applies no cap
+        out["timeframe_cap"] = {"count": cap["Cap"], "window": f"P{cap['Days']}D"}
     return out
 
 
-def _open_hours(hours: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for channel, days in hours.items():
-        out[channel] = {}
-        for day, rules in days.items():
-            if day not in DAYS:
-                raise PinpointImportError(f"$.OpenHours.{channel}.{day}: allowed {', '.join(DAYS)}")
-            out[channel][DAYS[day]] = [
-                {"start": r["StartTime"], "end": r["EndTime"]} for r in rules
-            ]
-    return out
+def _re_entry(limits: dict[str, Any]) -> dict[str, Any] | None:
+    cap, interval = limits.get("EndpointReentryCap"), limits.get("EndpointReentryInterval")
+    if cap is None and not interval:
+        return None  # Pinpoint's default: each participant enters once
+    return {"allowed": True, "max_entries": cap or None, "min_interval": interval or None}

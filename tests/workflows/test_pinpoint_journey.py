@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +100,30 @@ async def test_imported_journey_runs(engine: Engine, tmp_path: Path) -> None:
     bob = await engine.finish("imported", "free-bob")
     assert engine.path(ann) == ["welcome", "pause", "isPro", "proTips"]
     assert engine.path(bob) == ["welcome", "pause", "isPro", "upgrade"]
+
+
+async def test_quiet_time_follows_a_fixed_offset_schedule_timezone(
+    own_server_engine: Engine,
+) -> None:
+    engine = own_server_engine  # its clock moves to a chosen date
+    await engine.apply(endpoint("no-zone"), template("welcomeemail"))
+    document = {
+        "Name": "Late",
+        "StartActivity": "welcome",
+        "Activities": {"welcome": {"EMAIL": {"TemplateName": "WelcomeEmail"}}},
+        "QuietTime": {"Start": "22:00", "End": "07:00"},
+        "WaitForQuietTime": True,
+        "Schedule": {"Timezone": "UTC+05:30"},
+    }
+    [journey] = translate("journey", document, "late")
+    await engine.herald.apply([journey])
+    # 18:00 UTC is 23:30 at UTC+05:30: quiet for an endpoint without a timezone of its own.
+    to = datetime(2030, 1, 10, 18, 0, tzinfo=UTC)
+    await engine.skip(to - await engine.now())
+    await engine.herald.enter("late", "no-zone")
+    held = await engine.waiting("late", "no-zone")
+    assert held.waiting_for == "quiet_time"
+    assert held.waiting_until == datetime(2030, 1, 11, 1, 30, tzinfo=UTC)  # 07:00 at +05:30
 
 
 def test_cli_import_writes_herald_yaml(tmp_path: Path) -> None:

@@ -1,0 +1,488 @@
+"""`herald pinpoint import FILE --kind journey`: each part of a WriteJourneyRequest as the
+Herald journey it becomes, what is refused naming its JSON path, and the command applying it.
+(tests/workflows/test_pinpoint_journey.py runs an imported journey.)"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from herald.cli import app
+from herald.models import Journey
+from herald.models.journey_steps import (
+    HoldoutStep,
+    MultiSplitStep,
+    RandomSplitStep,
+    SendStep,
+    SplitStep,
+)
+from herald.pinpoint import PinpointImportError, translate
+
+
+def request(activities: dict[str, Any], **top: Any) -> dict[str, Any]:
+    first = next(iter(activities))
+    return {"Name": "Imported", "StartActivity": first, "Activities": activities, **top}
+
+
+def imported(document: dict[str, Any]) -> Journey:
+    [journey] = translate("journey", document, "imported")
+    assert isinstance(journey, Journey)
+    return journey
+
+
+def refused(document: dict[str, Any]) -> str:
+    with pytest.raises(PinpointImportError) as raised:
+        translate("journey", document, "imported")
+    return str(raised.value)
+
+
+ONE_EMAIL = {"hi": {"EMAIL": {"TemplateName": "Hi"}}}
+EVENT = {"Dimensions": {"EventType": {"DimensionType": "INCLUSIVE", "Values": ["purchase"]}}}
+
+
+# Activities
+
+
+@pytest.mark.parametrize("kind", ["SMS", "PUSH", "CUSTOM"])
+def test_message_activities_become_sends_on_their_channel(kind: str) -> None:
+    journey = imported(
+        request(
+            {
+                "first": {
+                    kind: {"TemplateName": "Notice", "TemplateVersion": "2", "NextActivity": "hi"}
+                },
+                **ONE_EMAIL,
+            }
+        )
+    )
+    step = journey.steps["first"]
+    assert isinstance(step, SendStep)
+    assert (step.channel.value, step.template, step.template_version, step.next) == (
+        kind,
+        "notice",
+        2,
+        "hi",
+    )
+
+
+def test_custom_delivery_uri_is_named_in_the_description_and_endpoint_types_checked() -> None:
+    body = {"TemplateName": "Hook", "DeliveryUri": "https://example.com/hook"}
+    journey = imported(request({"hook": {"CUSTOM": {**body, "EndpointTypes": ["CUSTOM"]}}}))
+    assert "hook (https://example.com/hook)" in journey.description
+    problem = refused(request({"hook": {"CUSTOM": {**body, "EndpointTypes": ["EMAIL"]}}}))
+    assert problem.startswith("$.Activities.hook.CUSTOM.EndpointTypes: ['EMAIL']")
+    assert 'allowed: ["CUSTOM"]' in problem
+
+
+@pytest.mark.parametrize(
+    ("kind", "config", "message"),
+    [
+        ("EMAIL", {"FromAddress": "a@example.com"}, "set from_address on template 'notice'"),
+        ("SMS", {"OriginationNumber": "+12065550100"}, "set origination_number on template"),
+        ("SMS", {"EntityId": "e-1"}, "has no Herald equivalent"),
+        ("PUSH", {"TimeToLive": "60"}, "set time_to_live on template"),
+        ("CUSTOM", {"Data": "{}"}, "from its template"),
+    ],
+)
+def test_message_config_is_refused_naming_the_template_field_that_holds_it(
+    kind: str, config: dict[str, str], message: str
+) -> None:
+    body = {"TemplateName": "Notice", "MessageConfig": config}
+    problem = refused(request({"m": {kind: body}}))
+    assert problem.startswith(f"$.Activities.m.{kind}.MessageConfig.{next(iter(config))}:")
+    assert message in problem
+
+
+def test_multi_condition_becomes_a_multi_split_with_branches_and_else() -> None:
+    multi = {
+        "Branches": [
+            {
+                "Condition": {"EventCondition": EVENT},
+                "NextActivity": "hi",
+            },
+            {"Condition": {"SegmentCondition": {"SegmentId": "VIPs"}}, "NextActivity": "vip"},
+        ],
+        "DefaultActivity": "hi",
+        "EvaluationWaitTime": {"WaitFor": "PT1H"},
+    }
+    journey = imported(
+        request({"pick": {"MultiCondition": multi}, **ONE_EMAIL, "vip": ONE_EMAIL["hi"]})
+    )
+    step = journey.steps["pick"]
+    assert isinstance(step, MultiSplitStep)
+    assert step.evaluation_wait == timedelta(hours=1)
+    assert step.else_next == "hi"
+    assert [b.next for b in step.branches] == ["hi", "vip"]
+    assert step.branches[0].conditions[0].model_dump() == {
+        "kind": "event",
+        "event_type": "purchase",
+        "attributes": {},
+        "within": None,
+        "min_count": 1,
+        "performed": True,
+    }
+    assert step.branches[1].conditions[0].model_dump() == {
+        "kind": "segment",
+        "segment": "vips",
+        "member": True,
+    }
+
+
+def test_a_multi_condition_with_more_than_five_branches_names_its_path() -> None:
+    branch = {"Condition": {"SegmentCondition": {"SegmentId": "a"}}, "NextActivity": "hi"}
+    problem = refused(
+        request({"pick": {"MultiCondition": {"Branches": [branch] * 6}}, **ONE_EMAIL})
+    )
+    assert problem == "$.Activities.pick.MultiCondition.Branches: 6 branches; 1 to 5"
+
+
+def test_random_split_keeps_percentages_and_refuses_a_bad_sum() -> None:
+    split = {
+        "Branches": [
+            {"Percentage": 30, "NextActivity": "hi"},
+            {"Percentage": 70, "NextActivity": "other"},
+        ]
+    }
+    journey = imported(
+        request({"ab": {"RandomSplit": split}, **ONE_EMAIL, "other": ONE_EMAIL["hi"]})
+    )
+    step = journey.steps["ab"]
+    assert isinstance(step, RandomSplitStep)
+    assert [(b.percent, b.next) for b in step.branches] == [(30, "hi"), (70, "other")]
+    split["Branches"][1]["Percentage"] = 60
+    problem = refused(
+        request({"ab": {"RandomSplit": split}, **ONE_EMAIL, "other": ONE_EMAIL["hi"]})
+    )
+    assert problem.startswith("$.Activities.ab.RandomSplit.Branches: 2 branches summing to 90%")
+
+
+def test_holdout_keeps_its_percentage_and_next() -> None:
+    journey = imported(
+        request({"hold": {"Holdout": {"Percentage": 10, "NextActivity": "hi"}}, **ONE_EMAIL})
+    )
+    step = journey.steps["hold"]
+    assert isinstance(step, HoldoutStep)
+    assert (step.percent, step.next) == (10, "hi")
+    problem = refused(request({"hold": {"Holdout": {"Percentage": 120}}, **ONE_EMAIL}))
+    assert problem == "$.Activities.hold.Holdout.Percentage: 120; an integer from 0 to 100"
+
+
+def test_conditional_split_on_an_event_with_attributes() -> None:
+    event = {
+        "Dimensions": {
+            "EventType": {"Values": ["purchase"]},
+            "Attributes": {"sku": {"AttributeType": "INCLUSIVE", "Values": ["A-1"]}},
+        }
+    }
+    split = {"Condition": {"Conditions": [{"EventCondition": event}]}, "TrueActivity": "hi"}
+    journey = imported(request({"bought": {"ConditionalSplit": split}, **ONE_EMAIL}))
+    step = journey.steps["bought"]
+    assert isinstance(step, SplitStep)
+    [condition] = step.conditions
+    assert condition.model_dump()["attributes"] == {"sku": "A-1"}
+
+
+# Start condition
+
+
+def test_start_condition_by_segment_with_refresh() -> None:
+    journey = imported(
+        request(
+            ONE_EMAIL,
+            StartCondition={"SegmentStartCondition": {"SegmentId": "Newcomers"}},
+            RefreshFrequency="PT1H",
+        )
+    )
+    segment = journey.settings.entry.segment
+    assert segment is not None
+    assert (segment.segment, segment.refresh) == ("newcomers", timedelta(hours=1))
+    assert journey.settings.entry.event is None
+
+
+def test_start_condition_by_event_with_attributes_and_segment() -> None:
+    dims = {
+        "EventType": {"DimensionType": "INCLUSIVE", "Values": ["cart.abandoned"]},
+        "Attributes": {"store": {"AttributeType": "INCLUSIVE", "Values": ["web"]}},
+    }
+    start = {"EventStartCondition": {"EventFilter": {"Dimensions": dims}, "SegmentId": "Buyers"}}
+    journey = imported(request(ONE_EMAIL, StartCondition=start))
+    event = journey.settings.entry.event
+    assert event is not None
+    assert (event.event_type, event.attributes, event.segment) == (
+        "cart.abandoned",
+        {"store": "web"},
+        "buyers",
+    )
+    assert journey.settings.entry.segment is None
+
+
+@pytest.mark.parametrize(
+    ("dims", "path"),
+    [
+        (
+            {"EventType": {"DimensionType": "EXCLUSIVE", "Values": ["x"]}},
+            "$.StartCondition.EventStartCondition.EventFilter.Dimensions.EventType:",
+        ),
+        (
+            {
+                "EventType": {"Values": ["x"]},
+                "Attributes": {"a": {"AttributeType": "INCLUSIVE", "Values": ["1", "2"]}},
+            },
+            "$.StartCondition.EventStartCondition.EventFilter.Dimensions.Attributes.a:",
+        ),
+        (
+            {"EventType": {"Values": ["x"]}, "Metrics": {"n": {"ComparisonOperator": "EQUAL"}}},
+            "$.StartCondition.EventStartCondition.EventFilter.Dimensions.Metrics:",
+        ),
+    ],
+)
+def test_an_event_filter_that_would_be_narrowed_is_refused(dims: dict[str, Any], path: str) -> None:
+    start = {"EventStartCondition": {"EventFilter": {"Dimensions": dims}}}
+    assert refused(request(ONE_EMAIL, StartCondition=start)).startswith(path)
+
+
+# Schedule
+
+
+@pytest.mark.parametrize(
+    ("zone", "offset"),
+    [
+        ("UTC", timedelta(0)),
+        ("UTC+01", timedelta(hours=1)),
+        ("UTC+05:30", timedelta(hours=5, minutes=30)),
+        ("UTC+05:45", timedelta(hours=5, minutes=45)),
+        ("UTC-08", timedelta(hours=-8)),
+        ("UTC-03:30", timedelta(hours=-3, minutes=-30)),
+    ],
+)
+def test_schedule_timezone_is_kept_and_reads_as_its_fixed_offset(
+    zone: str, offset: timedelta
+) -> None:
+    schedule = {
+        "StartTime": "2030-01-10T09:00:00",
+        "EndTime": "2030-02-10T09:00:00Z",
+        "Timezone": zone,
+    }
+    journey = imported(request(ONE_EMAIL, Schedule=schedule))
+    settings = journey.settings.schedule
+    assert settings.timezone == zone
+    # A start without an offset is in the journey's timezone; one with an offset is kept.
+    assert settings.start == datetime(2030, 1, 10, 9, 0, tzinfo=timezone(offset))
+    assert settings.end == datetime(2030, 2, 10, 9, 0, tzinfo=UTC)
+
+
+def test_an_unknown_schedule_timezone_names_the_path_and_allowed_values() -> None:
+    problem = refused(request(ONE_EMAIL, Schedule={"Timezone": "PST"}))
+    assert problem.startswith("$.Schedule.Timezone: 'PST' is not a timezone; allowed: UTC, UTC+01")
+    assert "UTC+05:30" in problem and "UTC-11" in problem
+
+
+def test_local_time_start_and_end_do_not_translate() -> None:
+    schedule = {"StartTime": "2030-01-10T09:00:00Z", "Timezone": "UTC+01"}
+    problem = refused(request(ONE_EMAIL, Schedule=schedule, LocalTime=True))
+    assert problem.startswith("$.LocalTime: true")
+
+
+# Limits and re-entry
+
+
+def test_limits_total_timeframe_rate_and_reentry_interval() -> None:
+    limits = {
+        "DailyCap": 2,
+        "TotalCap": 5,
+        "TimeframeCap": {"Cap": 3, "Days": 7},
+        "MessagesPerSecond": 50,
+        "EndpointReentryInterval": "PT12H",
+    }
+    journey = imported(request(ONE_EMAIL, Limits=limits))
+    got = journey.settings.limits
+    assert (got.daily_cap, got.total_cap, got.messages_per_second) == (2, 5, 50)
+    assert got.timeframe_cap is not None
+    assert (got.timeframe_cap.count, got.timeframe_cap.window) == (3, timedelta(days=7))
+    re_entry = journey.settings.re_entry
+    assert (re_entry.allowed, re_entry.max_entries, re_entry.min_interval) == (
+        True,
+        None,
+        timedelta(hours=12),
+    )
+
+
+def test_pinpoints_zero_means_no_limit_and_unlimited_reentry() -> None:
+    limits = {
+        "DailyCap": 0,
+        "TotalCap": 0,
+        "MessagesPerSecond": 0,
+        "TimeframeCap": {"Cap": 3, "Days": 0},
+        "EndpointReentryCap": 0,
+        "EndpointReentryInterval": "P1D",
+    }
+    journey = imported(request(ONE_EMAIL, Limits=limits))
+    got = journey.settings.limits
+    assert (got.daily_cap, got.total_cap, got.messages_per_second, got.timeframe_cap) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    re_entry = journey.settings.re_entry
+    assert (re_entry.allowed, re_entry.max_entries, re_entry.min_interval) == (
+        True,
+        None,
+        timedelta(days=1),
+    )
+
+
+def test_without_reentry_limits_each_participant_enters_once() -> None:
+    assert imported(request(ONE_EMAIL, Limits={"DailyCap": 1})).settings.re_entry.allowed is False
+
+
+# Quiet time, open hours, closed days
+
+
+def test_quiet_time_without_wait_for_quiet_time_skips_the_message() -> None:
+    quiet = {"Start": "21:00", "End": "08:00"}
+    for flag in (False, None):
+        extra = {} if flag is None else {"WaitForQuietTime": flag}
+        got = imported(request(ONE_EMAIL, QuietTime=quiet, **extra)).settings.quiet_time
+        assert got is not None
+        assert (got.start, got.end, got.mode) == (time(21), time(8), "skip")
+
+
+def test_open_hours_and_closed_days_per_channel() -> None:
+    hours = {
+        "EMAIL": {"MONDAY": [{"StartTime": "09:00", "EndTime": "17:00"}]},
+        "SMS": {
+            "SATURDAY": [
+                {"StartTime": "10:00", "EndTime": "12:00"},
+                {"StartTime": "14:00", "EndTime": "16:00"},
+            ]
+        },
+    }
+    closed = {
+        "EMAIL": [
+            {
+                "Name": "Christmas",
+                "StartDateTime": "2030-12-25T00:00:00",
+                "EndDateTime": "2030-12-26T00:00:00",
+            }
+        ]
+    }
+    settings = imported(
+        request(
+            ONE_EMAIL,
+            QuietTime={"Start": "22:00", "End": "07:00"},
+            SendingSchedule=True,
+            OpenHours=hours,
+            ClosedDays=closed,
+        )
+    ).settings
+    assert settings.open_hours is not None
+    channels = {c.value: days for c, days in settings.open_hours.channels.items()}
+    assert [(w.start, w.end) for w in channels["EMAIL"]["MON"]] == [(time(9), time(17))]
+    assert [(w.start, w.end) for w in channels["SMS"]["SAT"]] == [
+        (time(10), time(12)),
+        (time(14), time(16)),
+    ]
+    [christmas] = settings.closed_days[next(iter(settings.closed_days))]
+    assert (christmas.name, christmas.start, christmas.end) == (
+        "Christmas",
+        datetime(2030, 12, 25),
+        datetime(2030, 12, 26),
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"OpenHours": {"EMAIL": {"MONDAY": [{"StartTime": "09:00"}]}}},
+            "$.OpenHours.EMAIL.MONDAY.0.EndTime: required",
+        ),
+        (
+            {"OpenHours": {"FAX": {"MONDAY": []}}},
+            "$.OpenHours.FAX: allowed EMAIL, SMS, PUSH, VOICE, CUSTOM",
+        ),
+        (
+            {"OpenHours": {"EMAIL": {"MON": []}}},
+            "$.OpenHours.EMAIL.MON: allowed MONDAY, TUESDAY",
+        ),
+        (
+            {"ClosedDays": {"SMS": [{"Name": "x", "StartDateTime": "2030-01-01T00:00:00"}]}},
+            "$.ClosedDays.SMS.0.EndDateTime: required",
+        ),
+        (
+            {"TimezoneEstimationMethods": ["PHONE_NUMBER"]},
+            "$.TimezoneEstimationMethods: Herald does not estimate timezones",
+        ),
+    ],
+)
+def test_timing_that_does_not_translate_names_its_path(
+    change: dict[str, Any], message: str
+) -> None:
+    assert refused(request(ONE_EMAIL, **change)).startswith(message)
+
+
+# The command
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("HERALD_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("HERALD_DATABASE_URL", raising=False)
+    return CliRunner()
+
+
+def test_import_applies_the_journey_named_after_the_files_name(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    template = tmp_path / "hi.json"
+    template.write_text(json.dumps({"Subject": "Hi", "TextPart": "Hello"}))
+    args = ["pinpoint", "import", str(template), "--kind", "email-template", "--name", "hi"]
+    assert runner.invoke(app, args).exit_code == 0
+    source = tmp_path / "journey.json"
+    document = request(
+        ONE_EMAIL,
+        Name="Welcome Series",
+        Schedule={"Timezone": "UTC+05:30"},
+        QuietTime={"Start": "22:00", "End": "07:00"},
+    )
+    source.write_text(json.dumps(document))
+    result = runner.invoke(app, ["pinpoint", "import", str(source), "--kind", "journey"])
+    assert result.exit_code == 0, result.output
+    assert "Journey welcome-series v1 applied" in result.stdout
+    listed = json.loads(runner.invoke(app, ["journeys", "list", "--json"]).stdout)
+    [journey] = [j["journey"] for j in listed]
+    assert journey["name"] == "welcome-series"
+    assert journey["settings"]["schedule"]["timezone"] == "UTC+05:30"
+    assert journey["steps"]["hi"]["template"] == "hi"
+    renamed = ["pinpoint", "import", str(source), "--kind", "journey", "--name", "other"]
+    assert "Journey other v1 applied" in runner.invoke(app, renamed).stdout
+
+
+def test_import_without_a_name_anywhere_says_to_give_one(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "journey.json"
+    source.write_text(json.dumps({k: v for k, v in request(ONE_EMAIL).items() if k != "Name"}))
+    result = runner.invoke(app, ["pinpoint", "import", str(source), "--kind", "journey"])
+    assert result.exit_code == 2
+    assert f"{source}: $.Name: absent; give the Herald name with --name" in result.stderr
+
+
+def test_apply_refuses_an_unknown_journey_timezone_naming_the_field(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "j.yaml"
+    path.write_text(
+        "kind: Journey\nname: zoned\nstart: hi\n"
+        "steps: {hi: {type: send, template: hi}}\n"
+        "settings: {schedule: {timezone: Mars/Olympus}}\n"
+    )
+    result = runner.invoke(app, ["apply", str(path)])
+    assert result.exit_code == 2
+    assert "settings.schedule.timezone" in result.stderr
+    assert "unknown timezone 'Mars/Olympus'" in result.stderr
+    assert "UTC+05:30" in result.stderr
