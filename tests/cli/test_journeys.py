@@ -97,7 +97,8 @@ def write(tmp_path: Path, name: str, text: str) -> str:
 
 
 async def listed_state(cli: CliRunner, name: str) -> str:
-    return {j["journey"]["name"]: j["state"] for j in await as_json(cli, "journeys", "list")}[name]
+    listed = await as_json(cli, "journeys", "list")
+    return {str(j["journey"]["name"]): str(j["state"]) for j in listed}[name]
 
 
 async def test_enter_status_pause_resume_close_until_completed(
