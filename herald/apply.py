@@ -108,6 +108,8 @@ async def _publish(session: AsyncSession, journey: Journey) -> ApplyResult:
         note = f"DRAFT: admits no one until `herald journeys activate {journey.name}`"
     elif before == "DRAFT":
         note, changed = "activated", True
+    elif journey.state == "DRAFT":
+        note = f"{after}: `state: DRAFT` only applies before a journey is activated"
     return ApplyResult(
         kind="Journey", name=journey.name, version=version, changed=changed, state=after,
         note=note,

@@ -172,6 +172,7 @@ async def test_applying_a_draft_without_its_state_activates_it(engine: Engine) -
     # Unchanged and still marked DRAFT: nothing to do, like any unchanged apply.
     [same] = await engine.herald.apply([DEFINITION_ADAPTER.validate_python(draft)])
     assert (same.version, same.changed, same.state) == (1, False, "ACTIVE")
+    assert same.note == "ACTIVE: `state: DRAFT` only applies before a journey is activated"
     changed = {**draft, "description": "v2"}
     with pytest.raises(DefinitionError) as refused:
         await engine.herald.apply([DEFINITION_ADAPTER.validate_python(changed)])
