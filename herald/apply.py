@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.campaigns.validation import campaign_problems
@@ -14,7 +15,7 @@ from herald.models.base import HeraldModel
 from herald.segments import reference_problems
 from herald.store.campaigns import put_campaign
 from herald.store.endpoints import upsert_endpoints
-from herald.store.journeys import publish_journey
+from herald.store.journeys import DraftRefused, get_state, publish_journey
 from herald.store.segments import put_segment
 from herald.store.templates import put_template
 from herald.templates.stored_reference import reference_problem
@@ -25,6 +26,7 @@ class ApplyResult(HeraldModel):
     name: str
     version: int | None = None
     changed: bool = True
+    state: str | None = Field(default=None, description="A journey's state after applying.")
     note: str | None = None
 
     def describe(self) -> str:
@@ -39,8 +41,14 @@ async def apply_definitions(
 ) -> list[ApplyResult]:
     # Endpoints and templates first, so journeys applied alongside can refer to them.
     ordered = sorted(definitions, key=lambda d: _ORDER.index(d.kind))
-    results = [await _apply_one(session, d) for d in ordered]
-    problems = [p for d in ordered if isinstance(d, Journey) for p in await _missing(session, d)]
+    results: list[ApplyResult] = []
+    problems: list[str] = []
+    for definition in ordered:
+        try:
+            results.append(await _apply_one(session, definition))
+        except DraftRefused as exc:
+            problems.append(str(exc))
+    problems += [p for d in ordered if isinstance(d, Journey) for p in await _missing(session, d)]
     problems += [
         p for d in ordered if isinstance(d, Segment) for p in await reference_problems(session, d)
     ]
@@ -83,9 +91,26 @@ async def _apply_one(session: AsyncSession, definition: Definition) -> ApplyResu
         changed = await put_campaign(session, definition)
         return ApplyResult(kind="Campaign", name=definition.name, changed=changed)
     if isinstance(definition, Journey):
-        version, changed = await publish_journey(session, definition)
-    elif isinstance(definition, Segment):
+        return await _publish(session, definition)
+    if isinstance(definition, Segment):
         version, changed = await put_segment(session, definition)
     else:
         version, changed = await put_template(session, definition)
     return ApplyResult(kind=definition.kind, name=definition.name, version=version, changed=changed)
+
+
+async def _publish(session: AsyncSession, journey: Journey) -> ApplyResult:
+    before = await get_state(session, journey.name)
+    version, changed = await publish_journey(session, journey)
+    after = await get_state(session, journey.name)
+    note = None
+    if after == "DRAFT":
+        note = f"DRAFT: admits no one until `herald journeys activate {journey.name}`"
+    elif before == "DRAFT":
+        note, changed = "activated", True
+    elif journey.state == "DRAFT":
+        note = f"{after}: `state: DRAFT` only applies before a journey is activated"
+    return ApplyResult(
+        kind="Journey", name=journey.name, version=version, changed=changed, state=after,
+        note=note,
+    )  # fmt: skip

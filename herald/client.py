@@ -137,7 +137,7 @@ class HeraldClient(
             definitions,
             [
                 await self._start_walk(r, walking[r.name])
-                if r.name in walking and r.kind == "Journey"
+                if r.name in walking and r.kind == "Journey" and r.state != "DRAFT"
                 else r
                 for r in results
             ],
@@ -155,11 +155,29 @@ class HeraldClient(
 
     async def start_journey(self, journey: str) -> str:
         """Start (or find running) the segment walk of a published journey."""
+        async with self.database.session() as session:
+            state = await journey_store.get_state(session, journey)
+        if state == "DRAFT":
+            # A walk of a draft would find it admitting no one and ask again at once.
+            raise lifecycle.LifecycleError(
+                f"journey {journey!r} is a DRAFT: `herald journeys activate {journey}` "
+                "activates it and starts its segment entry"
+            )
         return await runs.ensure_run(await self.temporal(), journey, self.settings.task_queue)
 
     async def apply_files(self, paths: Iterable[Path]) -> list[ApplyResult]:
         """Validate every file, then apply them all; any problem raises DefinitionError."""
         return await self.apply(load_files(paths))
+
+    async def publish_files(self, paths: Iterable[Path]) -> list[ApplyResult]:
+        """Like `apply_files`, but the journeys in them go live: `state: DRAFT` is what
+        `herald apply` honours, and publishing is the step that activates a draft."""
+        return await self.apply(
+            [
+                d.model_copy(update={"state": "ACTIVE"}) if isinstance(d, Journey) else d
+                for d in load_files(paths)
+            ]
+        )
 
     async def upsert_endpoints(self, endpoints: Sequence[Endpoint]) -> int:
         async with self.database.session() as session:
@@ -311,11 +329,36 @@ class HeraldClient(
         )  # fmt: skip
 
     async def journey_transition(self, journey: str, action: str) -> int:
-        """pause | resume | close | cancel; returns how many participants were signalled."""
-        return await lifecycle.transition(await self.temporal(), self.database, journey, action)
+        """pause | resume | close | cancel | activate; returns how many participants were
+        signalled (`journey_control` returns the whole outcome)."""
+        return (await self.journey_control(journey, action)).signalled
+
+    async def journey_control(self, journey: str, action: str) -> lifecycle.TransitionResult:
+        """Change a journey's state: activate (a DRAFT), pause, resume, close or cancel.
+        Activating a segment-entry journey starts its walk of the segment."""
+        result = await lifecycle.transition(
+            self.temporal, self.database, journey, action, await self.now()
+        )
+        if action != "activate":
+            return result
+        async with self.database.session() as session:
+            published = await journey_store.get_journey(session, journey)
+        segment = published.journey.settings.entry.segment if published else None
+        if segment is None:
+            return result
+        walk = ApplyResult(kind="Journey", name=journey)
+        note = (await self._start_walk(walk, segment.page_size)).note
+        return result.model_copy(update={"note": note})
+
+    async def journey_list(self) -> list[lifecycle.JourneyListing]:
+        """Every journey at its latest version with its state (COMPLETED once a closed or
+        ended journey holds no one)."""
+        return await lifecycle.listing(self.temporal, self.database, await self.now())
 
     async def journey_status(self, journey: str) -> lifecycle.JourneyStatus:
-        return await lifecycle.status(await self.temporal(), self.database, journey)
+        return await lifecycle.status(
+            await self.temporal(), self.database, journey, await self.now()
+        )
 
     async def migrate(self, journey: str, version: int, step_map: dict[str, str]) -> int:
         """Move waiting participants to `version` at mapped steps; returns how many moved."""

@@ -21,14 +21,22 @@ def enter(
     user: Annotated[
         str | None, typer.Option(help="User id, for journeys whose participants are users.")
     ] = None,
+    as_json: JsonFlag = False,
 ) -> None:
-    """Enter an endpoint (or a user) into the latest published version of a journey."""
+    """Enter an endpoint (or a user) into the latest published version of a journey.
+
+    Exits 1 when the entry is refused (already in, re-entry rules, the journey's state or
+    schedule), saying why."""
     result = run(lambda c: c.enter(name, endpoint, user_id=user))
     who = result.endpoint_id
-    if result.refused:
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    elif result.refused:
         out.print(f"{who} did not enter {name}: {result.refused}", highlight=False)
-        return
-    out.print(f"{who} entered {name} v{result.version} ({result.workflow_id})", highlight=False)
+    else:
+        out.print(f"{who} entered {name} v{result.version} ({result.workflow_id})", highlight=False)
+    if result.refused:
+        raise typer.Exit(1)
 
 
 @app.command("start")
@@ -41,24 +49,30 @@ def start(name: Name) -> None:
 @app.command("publish")
 def publish(
     files: Annotated[list[Path], typer.Argument(help="Journey definition files.")],
+    as_json: JsonFlag = False,
 ) -> None:
-    """Publish journeys (a new immutable version for each one that changed)."""
-    for result in run(lambda c: c.apply_files(files)):
+    """Publish journeys live: a new immutable version for each one that changed, and a
+    DRAFT (one applied with `state: DRAFT`) becomes ACTIVE."""
+    results = run(lambda c: c.publish_files(files))
+    if as_json:
+        print_json([r.model_dump(mode="json") for r in results])
+        return
+    for result in results:
         out.print(result.describe(), highlight=False)
 
 
 @app.command("list")
 def list_(as_json: JsonFlag = False) -> None:
-    """Published journeys with their latest version."""
-    published = run(lambda c: c.journeys())
+    """Published journeys with their latest version and state."""
+    published = run(lambda c: c.journey_list())
     if as_json:
         print_json([p.model_dump(mode="json") for p in published])
         return
-    table = Table("journey", "version", "published", "steps", "description")
+    table = Table("journey", "state", "version", "published", "steps", "description")
     for p in published:
         when = p.published_at.strftime("%Y-%m-%d %H:%M")
         steps = str(len(p.journey.steps))
-        table.add_row(p.journey.name, str(p.version), when, steps, p.journey.description)
+        table.add_row(p.journey.name, p.state, str(p.version), when, steps, p.journey.description)
     out.print(table)
 
 
@@ -85,33 +99,47 @@ def status(name: Name, as_json: JsonFlag = False) -> None:
         out.print(finished)
 
 
-def _transition(name: str, action: str) -> None:
-    signalled = run(lambda c: c.journey_transition(name, action))
-    out.print(f"{name}: {action} done; {signalled} participant(s) signalled", highlight=False)
+def _transition(name: str, action: str, as_json: bool) -> None:
+    done = run(lambda c: c.journey_control(name, action))
+    if as_json:
+        print_json(done.model_dump(mode="json"))
+        return
+    note = f" ({done.note})" if done.note else ""
+    out.print(
+        f"{name}: {done.previous_state} -> {done.state}; "
+        f"{done.signalled} participant(s) signalled{note}",
+        highlight=False,
+    )
+
+
+@app.command("activate")
+def activate(name: Name, as_json: JsonFlag = False) -> None:
+    """Make a DRAFT journey ACTIVE: it admits participants (a segment walk starts)."""
+    _transition(name, "activate", as_json)
 
 
 @app.command("pause")
-def pause(name: Name) -> None:
+def pause(name: Name, as_json: JsonFlag = False) -> None:
     """Hold every participant before its next step (timers stop); refuse new entries."""
-    _transition(name, "pause")
+    _transition(name, "pause", as_json)
 
 
 @app.command("resume")
-def resume(name: Name) -> None:
+def resume(name: Name, as_json: JsonFlag = False) -> None:
     """Let paused participants continue where they were."""
-    _transition(name, "resume")
+    _transition(name, "resume", as_json)
 
 
 @app.command("close")
-def close(name: Name) -> None:
-    """No new entries; participants already in finish."""
-    _transition(name, "close")
+def close(name: Name, as_json: JsonFlag = False) -> None:
+    """No new entries; participants already in finish (then the journey is COMPLETED)."""
+    _transition(name, "close", as_json)
 
 
 @app.command("cancel")
-def cancel(name: Name) -> None:
+def cancel(name: Name, as_json: JsonFlag = False) -> None:
     """Stop every participant now."""
-    _transition(name, "cancel")
+    _transition(name, "cancel", as_json)
 
 
 @app.command("migrate")

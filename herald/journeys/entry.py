@@ -108,7 +108,11 @@ async def enter(
             facts = await entry_facts(session, journey.name, endpoint_id)
     previous = facts.previous
     refused = _refusal(published, facts.state, previous, now)
-    if refused is None and previous is not None and await _running(temporal, previous.workflow_id):
+    if (
+        refused is None
+        and previous is not None
+        and await is_running(temporal, previous.workflow_id)
+    ):
         refused = "still in the journey"
         if trigger is not None:
             await signal_quietly(temporal, previous.workflow_id, EVENT_SIGNAL, trigger)
@@ -152,7 +156,8 @@ async def enter(
     return result.model_copy(update={"run_id": run_id})
 
 
-async def _running(temporal: Client, workflow_id: str) -> bool:
+async def is_running(temporal: Client, workflow_id: str) -> bool:
+    """Whether the workflow runs now; False when it finished or never existed."""
     try:
         described = await temporal.get_workflow_handle(workflow_id).describe()
     except RPCError as exc:
@@ -183,6 +188,9 @@ def _refusal(
     published: JourneyVersion, state: str | None, previous: EntryRecord | None, now: datetime
 ) -> str | None:
     settings = published.journey.settings
+    if state == "DRAFT":
+        name = published.journey.name
+        return f"journey {name!r} is a DRAFT: activate it with `herald journeys activate {name}`"
     if state not in (None, "ACTIVE"):
         return f"journey is {state}"
     if settings.schedule.start and now < settings.schedule.start:

@@ -1,20 +1,28 @@
-"""A journey's lifecycle: pause, resume, close, cancel, status and migration to a version.
+"""A journey's lifecycle: activate, pause, resume, close, cancel, status and migration.
 
 The journey's state lives in the store (it gates new entries); running participants learn of
 a change by signal. Participants are found through the entries table, which is immediate,
 rather than Temporal's visibility, which lags.
+
+COMPLETED is computed when read, never stored: a CLOSED journey, or an ACTIVE one past its
+schedule's end, shows COMPLETED once no participant is still in it. Nothing runs when the
+last participant leaves except that participant's workflow, and a write there would lock the
+journey's row on every exit; the end of a schedule is a moment, not an event; and publishing
+a version with a later end re-opens a journey, which a stored COMPLETED would miss.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 
 from pydantic import Field
 from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.service import RPCError, RPCStatusCode
 
-from herald.journeys.entry import signal_quietly
+from herald.journeys.entry import is_running, signal_quietly
+from herald.models import JourneyVersion
 from herald.models.base import HeraldModel
 from herald.models.journey_run import (
     CANCEL_SIGNAL,
@@ -25,8 +33,16 @@ from herald.models.journey_run import (
     MigrateSignal,
 )
 from herald.store import Database
-from herald.store.entries import EntryRecord, count_entries, entries, set_entry_version
-from herald.store.journeys import get_journey, get_state, set_state
+from herald.store.entries import (
+    EntryRecord,
+    count_entries,
+    entries,
+    set_entry_version,
+    unexited_entries,
+)
+from herald.store.journeys import get_journey, get_state, get_states, list_journeys, set_state
+
+TemporalFactory = Callable[[], Awaitable[Client]]
 
 
 class LifecycleError(ValueError):
@@ -49,31 +65,126 @@ class JourneyStatus(HeraldModel):
     )
 
 
+class JourneyListing(JourneyVersion):
+    """A journey at its latest version, with the state `herald journeys list` shows."""
+
+    state: str
+
+
+class TransitionResult(HeraldModel):
+    journey: str
+    action: str
+    previous_state: str
+    state: str
+    signalled: int = Field(description="Participants told of the change by signal.")
+    note: str | None = None
+
+
 _TRANSITIONS = {
+    "activate": ({"DRAFT"}, "ACTIVE", None),
     "pause": ({"ACTIVE"}, "PAUSED", PAUSE_SIGNAL),
     "resume": ({"PAUSED"}, "ACTIVE", RESUME_SIGNAL),
     "close": ({"ACTIVE", "PAUSED"}, "CLOSED", None),
-    "cancel": ({"ACTIVE", "PAUSED", "CLOSED"}, "CANCELLED", CANCEL_SIGNAL),
+    "cancel": ({"DRAFT", "ACTIVE", "PAUSED", "CLOSED"}, "CANCELLED", CANCEL_SIGNAL),
 }
+ACTIONS = tuple(_TRANSITIONS)
 
 
-async def transition(temporal: Client, database: Database, name: str, action: str) -> int:
-    """Apply pause / resume / close / cancel. Returns how many participants were signalled."""
+async def transition(
+    temporal: TemporalFactory, database: Database, name: str, action: str, now: datetime
+) -> TransitionResult:
+    """Apply activate / pause / resume / close / cancel; signal participants of the change."""
+    if action not in _TRANSITIONS:
+        raise LifecycleError(f"unknown action {action!r}; allowed: {', '.join(ACTIONS)}")
     allowed, target, signal = _TRANSITIONS[action]
+    published, stored = await _published(database, name)
+    state = await shown_state(temporal, database, published, stored, now)
+    if state not in allowed:
+        raise LifecycleError(_refusal(name, action, state))
     async with database.session() as session:
-        state = await get_state(session, name)
-        if state is None:
-            raise LifecycleError(f"journey {name!r} is not published")
-        if state not in allowed:
-            raise LifecycleError(f"cannot {action} journey {name!r}: it is {state}")
-        await set_state(session, name, target)
+        if not await set_state(session, name, target, expected=stored):
+            raise LifecycleError(f"journey {name!r} changed state meanwhile; try again")
+    result = TransitionResult(
+        journey=name, action=action, previous_state=state, state=target, signalled=0
+    )
     if signal is None:
-        return 0
+        return result
+    client = await temporal()
     arg = f"journey {name} cancelled" if signal == CANCEL_SIGNAL else None
     signalled = 0
     async for entry in _all_entries(database, name):
-        signalled += int(await signal_quietly(temporal, entry.workflow_id, signal, arg))
-    return signalled
+        signalled += int(await signal_quietly(client, entry.workflow_id, signal, arg))
+    return result.model_copy(update={"signalled": signalled})
+
+
+def _refusal(name: str, action: str, state: str) -> str:
+    message = f"cannot {action} journey {name!r}: it is {state}"
+    if state == "DRAFT":
+        return f"{message}; activate it with `herald journeys activate {name}`"
+    return message
+
+
+async def _published(database: Database, name: str) -> tuple[JourneyVersion, str]:
+    async with database.session() as session:
+        published = await get_journey(session, name)
+        stored = await get_state(session, name)
+    if published is None or stored is None:
+        raise LifecycleError(f"journey {name!r} is not published; `herald apply` it first")
+    return published, stored
+
+
+def _may_be_completed(published: JourneyVersion, stored: str, now: datetime) -> bool:
+    """Whether the journey takes no new entries for good: closed, or past its schedule."""
+    end = published.journey.settings.schedule.end
+    return stored == "CLOSED" or (stored == "ACTIVE" and end is not None and now >= end)
+
+
+async def shown_state(
+    temporal: TemporalFactory,
+    database: Database,
+    published: JourneyVersion,
+    stored: str,
+    now: datetime,
+) -> str:
+    """The stored state, or COMPLETED for a journey that takes no one and holds no one."""
+    if not _may_be_completed(published, stored, now):
+        return stored
+    return stored if await _anyone_in(temporal, database, published.journey.name) else "COMPLETED"
+
+
+async def _anyone_in(temporal: TemporalFactory, database: Database, name: str) -> bool:
+    """Whether a participant is still in the journey. Only entries with no recorded exit are
+    asked about, so Temporal is reached only while some may remain."""
+    after = ""
+    while True:
+        async with database.session() as session:
+            page = await unexited_entries(session, name, after=after)
+        if page:
+            client = await temporal()
+            for entry in page:
+                if await is_running(client, entry.workflow_id):
+                    return True
+        if len(page) < 1000:
+            return False
+        after = page[-1].workflow_id
+
+
+async def listing(
+    temporal: TemporalFactory, database: Database, now: datetime
+) -> list[JourneyListing]:
+    """Every journey at its latest version, with its state."""
+    async with database.session() as session:
+        published = await list_journeys(session)
+        states = await get_states(session)
+    return [
+        JourneyListing(
+            journey=p.journey,
+            version=p.version,
+            published_at=p.published_at,
+            state=await shown_state(temporal, database, p, states[p.journey.name], now),
+        )
+        for p in published
+    ]
 
 
 async def _all_entries(database: Database, name: str) -> AsyncIterator[EntryRecord]:
@@ -109,13 +220,17 @@ async def participants(
         yield entry, status_name, step
 
 
-async def status(temporal: Client, database: Database, name: str) -> JourneyStatus:
+async def status(
+    temporal: Client, database: Database, name: str, now: datetime | None = None
+) -> JourneyStatus:
+    """Participants per step and per outcome. With `now`, a closed or ended journey that
+    holds no one shows COMPLETED."""
     async with database.session() as session:
         state = await get_state(session, name)
         latest = await get_journey(session, name)
         entered = await count_entries(session, name)
     if state is None or latest is None:
-        raise LifecycleError(f"journey {name!r} is not published")
+        raise LifecycleError(f"journey {name!r} is not published; `herald apply` it first")
     by_status: Counter[str] = Counter()
     at_step: Counter[str] = Counter()
     outcomes: Counter[str] = Counter()
@@ -127,6 +242,8 @@ async def status(temporal: Client, database: Database, name: str) -> JourneyStat
             # HeraldStep keeps the last step a finished participant was on: where it left.
             outcomes[f"{status_name.lower()} at {step or '?'}"] += 1
     running = by_status.get("RUNNING", 0)
+    if now is not None and running == 0 and _may_be_completed(latest, state, now):
+        state = "COMPLETED"
     return JourneyStatus(
         journey=name,
         state=state,

@@ -40,6 +40,17 @@ class Journey(HeraldModel):
     start: StepId
     steps: dict[StepId, Step] = Field(min_length=1)
     settings: JourneySettings = Field(default_factory=JourneySettings)
+    # Pinpoint's WriteJourneyRequest.State: DRAFT saves without publishing, ACTIVE publishes.
+    # Not part of a published version (exclude=True): it is the journey's state, which the
+    # lifecycle commands change afterwards, so a version's content and checksum never carry it.
+    state: Literal["DRAFT", "ACTIVE"] = Field(
+        default="ACTIVE",
+        exclude=True,
+        description="DRAFT: stored and validated, but admits no one until activated "
+        "(`herald journeys activate NAME`, or apply it again without `state: DRAFT`). "
+        "ACTIVE (the default): live on apply. Pause, close and cancel are commands, "
+        "not definition fields.",
+    )
 
     @model_validator(mode="after")
     def _graph_is_sound(self) -> Journey:

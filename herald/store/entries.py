@@ -9,6 +9,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from herald.store.analytics_tables import JourneyExitRow
 from herald.store.dialect import insert_for
 from herald.store.tables import JourneyEntryRow
 
@@ -57,6 +58,24 @@ async def entries(
             | ((JourneyEntryRow.participant_id == participant) & (JourneyEntryRow.entry_n > n))
         )
         .order_by(JourneyEntryRow.participant_id, JourneyEntryRow.entry_n)
+        .limit(limit)
+    )
+    return [_record(r) for r in (await session.execute(query)).scalars()]
+
+
+async def unexited_entries(
+    session: AsyncSession, journey: str, *, after: str = "", limit: int = 1000
+) -> list[EntryRecord]:
+    """Entries with no recorded exit, in workflow id order after `after`: the only ones that
+    can still be in the journey (a participant records its exit before it finishes)."""
+    exited = select(JourneyExitRow.workflow_id).where(
+        JourneyExitRow.workflow_id == JourneyEntryRow.workflow_id
+    )
+    query = (
+        select(JourneyEntryRow)
+        .where(JourneyEntryRow.journey == journey, JourneyEntryRow.workflow_id > after)
+        .where(~exited.exists())
+        .order_by(JourneyEntryRow.workflow_id)
         .limit(limit)
     )
     return [_record(r) for r in (await session.execute(query)).scalars()]

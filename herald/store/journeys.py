@@ -11,26 +11,50 @@ from herald.store.clock import aware, utcnow
 from herald.store.tables import JourneyRow, JourneyVersionRow
 
 
+class DraftRefused(ValueError):
+    """A changed definition marked DRAFT for a journey that has been activated."""
+
+
 async def publish_journey(session: AsyncSession, journey: Journey) -> tuple[int, bool]:
-    """Publish a journey. Returns (latest version, whether a new version was published)."""
+    """Publish a journey. Returns (latest version, whether a new version was published).
+
+    A new journey starts in the definition's state (DRAFT, or ACTIVE by default). A DRAFT
+    journey applied without `state: DRAFT` becomes ACTIVE. Any other state is the lifecycle
+    commands' to change: a new version of a paused journey stays paused, as before.
+    """
     document = journey.model_dump(mode="json")
     digest = checksum(document)
     now = utcnow()
     row = await session.get(JourneyRow, journey.name, with_for_update=True)
-    if row is not None:
+    if row is None:
+        session.add(
+            JourneyRow(
+                name=journey.name,
+                latest_version=1,
+                state=journey.state,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        version = 1
+    else:
         latest = await session.get(JourneyVersionRow, (journey.name, row.latest_version))
-        if latest is not None and latest.checksum == digest:
+        unchanged = latest is not None and latest.checksum == digest
+        if row.state == "DRAFT" and journey.state == "ACTIVE":
+            row.state, row.updated_at = "ACTIVE", now
+        elif journey.state == "DRAFT" and row.state != "DRAFT" and not unchanged:
+            # A draft of a live journey's next version would need a version that is stored
+            # but not the latest; versions are published in order, so it is refused.
+            raise DraftRefused(
+                f"Journey {journey.name!r}: state: DRAFT, but the journey is {row.state}; "
+                "a journey cannot return to DRAFT: remove `state: DRAFT` "
+                f"to publish version {row.latest_version + 1}"
+            )
+        if unchanged:
             return row.latest_version, False
         row.latest_version += 1
         row.updated_at = now
         version = row.latest_version
-    else:
-        version = 1
-        session.add(
-            JourneyRow(
-                name=journey.name, latest_version=1, state="ACTIVE", created_at=now, updated_at=now
-            )
-        )
     session.add(
         JourneyVersionRow(
             name=journey.name,
@@ -88,7 +112,7 @@ def _version(stored: JourneyVersionRow) -> JourneyVersion:
     )
 
 
-JOURNEY_STATES = ("ACTIVE", "PAUSED", "CLOSED", "CANCELLED", "COMPLETED")
+JOURNEY_STATES = ("DRAFT", "ACTIVE", "PAUSED", "CLOSED", "CANCELLED", "COMPLETED")
 
 
 async def get_state(session: AsyncSession, name: str) -> str | None:
@@ -96,10 +120,22 @@ async def get_state(session: AsyncSession, name: str) -> str | None:
     return row.state if row else None
 
 
-async def set_state(session: AsyncSession, name: str, state: str) -> None:
+async def get_states(session: AsyncSession) -> dict[str, str]:
+    """Every journey's stored state by name."""
+    rows = await session.execute(select(JourneyRow.name, JourneyRow.state))
+    return {str(name): str(state) for name, state in rows.all()}
+
+
+async def set_state(
+    session: AsyncSession, name: str, state: str, *, expected: str | None = None
+) -> bool:
+    """Set the state; with `expected`, only if the state still is that (False if not)."""
     if state not in JOURNEY_STATES:
         raise ValueError(f"journey state {state!r}; allowed: {', '.join(JOURNEY_STATES)}")
     row = await session.get(JourneyRow, name, with_for_update=True)
     if row is None:
         raise LookupError(f"journey {name!r} is not published")
+    if expected is not None and row.state != expected:
+        return False
     row.state, row.updated_at = state, utcnow()
+    return True

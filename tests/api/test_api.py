@@ -18,7 +18,14 @@ def test_definitions_apply_all_or_nothing(api: httpx.Client) -> None:
     applied = api.post("/v1/definitions", json=[ENDPOINT])
     assert applied.status_code == 200
     assert applied.json() == [
-        {"kind": "Endpoint", "name": "ann", "version": None, "changed": True, "note": None}
+        {
+            "kind": "Endpoint",
+            "name": "ann",
+            "version": None,
+            "changed": True,
+            "state": None,
+            "note": None,
+        }
     ]
     accepted = api.post("/v1/events", json={"EndpointId": "ann", "EventType": "purchase"})
     assert accepted.status_code == 202

@@ -1,13 +1,18 @@
-"""Journey lifecycle end to end: pause stops the clock, resume, cancel, close, migrate,
-and the re-entry rules."""
+"""Journey lifecycle end to end: drafts, pause stops the clock, resume, cancel, close and
+completion, migrate, and the re-entry rules."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
+from temporalio.service import RPCError, RPCStatusCode
 
+from herald.definitions import DefinitionError
 from herald.journeys.lifecycle import LifecycleError
+from herald.models import DEFINITION_ADAPTER, Event
+from herald.models.journey_run import journey_run_workflow_id
+from tests.helpers import eventually
 from tests.workflows.engine import Engine, endpoint, journey, template
 
 SERIES = {
@@ -17,13 +22,12 @@ SERIES = {
 }
 
 
-async def _series(engine: Engine, name: str, *people: str, **settings: object) -> None:
-    await engine.apply(
-        *(endpoint(p) for p in people),
-        template("t1"),
-        template("t2"),
-        journey(name, "one", SERIES, **settings),
-    )
+async def _series(engine: Engine, name: str, *people: str, **fields: object) -> None:
+    """Apply the series journey; `state` is a definition field, the rest settings."""
+    doc = journey(name, "one", SERIES, **{k: v for k, v in fields.items() if k != "state"})
+    if "state" in fields:
+        doc["state"] = fields["state"]
+    await engine.apply(*(endpoint(p) for p in people), template("t1"), template("t2"), doc)
 
 
 async def test_pause_stops_the_clock_and_resume_continues(engine: Engine) -> None:
@@ -61,10 +65,122 @@ async def test_cancel_stops_participants_and_close_refuses_entries(engine: Engin
     cancelled = await engine.finish("stopme", "cal")
     assert cancelled.exit_reason == "cancelled: journey stopme cancelled"
     assert (await engine.herald.enter("closing", "late")).refused == "journey is CLOSED"
-    await engine.skip(timedelta(days=2, minutes=1))
-    assert engine.path(await engine.finish("closing", "cleo")) == ["one", "nap", "two"]
     with pytest.raises(LifecycleError, match="cannot resume journey 'closing': it is CLOSED"):
         await engine.herald.journey_transition("closing", "resume")
+    await engine.skip(timedelta(days=2, minutes=1))
+    assert engine.path(await engine.finish("closing", "cleo")) == ["one", "nap", "two"]
+
+
+async def _states(engine: Engine, name: str) -> tuple[str, str]:
+    """(status, list) states of the journey."""
+    listed = {j.journey.name: j.state for j in await engine.herald.journey_list()}
+    return (await engine.herald.journey_status(name)).state, listed[name]
+
+
+async def test_a_closed_journey_completes_when_its_last_participant_finishes(
+    engine: Engine,
+) -> None:
+    await _series(engine, "winding", "wes")
+    await engine.herald.enter("winding", "wes")
+    await engine.waiting("winding", "wes", on="nap")
+    closed = await engine.herald.journey_control("winding", "close")
+    assert (closed.previous_state, closed.state, closed.signalled) == ("ACTIVE", "CLOSED", 0)
+    assert await _states(engine, "winding") == ("CLOSED", "CLOSED")
+    await engine.skip(timedelta(days=2, minutes=1))
+    assert engine.path(await engine.finish("winding", "wes")) == ["one", "nap", "two"]
+    assert await _states(engine, "winding") == ("COMPLETED", "COMPLETED")
+    with pytest.raises(LifecycleError, match="cannot cancel journey 'winding': it is COMPLETED"):
+        await engine.herald.journey_transition("winding", "cancel")
+
+
+async def test_a_journey_past_its_schedule_end_completes_when_no_one_is_left(
+    engine: Engine,
+) -> None:
+    end = await engine.now() + timedelta(days=1)
+    await _series(engine, "season", "sam", schedule={"end": end.isoformat()})
+    await engine.herald.enter("season", "sam")
+    await engine.waiting("season", "sam", on="nap")
+    await engine.skip(timedelta(days=1, minutes=1))
+    # Past the end, but Sam still waits: the journey is not over.
+    assert await _states(engine, "season") == ("ACTIVE", "ACTIVE")
+    await engine.skip(timedelta(days=1))
+    await engine.finish("season", "sam")
+    assert await _states(engine, "season") == ("COMPLETED", "COMPLETED")
+
+
+DRAFT_REFUSAL = "journey 'later' is a DRAFT: activate it with `herald journeys activate later`"
+
+
+async def test_a_draft_admits_no_one_until_activated(engine: Engine) -> None:
+    await _series(engine, "later", "dee", state="DRAFT")
+    assert await _states(engine, "later") == ("DRAFT", "DRAFT")
+    assert (await engine.herald.enter("later", "dee")).refused == DRAFT_REFUSAL
+    with pytest.raises(LifecycleError, match="cannot pause journey 'later': it is DRAFT; activate"):
+        await engine.herald.journey_transition("later", "pause")
+    activated = await engine.herald.journey_control("later", "activate")
+    assert (activated.previous_state, activated.state) == ("DRAFT", "ACTIVE")
+    assert (await engine.herald.enter("later", "dee")).refused is None
+    await engine.waiting("later", "dee", on="nap")
+    with pytest.raises(LifecycleError, match="cannot activate journey 'later': it is ACTIVE"):
+        await engine.herald.journey_transition("later", "activate")
+
+
+async def test_a_draft_refuses_event_entry_until_activated(engine: Engine) -> None:
+    entry = {"entry": {"event": {"event_type": "signup"}}}
+    doc = {**journey("onboard", "one", SERIES, **entry), "state": "DRAFT"}
+    await engine.apply(endpoint("evie"), template("t1"), template("t2"), doc)
+    await engine.herald.put_event(Event(id="e1", endpoint_id="evie", event_type="signup"))
+    assert (await engine.herald.journey_status("onboard")).entered == 0
+    await engine.herald.journey_transition("onboard", "activate")
+    await engine.herald.put_event(Event(id="e2", endpoint_id="evie", event_type="signup"))
+    await engine.waiting("onboard", "evie", on="nap")
+
+
+async def test_a_draft_walks_its_segment_only_once_activated(engine: Engine) -> None:
+    segment = {"kind": "Segment", "name": "pair", "endpoint_ids": ["g1", "g2"]}
+    entry = {"entry": {"segment": {"segment": "pair"}}}
+    doc = {**journey("walker", "one", SERIES, **entry), "state": "DRAFT"}
+    await engine.apply(endpoint("g1"), endpoint("g2"), segment, template("t1"), template("t2"))
+    [applied] = await engine.herald.apply([DEFINITION_ADAPTER.validate_python(doc)])
+    assert (applied.state, applied.note) == (
+        "DRAFT",
+        "DRAFT: admits no one until `herald journeys activate walker`",
+    )
+    run = engine.env.client.get_workflow_handle(journey_run_workflow_id("walker"))
+    with pytest.raises(RPCError) as missing:
+        await run.describe()
+    assert missing.value.status == RPCStatusCode.NOT_FOUND
+    with pytest.raises(LifecycleError, match="'walker' is a DRAFT"):
+        await engine.herald.start_journey("walker")
+    activated = await engine.herald.journey_control("walker", "activate")
+    assert activated.note == "segment entry running as journey-run:walker"
+    sent = await eventually(
+        lambda: engine.outbox("walker"), lambda m: len(m) == 2, what="both admitted"
+    )
+    assert sorted(m.endpoint_id for m in sent) == ["g1", "g2"]
+
+
+async def test_applying_a_draft_without_its_state_activates_it(engine: Engine) -> None:
+    await _series(engine, "edited", "eli", state="DRAFT")
+    draft = {**journey("edited", "one", SERIES), "state": "DRAFT"}
+    [again] = await engine.herald.apply([DEFINITION_ADAPTER.validate_python(draft)])
+    assert (again.version, again.changed, again.state) == (1, False, "DRAFT")
+    [live] = await engine.herald.apply(
+        [DEFINITION_ADAPTER.validate_python(journey("edited", "one", SERIES))]
+    )
+    assert (live.version, live.changed, live.state, live.note) == (1, True, "ACTIVE", "activated")
+    # Unchanged and still marked DRAFT: nothing to do, like any unchanged apply.
+    [same] = await engine.herald.apply([DEFINITION_ADAPTER.validate_python(draft)])
+    assert (same.version, same.changed, same.state) == (1, False, "ACTIVE")
+    assert same.note == "ACTIVE: `state: DRAFT` only applies before a journey is activated"
+    changed = {**draft, "description": "v2"}
+    with pytest.raises(DefinitionError) as refused:
+        await engine.herald.apply([DEFINITION_ADAPTER.validate_python(changed)])
+    assert refused.value.problems == [
+        "Journey 'edited': state: DRAFT, but the journey is ACTIVE; a journey cannot return "
+        "to DRAFT: remove `state: DRAFT` to publish version 2"
+    ]
+    assert [j.version for j in await engine.herald.journey_list()] == [1]
 
 
 async def test_migrate_moves_waiting_participants_to_the_new_version(engine: Engine) -> None:
