@@ -9,6 +9,7 @@ resume, cancel, and a migration to a newer version (which continues as new on th
 from __future__ import annotations
 
 from temporalio import workflow
+from temporalio.common import SearchAttributePair
 
 with workflow.unsafe.imports_passed_through():
     from herald.models import (
@@ -31,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from herald.models.journey_run import (
         CANCEL_SIGNAL,
         EVENT_SIGNAL,
+        HERALD_JOURNEY_VERSION,
         HERALD_STEP,
         MIGRATE_SIGNAL,
         PAUSE_SIGNAL,
@@ -186,8 +188,13 @@ class JourneyWorkflow:
     def _continue_on_new_version(self, ctx: StepContext) -> None:
         target = self._inbox.migrate
         assert target is not None
-        current = ctx.state.current_step or ctx.inp.journey.start
-        resume_at = target.step_map.get(current, current)
+        resume_at = ctx.migration_step(target)
+        # The next run inherits this run's search attributes unless given: without this,
+        # HeraldJourneyVersion kept naming the version the participant left. Only the closing
+        # command's attributes change, which replay does not compare: no patch needed.
+        attributes = workflow.info().typed_search_attributes.updated(
+            SearchAttributePair(HERALD_JOURNEY_VERSION, target.version)
+        )
         workflow.continue_as_new(
             JourneyInput(
                 journey=target.journey,
@@ -202,7 +209,8 @@ class JourneyWorkflow:
                     visits=ctx.state.visits,
                     message_keys=ctx.state.message_keys,
                 ),
-            )
+            ),
+            search_attributes=attributes,
         )
 
     def _finish(self, ctx: StepContext) -> JourneyResult:
