@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from temporalio import workflow
 from temporalio.common import SearchAttributePair
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from herald.models import (
@@ -69,6 +70,7 @@ class JourneyWorkflow:
         if inp.trigger is not None:
             self.event(inp.trigger)
         step_id: str | None = inp.start_at or inp.journey.start
+        _refuse_missing_start(inp)
         try:
             for _ in range(MAX_STEPS):
                 if step_id is None:
@@ -258,6 +260,20 @@ class JourneyWorkflow:
     @workflow.query
     def state(self) -> JourneyState | None:
         return self._state
+
+
+def _refuse_missing_start(inp: JourneyInput) -> None:
+    """Fail the run, visibly, when its start step is not in its version. Only a run continued
+    by a migration before the step check existed starts so; its first workflow task raised a
+    KeyError and was retried forever, so it has no recorded commands to replay."""
+    start = inp.start_at or inp.journey.start
+    if start not in inp.journey.steps:
+        raise ApplicationError(
+            f"journey {inp.journey.name} version {inp.version} has no step {start!r} to "
+            f"start at; its steps: {', '.join(sorted(inp.journey.steps))}",
+            type="MissingStep",
+            non_retryable=True,
+        )
 
 
 def _waits(step: Step) -> bool:

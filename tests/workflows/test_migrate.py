@@ -3,12 +3,20 @@ moves it at a mapped step, and a mapping that could lose anyone is refused."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
+from temporalio.client import WorkflowFailureError
 
 from herald.journeys.lifecycle import LifecycleError
-from herald.models.journey_run import HERALD_JOURNEY_VERSION, MIGRATE_SIGNAL, MigrateSignal
+from herald.models.journey_run import (
+    HERALD_JOURNEY_VERSION,
+    JOURNEY_WORKFLOW,
+    MIGRATE_SIGNAL,
+    JourneyInput,
+    MigrateSignal,
+)
 from herald.store.journeys import get_journey
 from tests.helpers import eventually
 from tests.loopback_http import Loopback, loopback_server
@@ -160,3 +168,23 @@ async def _signal_migration(engine: Engine, name: str, version: int) -> None:
     assert target is not None
     signal = MigrateSignal(journey=target.journey, version=version, step_map={})
     await engine.handle(name, "mia").signal(MIGRATE_SIGNAL, signal)
+
+
+async def test_a_run_started_at_a_missing_step_fails_instead_of_retrying(engine: Engine) -> None:
+    """What a migration before the step check could leave behind: a run on version 2 told to
+    start at `nap`, which version 2 lacks. It fails, naming the step, rather than retrying."""
+    await _series(engine, "stranded", "mia")
+    await engine.apply(journey("stranded", "one", SERIES_V2))
+    async with engine.herald.database.session() as session:
+        v2 = await get_journey(session, "stranded", 2)
+    assert v2 is not None
+    stranded = JourneyInput(journey=v2.journey, version=2, participant_id="mia", start_at="nap")
+    handle = await engine.env.client.start_workflow(
+        JOURNEY_WORKFLOW,
+        stranded,
+        id="journey:stranded:mia",
+        task_queue=engine.herald.settings.task_queue,
+    )
+    with pytest.raises(WorkflowFailureError) as failed:
+        await asyncio.wait_for(handle.result(), timeout=20)
+    assert "version 2 has no step 'nap'" in str(failed.value.cause)
