@@ -188,3 +188,27 @@ async def test_a_run_started_at_a_missing_step_fails_instead_of_retrying(engine:
     with pytest.raises(WorkflowFailureError) as failed:
         await asyncio.wait_for(handle.result(), timeout=20)
     assert "version 2 has no step 'nap'" in str(failed.value.cause)
+
+
+async def test_migration_checks_every_version_someone_is_on(engine: Engine) -> None:
+    """Participants on versions 1 and 2 move to 3 once version 1's `nap` is mapped; one who
+    finished on version 1 does not hold up a later migration."""
+    await engine.apply(endpoint("fin"), endpoint("ana"), endpoint("bo"))
+    await _series(engine, "layered", "mia")
+    await engine.herald.enter("layered", "fin")
+    await engine.skip(timedelta(days=2, minutes=1))
+    assert (await engine.finish("layered", "fin")).version == 1
+    await engine.herald.enter("layered", "ana")
+    await engine.waiting("layered", "ana", on="nap")
+    await engine.apply(journey("layered", "one", SERIES_V2))
+    await engine.herald.enter("layered", "bo")
+    await engine.waiting("layered", "bo", on="pause")
+    three = {**SERIES_V2, "two": {**SERIES_V2["two"], "next": "three"}, "three": SERIES["two"]}
+    await engine.apply(journey("layered", "one", three))
+    with pytest.raises(LifecycleError, match=r"on version 1 could be at steps \['nap'\]"):
+        await engine.herald.migrate("layered", 3, {})
+    assert await engine.herald.migrate("layered", 3, {"nap": "pause"}) == 2
+    for person in ("ana", "bo"):
+        assert (await engine.waiting("layered", person, on="pause")).version == 3
+    await engine.apply(journey("layered", "one", {**three, "three": SERIES_V2["two"]}))
+    assert await engine.herald.migrate("layered", 4, {}) == 2, "fin's version 1 was checked"
