@@ -212,3 +212,19 @@ async def test_migration_checks_every_version_someone_is_on(engine: Engine) -> N
         assert (await engine.waiting("layered", person, on="pause")).version == 3
     await engine.apply(journey("layered", "one", {**three, "three": SERIES_V2["two"]}))
     assert await engine.herald.migrate("layered", 4, {}) == 2, "fin's version 1 was checked"
+    for person in ("ana", "bo"):
+        await _waiting_on_version(engine, "layered", person, 4)
+    await engine.skip(timedelta(hours=1, minutes=1))
+    for person in ("ana", "bo"):
+        result = await engine.finish("layered", person)
+        assert (result.version, engine.path(result)[-2:]) == (4, ["two", "three"])
+    sent = [(m.endpoint_id, m.step_id, m.content.subject) for m in await engine.outbox("layered")]
+    assert ("ana", "three", "t3") in sent and ("bo", "three", "t3") in sent, sent
+
+
+async def _waiting_on_version(engine: Engine, name: str, person: str, version: int) -> None:
+    await eventually(
+        lambda: engine.state(name, person),
+        lambda s: s is not None and s.version == version and s.waiting_until is not None,
+        what=f"{person} waiting on version {version}",
+    )
