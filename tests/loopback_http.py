@@ -66,6 +66,12 @@ class Loopback:
     requests: list[Recorded] = field(default_factory=list)
     # Answers in order: (status, headers, body); the last one repeats.
     answers: list[tuple[int, dict[str, str], bytes]] = field(default_factory=list)
+    # While clear, requests are recorded and then held unanswered: a caller stays mid-request
+    # until the test sets it (bounded, so a failing test cannot hang the server's shutdown).
+    gate: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.gate.set()
 
 
 @contextmanager
@@ -77,6 +83,7 @@ def loopback_server() -> Iterator[Loopback]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length)
             state.requests.append(Recorded(self.command, self.path, dict(self.headers), body))
+            state.gate.wait(30)
             index = min(len(state.requests), len(state.answers)) - 1
             status, headers, payload = state.answers[index] if state.answers else (200, {}, b"{}")
             self.send_response(status)

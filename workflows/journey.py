@@ -9,6 +9,8 @@ resume, cancel, and a migration to a newer version (which continues as new on th
 from __future__ import annotations
 
 from temporalio import workflow
+from temporalio.common import SearchAttributePair
+from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from herald.models import (
@@ -31,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
     from herald.models.journey_run import (
         CANCEL_SIGNAL,
         EVENT_SIGNAL,
+        HERALD_JOURNEY_VERSION,
         HERALD_STEP,
         MIGRATE_SIGNAL,
         PAUSE_SIGNAL,
@@ -67,6 +70,7 @@ class JourneyWorkflow:
         if inp.trigger is not None:
             self.event(inp.trigger)
         step_id: str | None = inp.start_at or inp.journey.start
+        _refuse_missing_start(inp)
         try:
             for _ in range(MAX_STEPS):
                 if step_id is None:
@@ -186,8 +190,13 @@ class JourneyWorkflow:
     def _continue_on_new_version(self, ctx: StepContext) -> None:
         target = self._inbox.migrate
         assert target is not None
-        current = ctx.state.current_step or ctx.inp.journey.start
-        resume_at = target.step_map.get(current, current)
+        resume_at = ctx.migration_step(target)
+        # The next run inherits this run's search attributes unless given: without this,
+        # HeraldJourneyVersion kept naming the version the participant left. Only the closing
+        # command's attributes change, which replay does not compare: no patch needed.
+        attributes = workflow.info().typed_search_attributes.updated(
+            SearchAttributePair(HERALD_JOURNEY_VERSION, target.version)
+        )
         workflow.continue_as_new(
             JourneyInput(
                 journey=target.journey,
@@ -202,7 +211,8 @@ class JourneyWorkflow:
                     visits=ctx.state.visits,
                     message_keys=ctx.state.message_keys,
                 ),
-            )
+            ),
+            search_attributes=attributes,
         )
 
     def _finish(self, ctx: StepContext) -> JourneyResult:
@@ -250,6 +260,20 @@ class JourneyWorkflow:
     @workflow.query
     def state(self) -> JourneyState | None:
         return self._state
+
+
+def _refuse_missing_start(inp: JourneyInput) -> None:
+    """Fail the run, visibly, when its start step is not in its version. Only a run continued
+    by a migration before the step check existed starts so; its first workflow task raised a
+    KeyError and was retried forever, so it has no recorded commands to replay."""
+    start = inp.start_at or inp.journey.start
+    if start not in inp.journey.steps:
+        raise ApplicationError(
+            f"journey {inp.journey.name} version {inp.version} has no step {start!r} to "
+            f"start at; its steps: {', '.join(sorted(inp.journey.steps))}",
+            type="MissingStep",
+            non_retryable=True,
+        )
 
 
 def _waits(step: Step) -> bool:

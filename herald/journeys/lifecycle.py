@@ -260,28 +260,56 @@ async def status(
 async def migrate(
     temporal: Client, database: Database, name: str, version: int, step_map: dict[str, str]
 ) -> int:
-    """Move waiting participants to `version`; refuse a mapping that would lose anyone."""
+    """Move running participants to `version`; refuse a mapping that could lose anyone.
+
+    A participant notices a migration wherever it next looks at its signals: inside a wait,
+    and before every step (the loop checks before each one, and a pause holds it before any
+    one). So a participant busy at one step when signalled may move at the next, which is
+    any step of its version: the steps it is on now are not enough. Every step of every
+    version a running participant is on must therefore exist in the target by the same id or
+    be mapped onto one. Only participants on a version checked here are signalled.
+    """
     async with database.session() as session:
         target = await get_journey(session, name, version)
     if target is None:
         raise LifecycleError(f"journey {name!r} has no version {version}")
-    bad = {k: v for k, v in step_map.items() if v not in target.journey.steps}
+    steps = target.journey.steps
+    bad = {k: v for k, v in step_map.items() if v not in steps}
     if bad:
-        raise LifecycleError(f"--map targets not in version {version}: {bad}")
-    current = await status(temporal, database, name)
-    lost = sorted(s for s in current.at_step if step_map.get(s, s) not in target.journey.steps)
-    if lost:
         raise LifecycleError(
-            f"participants wait at steps {lost} that version {version} does not have; "
-            "map each with --map OLD=NEW"
+            f"--map targets not in version {version}: {bad}; its steps: {', '.join(sorted(steps))}"
         )
+    checked = await _versions_running(temporal, database, name, exclude=version)
+    for old in sorted(checked):
+        async with database.session() as session:
+            source = await get_journey(session, name, old)
+        old_steps = source.journey.steps if source is not None else {}
+        lost = sorted(s for s in old_steps if step_map.get(s, s) not in steps)
+        if lost:
+            raise LifecycleError(
+                f"participants on version {old} could be at steps {lost} that version "
+                f"{version} does not have; map each with --map OLD=NEW "
+                f"(version {version}'s steps: {', '.join(sorted(steps))})"
+            )
     signal = MigrateSignal(journey=target.journey, version=version, step_map=step_map)
     moved = 0
     async for entry in _all_entries(database, name):
-        if entry.version != version and await signal_quietly(
+        if entry.version in checked and await signal_quietly(
             temporal, entry.workflow_id, MIGRATE_SIGNAL, signal
         ):
             moved += 1
             async with database.session() as session:
                 await set_entry_version(session, entry, version)
     return moved
+
+
+async def _versions_running(
+    temporal: Client, database: Database, name: str, exclude: int
+) -> set[int]:
+    """The versions running participants are on, other than `exclude`."""
+    running = WorkflowExecutionStatus.RUNNING.name
+    return {
+        entry.version
+        async for entry, status_name, _ in participants(temporal, database, name)
+        if status_name == running and entry.version != exclude
+    }

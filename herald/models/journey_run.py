@@ -121,6 +121,11 @@ class JourneyState(HeraldModel):
     message_keys: dict[str, str] = Field(default_factory=dict)
     finished: bool = False
     exit_reason: str | None = None
+    migration_refused: str | None = Field(
+        default=None,
+        description="Why a migration left the participant on its version: the step it would "
+        "resume at is missing from the target version.",
+    )
 
 
 class JourneyResult(HeraldModel):

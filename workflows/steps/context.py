@@ -47,6 +47,11 @@ class StepContext:
     progress: JourneyProgress | None = None
     progress_recorded: bool = False
 
+    def migration_step(self, target: MigrateSignal) -> str:
+        """Where a migration to `target` would resume: the current step, mapped."""
+        current = self.state.current_step or self.inp.journey.start
+        return target.step_map.get(current, current)
+
     @property
     def participant(self) -> str:
         return self.inp.participant_id

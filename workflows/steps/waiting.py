@@ -12,13 +12,18 @@ from datetime import datetime
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from herald.models.journey_run import HERALD_WAITING_FOR
+    from herald.models.journey_run import HERALD_WAITING_FOR, MigrateSignal
 
 from workflows.steps.context import Migrating, StepContext, Stopped
 
 # Participants that started waiting before HeraldWaitingFor was set have no such upsert in
 # their history; the patch keeps their replay deterministic.
 WAITING_FOR_PATCH = "wait-sets-herald-waiting-for"
+# Before this, a migration whose mapped step the target lacks continued as new anyway and the
+# next run failed on the missing step, forever. Such a run's history ends in that
+# continue-as-new, so only a closed run (replayed for a query) has it; the patch keeps those
+# replaying, and costs one marker in the rare run that refuses a migration.
+MIGRATE_CHECK_PATCH = "migrate-refuses-missing-step"
 
 
 async def wait_until(
@@ -78,18 +83,43 @@ async def hold_while_paused(ctx: StepContext, marked: bool = True) -> None:
     if marked:
         workflow.upsert_search_attributes([HERALD_WAITING_FOR.value_set("paused")])
     workflow.set_current_details(f"**paused** at step `{ctx.state.current_step}`")
-    await workflow.wait_condition(
-        lambda: not inbox.paused or inbox.cancel_reason is not None or inbox.migrate is not None
-    )
-    ctx.state.paused = False
-    raise_if_stopping(ctx)
+    while True:
+        await workflow.wait_condition(
+            lambda: not inbox.paused or inbox.cancel_reason is not None or inbox.migrate is not None
+        )
+        ctx.state.paused = False
+        raise_if_stopping(ctx)
+        if not inbox.paused:
+            return
+        ctx.state.paused = True  # a migration was refused: still paused
 
 
 def raise_if_stopping(ctx: StepContext) -> None:
-    if ctx.inbox.cancel_reason is not None:
-        raise Stopped(ctx.inbox.cancel_reason)
-    if ctx.inbox.migrate is not None:
+    inbox = ctx.inbox
+    if inbox.cancel_reason is not None:
+        raise Stopped(inbox.cancel_reason)
+    target = inbox.migrate
+    if target is None:
+        return
+    if ctx.migration_step(target) in target.journey.steps:
         raise Migrating()
+    if not workflow.patched(MIGRATE_CHECK_PATCH):
+        raise Migrating()
+    _refuse_migration(ctx, target)
+
+
+def _refuse_migration(ctx: StepContext, target: MigrateSignal) -> None:
+    """Keep the participant on its version, at its step, and say why: moving it to a step
+    the target lacks would lose it. Its wait, if any, goes on to the same deadline."""
+    ctx.inbox.migrate = None
+    current, resume_at = ctx.state.current_step, ctx.migration_step(target)
+    mapped = "" if resume_at == current else f" (mapped to {resume_at!r})"
+    reason = (
+        f"not moved to version {target.version}: it has no step {resume_at!r}{mapped} for "
+        f"step {current!r}; its steps: {', '.join(sorted(target.journey.steps))}"
+    )
+    ctx.state.migration_refused = reason
+    workflow.logger.warning("journey %s: %s", ctx.inp.journey.name, reason)
 
 
 def _announce(ctx: StepContext, waiting_for: str, until: datetime, marked: bool) -> None:
