@@ -10,6 +10,7 @@ import typer
 import yaml
 
 from herald.cli.common import JsonFlag, fail, out, print_json, run
+from herald.models import Journey
 from herald.pinpoint import PinpointImportError, translate
 from herald.pinpoint.journey_parts import resource_name
 
@@ -46,6 +47,8 @@ def import_(
         ]
         for doc, definition in zip(docs, definitions, strict=True):
             doc["kind"] = definition.kind
+            if isinstance(definition, Journey) and definition.state == "DRAFT":
+                doc["state"] = "DRAFT"  # not part of a version's dump, but of the file's
         out_file.write_text(yaml.safe_dump_all(docs, sort_keys=False))
         out.print(f"wrote {len(docs)} definition(s) to {out_file}", highlight=False)
         return

@@ -20,6 +20,9 @@ from herald.pinpoint.journey_settings import settings
 from herald.pinpoint.registry import PinpointImportError
 
 MAX_BRANCHES = 5
+# Pinpoint's State on a WriteJourneyRequest: DRAFT saves it, ACTIVE publishes it. The others
+# describe a journey that has run; Herald's lifecycle commands reach them from ACTIVE.
+IMPORTED_STATES = ("DRAFT", "ACTIVE")
 
 
 def translate_journey(document: Any, name: str) -> list[Definition]:
@@ -36,6 +39,7 @@ def translate_journey(document: Any, name: str) -> list[Definition]:
         "start": start,
         "steps": steps,
         "settings": settings(document),
+        "state": _state(document),
     }
     try:
         return [Journey.model_validate(doc)]
@@ -55,6 +59,16 @@ def _refuse_unsupported(document: dict[str, Any]) -> None:
             "$.TimezoneEstimationMethods: Herald does not estimate timezones; an endpoint "
             "without Demographic.Timezone uses Schedule.Timezone. Remove it"
         )
+
+
+def _state(document: dict[str, Any]) -> str:
+    state = document.get("State") or "ACTIVE"
+    if state not in IMPORTED_STATES:
+        raise PinpointImportError(
+            f"$.State: {state!r} does not translate; allowed: {', '.join(IMPORTED_STATES)} "
+            f"(import it ACTIVE, then `herald journeys pause|close|cancel`)"
+        )
+    return str(state)
 
 
 def _description(document: dict[str, Any], name: str) -> str:

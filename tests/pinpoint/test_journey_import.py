@@ -427,6 +427,20 @@ def test_timing_that_does_not_translate_names_its_path(
     assert refused(request(ONE_EMAIL, **change)).startswith(message)
 
 
+# State
+
+
+def test_a_draft_imports_as_a_draft_and_an_active_or_absent_state_as_active() -> None:
+    assert imported(request(ONE_EMAIL, State="DRAFT")).state == "DRAFT"
+    assert imported(request(ONE_EMAIL, State="ACTIVE")).state == "ACTIVE"
+    assert imported(request(ONE_EMAIL)).state == "ACTIVE"
+
+
+def test_a_state_of_a_journey_that_has_run_is_refused_naming_the_allowed_ones() -> None:
+    message = refused(request(ONE_EMAIL, State="PAUSED"))
+    assert "$.State: 'PAUSED' does not translate; allowed: DRAFT, ACTIVE" in message
+
+
 # The command
 
 
@@ -462,6 +476,20 @@ def test_import_applies_the_journey_named_after_the_files_name(
     assert journey["steps"]["hi"]["template"] == "hi"
     renamed = ["pinpoint", "import", str(source), "--kind", "journey", "--name", "other"]
     assert "Journey other v1 applied" in runner.invoke(app, renamed).stdout
+
+
+def test_a_draft_written_out_stays_a_draft_when_applied(runner: CliRunner, tmp_path: Path) -> None:
+    template = tmp_path / "hi.json"
+    template.write_text(json.dumps({"Subject": "Hi", "TextPart": "Hello"}))
+    args = ["pinpoint", "import", str(template), "--kind", "email-template", "--name", "hi"]
+    assert runner.invoke(app, args).exit_code == 0
+    source, written = tmp_path / "journey.json", tmp_path / "journey.yaml"
+    source.write_text(json.dumps(request(ONE_EMAIL, State="DRAFT")))
+    args = ["pinpoint", "import", str(source), "--kind", "journey", "--out", str(written)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert runner.invoke(app, ["apply", str(written)]).exit_code == 0
+    [listed] = json.loads(runner.invoke(app, ["journeys", "list", "--json"]).stdout)
+    assert listed["state"] == "DRAFT"
 
 
 def test_import_without_a_name_anywhere_says_to_give_one(runner: CliRunner, tmp_path: Path) -> None:
