@@ -280,17 +280,7 @@ async def migrate(
             f"--map targets not in version {version}: {bad}; its steps: {', '.join(sorted(steps))}"
         )
     checked = await _versions_running(temporal, database, name, exclude=version)
-    for old in sorted(checked):
-        async with database.session() as session:
-            source = await get_journey(session, name, old)
-        old_steps = source.journey.steps if source is not None else {}
-        lost = sorted(s for s in old_steps if step_map.get(s, s) not in steps)
-        if lost:
-            raise LifecycleError(
-                f"participants on version {old} could be at steps {lost} that version "
-                f"{version} does not have; map each with --map OLD=NEW "
-                f"(version {version}'s steps: {', '.join(sorted(steps))})"
-            )
+    await _check_mapping(database, name, checked, target, step_map)
     signal = MigrateSignal(journey=target.journey, version=version, step_map=step_map)
     moved = 0
     async for entry in _all_entries(database, name):
@@ -301,6 +291,39 @@ async def migrate(
             async with database.session() as session:
                 await set_entry_version(session, entry, version)
     return moved
+
+
+async def _check_mapping(
+    database: Database,
+    name: str,
+    checked: set[int],
+    target: JourneyVersion,
+    step_map: dict[str, str],
+) -> None:
+    """Refuse a mapping that leaves a step of a running version with nowhere to go, or that
+    names a step no running version has."""
+    version, steps = target.version, target.journey.steps
+    sources: set[str] = set()
+    for old in sorted(checked):
+        async with database.session() as session:
+            source = await get_journey(session, name, old)
+        old_steps = source.journey.steps if source is not None else {}
+        sources |= set(old_steps)
+        lost = sorted(s for s in old_steps if step_map.get(s, s) not in steps)
+        if lost:
+            raise LifecycleError(
+                f"participants on version {old} could be at steps {lost} that version "
+                f"{version} does not have; map each with --map OLD=NEW "
+                f"(version {version}'s steps: {', '.join(sorted(steps))})"
+            )
+    # A key naming no step participants could be on is a typo that would otherwise pass.
+    unknown = sorted(set(step_map) - sources)
+    if checked and unknown:
+        versions = ", ".join(str(v) for v in sorted(checked))
+        raise LifecycleError(
+            f"--map OLD steps {unknown} are no step of version(s) {versions}, which "
+            f"participants are on; their steps: {', '.join(sorted(sources))}"
+        )
 
 
 async def _versions_running(

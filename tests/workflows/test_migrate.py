@@ -99,6 +99,8 @@ async def _race(engine: Engine, server: Loopback) -> None:
     assert "['nap']" in message and "call, pause, two" in message, message
     with pytest.raises(LifecycleError, match="--map targets not in version 2"):
         await engine.herald.migrate("racing", 2, {"nap": "nope"})
+    with pytest.raises(LifecycleError, match=r"--map OLD steps \['npa'\] are no step of"):
+        await engine.herald.migrate("racing", 2, {"nap": "pause", "npa": "pause"})
     assert await engine.herald.migrate("racing", 2, {"nap": "pause"}) == 1
 
 
