@@ -111,12 +111,16 @@ class Evaluation:
             return True
         names = ENGAGEMENT_EVENTS[condition.engagement]
         ids = [i for m in messages for i in (m.idempotency_key, m.provider_message_id) if i]
+        refers = _message_ref(ids)
+        if condition.engagement == "replied":
+            # A reply names no message (an SMS has no thread): one since the send answers it.
+            refers = or_(refers, EventRow.timestamp >= min(m.created_at for m in messages))
         found = await self.session.execute(
             select(func.count())
             .select_from(EventRow)
             .where(self._performer(), EventRow.event_type.in_(names))
             .where(EventRow.timestamp <= self.now)
-            .where(_message_ref(ids))
+            .where(refers)
         )
         return int(found.scalar_one()) > 0
 
