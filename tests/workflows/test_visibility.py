@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from temporalio.testing import WorkflowEnvironment
+
+from herald.client import HeraldClient
+from herald.models import Event
 from herald.models.journey_run import HERALD_STEP, HERALD_WAITING_FOR
+from herald.settings import Settings
+from herald.store import Database
 from tests.helpers import eventually
 from tests.workflows.engine import Engine, endpoint, journey, template
+from worker import build_worker
 
 
 async def shown(engine: Engine, name: str, who: str) -> tuple[str | None, str | None]:
@@ -100,3 +107,35 @@ async def test_paused_then_resumed_and_the_path_so_far(engine: Engine) -> None:
     result = await engine.finish("v-pause", "v-pz")
     assert engine.path(result) == ["hello", "nap", "bye"]
     assert (await shown(engine, "v-pause", "v-pz"))[1] is None, "no longer waiting"
+
+
+async def test_paused_between_steps_is_no_longer_shown_paused_once_resumed(
+    time_skipping_env: WorkflowEnvironment, sqlite_database: Database, task_queue: str
+) -> None:
+    """The event and the pause reach the participant in one workflow task (no worker runs
+    while both are sent): the wait ends, and the pause holds it before its next step."""
+    env = time_skipping_env
+    settings = Settings(database_url=sqlite_database.url, task_queue=task_queue)
+    herald = HeraldClient(settings, sqlite_database, env.client, clock=env.get_current_time)
+    engine = Engine(env, herald)
+    steps = {
+        "go": {"type": "wait_for_event", "event_type": "go", "timeout": "P1D", "on_event": "hi"},
+        "hi": {"type": "send", "template": "t"},
+    }
+    await engine.apply(endpoint("v-bt"), template("t"), journey("v-between", "go", steps))
+    # No cache: the server does not keep the next task for this worker's sticky queue.
+    async with build_worker(
+        env.client, task_queue=task_queue, database=sqlite_database, max_cached_workflows=0
+    ):
+        await herald.enter("v-between", "v-bt")
+        await engine.waiting("v-between", "v-bt", on="go")
+        await shows(engine, "v-between", "v-bt", ("go", "event"))
+    await herald.put_event(Event(endpoint_id="v-bt", event_type="go"))
+    await herald.journey_transition("v-between", "pause")
+    async with build_worker(env.client, task_queue=task_queue, database=sqlite_database):
+        await shows(engine, "v-between", "v-bt", ("hi", "paused"))
+        assert await engine.outbox("v-between") == []
+        await herald.journey_transition("v-between", "resume")
+        result = await engine.finish("v-between", "v-bt")
+    assert engine.path(result) == ["go", "hi"]
+    assert await shown(engine, "v-between", "v-bt") == ("hi", None), "finished, not paused"

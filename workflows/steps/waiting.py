@@ -19,6 +19,9 @@ from workflows.steps.context import Migrating, StepContext, Stopped
 # Participants that started waiting before HeraldWaitingFor was set have no such upsert in
 # their history; the patch keeps their replay deterministic.
 WAITING_FOR_PATCH = "wait-sets-herald-waiting-for"
+# A pause that held a participant between steps left HeraldWaitingFor at `paused` after the
+# resume (until its next wait, or for good once it finished); now it is cleared.
+RESUME_CLEARS_PAUSED_PATCH = "resume-clears-herald-waiting-for"
 
 
 async def wait_until(
@@ -82,6 +85,9 @@ async def hold_while_paused(ctx: StepContext, marked: bool = True) -> None:
         lambda: not inbox.paused or inbox.cancel_reason is not None or inbox.migrate is not None
     )
     ctx.state.paused = False
+    # Inside a wait the wait announces itself again; between steps nothing would.
+    if marked and ctx.state.waiting_for is None and workflow.patched(RESUME_CLEARS_PAUSED_PATCH):
+        workflow.upsert_search_attributes([HERALD_WAITING_FOR.value_unset()])
     raise_if_stopping(ctx)
 
 
