@@ -165,3 +165,31 @@ async def test_engagement_replied_to_an_earlier_sms(engine: Engine) -> None:
         ["mail", "check", "n"],
         ["mail", "check", "n"],
     ]
+
+
+async def test_an_email_reply_does_not_answer_a_users_sms_step(engine: Engine) -> None:
+    user = {"UserId": "kim", "UserAttributes": {}}
+    await engine.apply(
+        endpoint("kim-phone", ChannelType="SMS", Address="+15555550164", User=user),
+        endpoint("kim-mail", User=user),
+        template("m", "SMS"),
+        journey(
+            "user-replies",
+            "mail",
+            engaged("mail", "replied", "SMS"),
+            entry={"participant": "user"},
+        ),
+    )
+    await engine.herald.enter("user-replies", user_id="kim")
+    await engine.waiting("user-replies", "kim", on="check")
+    await engine.herald.receive(
+        InboundMessage(
+            provider="ses",
+            provider_message_id="mail-reply-1",
+            channel="EMAIL",
+            from_address="kim-mail@example.com",
+            text="about your text",
+            received_at=await engine.now(),
+        )
+    )
+    assert await _paths(engine, "user-replies", "kim") == [["mail", "check", "n"]]
