@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import cast
 
+from pydantic import TypeAdapter
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,6 +33,7 @@ class Decision:
 
 
 SEND_NOW = Decision()
+_DURATION = TypeAdapter(timedelta)
 
 
 async def decide(
@@ -65,7 +67,9 @@ async def _cap_reached(
     ]
     if limits.timeframe_cap:
         frame = limits.timeframe_cap
-        windows.append((frame.count, frame.window, f"cap of {frame.count} per {frame.window}"))
+        # Named as the journey file writes it (P7D), not as Python prints it (7 days, 0:00:00).
+        window = _DURATION.dump_python(frame.window, mode="json")
+        windows.append((frame.count, frame.window, f"timeframe cap of {frame.count} per {window}"))
     for cap, window, name in windows:
         if cap is not None and await _sent(session, endpoint_id, journey, now, window) >= cap:
             return f"{name} reached ({cap} message(s))"

@@ -24,6 +24,9 @@ WAITING_FOR_PATCH = "wait-sets-herald-waiting-for"
 # continue-as-new, so only a closed run (replayed for a query) has it; the patch keeps those
 # replaying, and costs one marker in the rare run that refuses a migration.
 MIGRATE_CHECK_PATCH = "migrate-refuses-missing-step"
+# A pause that held a participant between steps left HeraldWaitingFor at `paused` after the
+# resume (until its next wait, or for good once it finished); now it is cleared.
+RESUME_CLEARS_PAUSED_PATCH = "resume-clears-herald-waiting-for"
 
 
 async def wait_until(
@@ -88,10 +91,23 @@ async def hold_while_paused(ctx: StepContext, marked: bool = True) -> None:
             lambda: not inbox.paused or inbox.cancel_reason is not None or inbox.migrate is not None
         )
         ctx.state.paused = False
-        raise_if_stopping(ctx)
+        try:
+            raise_if_stopping(ctx)
+        except (Stopped, Migrating):
+            _leave_pause(ctx, marked)
+            raise
         if not inbox.paused:
+            _leave_pause(ctx, marked)
             return
         ctx.state.paused = True  # a migration was refused: still paused
+
+
+def _leave_pause(ctx: StepContext, marked: bool) -> None:
+    """Clear HeraldWaitingFor on leaving a pause (resumed, cancelled or migrating): inside a
+    wait the wait announces itself again, but between steps nothing would. Not in a finally:
+    that would also run when the worker evicts the workflow, outside its event loop."""
+    if marked and ctx.state.waiting_for is None and workflow.patched(RESUME_CLEARS_PAUSED_PATCH):
+        workflow.upsert_search_attributes([HERALD_WAITING_FOR.value_unset()])
 
 
 def raise_if_stopping(ctx: StepContext) -> None:
