@@ -20,7 +20,13 @@ from herald.inbound.settings import Keywords, TwoWaySettings
 from herald.models import Event, MessageChannel
 from herald.models.journey_run import ReplySignal
 from herald.store import Database
-from herald.store.inbound import claim_inbound, endpoints_at, finish_inbound, set_opt_out
+from herald.store.inbound import (
+    answered_messages,
+    claim_inbound,
+    endpoints_at,
+    finish_inbound,
+    set_opt_out,
+)
 
 REPLY_EVENT = {"SMS": "_SMS.RECEIVED", "EMAIL": "_email.reply"}
 OPT_OUT_EVENT = "_SMS.OPTOUT"
@@ -66,9 +72,16 @@ async def _handle(
         to_address=message.to_address,
         received_at=message.received_at,
     )
+    async with ctx.database.session() as session:
+        answered = await answered_messages(session, message.channel, endpoint_ids)
     routed = 0
     for endpoint_id in endpoint_ids:
-        await ctx.put_event(_event(message, endpoint_id, REPLY_EVENT[message.channel]))
+        # The message it answers, as engagement events name theirs: splits and segments on
+        # "replied" to a step or campaign find it by that.
+        key, provider_id = answered.get(endpoint_id, ("", None))
+        refs = {"message_key": key, "message_id": provider_id or ""}
+        event = _event(message, endpoint_id, REPLY_EVENT[message.channel], **refs)
+        await ctx.put_event(event)
         routed += await ctx.deliver_reply(endpoint_id, reply)
     outcome = InboundOutcome.ROUTED if routed else InboundOutcome.STORED
     return result.model_copy(update={"outcome": outcome, "routed_to": routed})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.analytics.event_names import ENGAGEMENT_EVENTS
@@ -111,15 +111,8 @@ class Evaluation:
             return True
         names = ENGAGEMENT_EVENTS[condition.engagement]
         ids = [i for m in messages for i in (m.idempotency_key, m.provider_message_id) if i]
+        # Replies name the message they answer as well (herald.inbound.replies).
         refers = _message_ref(ids)
-        if condition.engagement == "replied":
-            # A reply names no message (an SMS has no thread): one from an endpoint the step
-            # messaged, since it did, answers it.
-            since_sent = and_(
-                EventRow.endpoint_id.in_([m.endpoint_id for m in messages]),
-                EventRow.timestamp >= min(m.created_at for m in messages),
-            )
-            refers = or_(refers, since_sent)
         found = await self.session.execute(
             select(func.count())
             .select_from(EventRow)

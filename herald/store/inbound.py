@@ -12,7 +12,7 @@ from herald.models import AddressProblem, MessageChannel
 from herald.store.clock import utcnow
 from herald.store.dialect import insert_for
 from herald.store.suppressions import find_suppression, lift_suppression, suppress
-from herald.store.tables import EndpointRow, JourneyEntryRow
+from herald.store.tables import EndpointRow, JourneyEntryRow, MessageRow
 from herald.store.twoway_tables import InboundMessageRow
 
 
@@ -73,6 +73,32 @@ async def endpoints_at(session: AsyncSession, channel: str, address: str) -> lis
         .order_by(EndpointRow.id)
     )
     return list(rows.scalars())
+
+
+async def answered_messages(
+    session: AsyncSession, channel: str, endpoint_ids: Sequence[str]
+) -> dict[str, tuple[str, str | None]]:
+    """Per endpoint, the message a reply from it answers: the last one sent to it on the
+    channel, as (idempotency key, provider message id). An SMS carries no thread, and an
+    email's In-Reply-To names the provider's id only when the provider kept it; the last
+    message is what Pinpoint's two-way messaging answered too."""
+    answered: dict[str, tuple[str, str | None]] = {}
+    for endpoint_id in endpoint_ids:
+        row = (
+            await session.execute(
+                select(MessageRow.idempotency_key, MessageRow.provider_message_id)
+                .where(
+                    MessageRow.endpoint_id == endpoint_id,
+                    MessageRow.channel == channel,
+                    MessageRow.status == "SENT",
+                )
+                .order_by(MessageRow.created_at.desc())
+                .limit(1)
+            )
+        ).first()
+        if row is not None:
+            answered[endpoint_id] = (row[0], row[1])
+    return answered
 
 
 async def set_opt_out(

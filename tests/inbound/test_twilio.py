@@ -7,8 +7,8 @@ from typing import Any
 from twilio.request_validator import RequestValidator
 
 from herald.inbound.settings import NumberKeywords
-from herald.models import MessageChannel
-from herald.store.messages import claim_message
+from herald.models import MessageChannel, MessageStatus
+from herald.store.messages import claim_message, finish_message
 from herald.store.suppressions import find_suppression
 from tests.inbound.conftest import TWILIO_TOKEN, TwoWay, call, sms_endpoint
 
@@ -102,8 +102,31 @@ def test_status_callbacks_become_events_once_and_unsubscribed_suppresses(two_way
     assert suppressed is not None and suppressed.reason == "OPTED_OUT"
 
 
-async def _sent(herald: Any, key: str) -> None:
+def test_a_reply_names_the_last_message_sent_to_the_endpoint_on_its_channel(
+    two_way: TwoWay,
+) -> None:
+    settings = two_way.settings
+    call(settings, lambda h: h.upsert_endpoints([sms_endpoint("ann-sms", ANN)]))
+    for key in ("older", "question"):
+        call(settings, lambda h, key=key: _sent(h, key, sent_as=f"SM-{key}"))
+    call(settings, lambda h: _sent(h, "not-yet-sent"))  # still PENDING: not what she answers
+
+    assert post(two_way, "/v1/webhooks/twilio/sms", sms("SMr", "sounds good")).is_success
+
+    [reply] = call(settings, lambda h: h.events("ann-sms"))
+    assert reply.event_type == "_SMS.RECEIVED"
+    assert (reply.attributes["message_key"], reply.attributes["message_id"]) == (
+        "question",
+        "SM-question",
+    )
+
+
+async def _sent(herald: Any, key: str, sent_as: str | None = None) -> None:
     async with herald.database.session() as session:
         await claim_message(
             session, idempotency_key=key, channel=MessageChannel.SMS, endpoint_id="ann-sms"
         )
+        if sent_as is not None:
+            await finish_message(
+                session, key, MessageStatus.SENT, provider="twilio", provider_message_id=sent_as
+            )
