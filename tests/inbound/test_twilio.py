@@ -107,8 +107,8 @@ def test_a_reply_names_the_last_message_sent_to_the_endpoint_on_its_channel(
 ) -> None:
     settings = two_way.settings
     call(settings, lambda h: h.upsert_endpoints([sms_endpoint("ann-sms", ANN)]))
-    for key in ("older", "question"):
-        call(settings, lambda h, key=key: _sent(h, key, sent_as=f"SM-{key}"))
+    call(settings, lambda h: _sent(h, "older", sent_as="SM-older"))
+    call(settings, lambda h: _sent(h, "question", sent_as="SM-question"))
     call(settings, lambda h: _sent(h, "not-yet-sent"))  # still PENDING: not what she answers
 
     assert post(two_way, "/v1/webhooks/twilio/sms", sms("SMr", "sounds good")).is_success
