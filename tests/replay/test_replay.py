@@ -2,7 +2,8 @@
 
 A change to JourneyWorkflow that would break participants already waiting (they could be
 mid-journey for months) fails here; such changes go behind `workflow.patched`. To add a
-history after a deliberate, patched change: `python -m tests.replay.test_replay NAME`.
+history after a deliberate, patched change: `python -m tests.replay.test_replay NAME
+[SCENARIO]` (see `record`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from temporalio.worker import Replayer
 from herald.client import HeraldClient
 from herald.settings import Settings
 from herald.store import Database, upgrade
-from tests.helpers import definitions, until_waiting
+from tests.helpers import definitions, eventually, until_waiting
 from worker.build import SANDBOX
 from workflows.registry import WORKFLOWS
 
@@ -41,8 +42,11 @@ def test_there_is_a_history_to_replay() -> None:
     assert list(HISTORIES.glob("*.json")), "no saved histories: the replay test checks nothing"
 
 
-async def record(name: str) -> None:
-    """Run the sample journey under time skipping and save its history as NAME.json."""
+async def record(name: str, scenario: str = "send-wait-send") -> None:
+    """Run the sample journey under time skipping and save its history as NAME.json.
+
+    Scenarios: `send-wait-send`; `paused-at-entry` (the journey is paused before the
+    participant's first step and resumed: the resume clears HeraldWaitingFor)."""
     from tests.conftest import start_time_skipping
     from worker import build_worker
 
@@ -52,8 +56,20 @@ async def record(name: str) -> None:
     database = Database(url)
     herald = HeraldClient(Settings(database_url=url, task_queue="record"), database, env.client)
     await herald.apply(definitions(wait="P3D"))
-    async with build_worker(env.client, task_queue="record", database=database):
+    paused = scenario == "paused-at-entry"
+    if paused:  # entered with no worker running, so the pause is there before its first step
         entered = await herald.enter("onboarding", "ann")
+        await herald.journey_transition("onboarding", "pause")
+    async with build_worker(env.client, task_queue="record", database=database):
+        if paused:
+            await eventually(
+                lambda: herald.journey_state("onboarding", "ann"),
+                lambda s: s is not None and s.paused,
+                what="the participant held by the pause",
+            )
+            await herald.journey_transition("onboarding", "resume")
+        else:
+            entered = await herald.enter("onboarding", "ann")
         await until_waiting(herald, "onboarding", "ann")
         await env.sleep(timedelta(days=3, minutes=1))
         handle = env.client.get_workflow_handle(entered.workflow_id)
@@ -65,4 +81,4 @@ async def record(name: str) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(record(sys.argv[1]))
+    asyncio.run(record(*sys.argv[1:3]))
