@@ -103,6 +103,11 @@ class Engine:
     def path(self, result: JourneyResult) -> list[str]:
         return [v.step_id for v in result.visits]
 
+    async def run_through(self, journey: str, participant: str) -> list[str]:
+        """Enter the participant and return the path it took to the end."""
+        await self.herald.enter(journey, participant)
+        return self.path(await self.finish(journey, participant))
+
 
 @asynccontextmanager
 async def running_engine(

@@ -26,11 +26,6 @@ def split(conditions: list[dict[str, Any]], match: str = "ALL", **extra: Any) ->
     }
 
 
-async def run(engine: Engine, name: str, who: str) -> list[str]:
-    await engine.herald.enter(name, who)
-    return engine.path(await engine.finish(name, who))
-
-
 async def test_any_takes_yes_on_one_true_condition_where_all_takes_no(engine: Engine) -> None:
     conditions: list[dict[str, Any]] = [
         {"kind": "attribute", "name": "Plan", "values": ["pro"]},  # true
@@ -42,9 +37,9 @@ async def test_any_takes_yes_on_one_true_condition_where_all_takes_no(engine: En
         journey("any-of", "check", split(conditions, "ANY")),
         journey("all-of", "check", split(conditions, "ALL")),
     )
-    assert await run(engine, "any-of", "half") == ["check", "y"]
-    assert await run(engine, "all-of", "half") == ["check", "n"]
-    assert await run(engine, "any-of", "none") == ["check", "n"]
+    assert await engine.run_through("any-of", "half") == ["check", "y"]
+    assert await engine.run_through("all-of", "half") == ["check", "n"]
+    assert await engine.run_through("any-of", "none") == ["check", "n"]
 
 
 async def test_event_condition_within_a_window_counts_events_before_entry(
@@ -60,8 +55,8 @@ async def test_event_condition_within_a_window_counts_events_before_entry(
         await engine.herald.put_event(
             Event(endpoint_id=who, event_type="login", timestamp=now - ago)
         )
-    assert await run(engine, "within", "recent") == ["check", "y"]
-    assert await run(engine, "within", "stale") == ["check", "n"]
+    assert await engine.run_through("within", "recent") == ["check", "y"]
+    assert await engine.run_through("within", "stale") == ["check", "n"]
 
 
 def engaged(step: str, engagement: str, channel: str = "EMAIL") -> dict[str, Any]:

@@ -18,11 +18,6 @@ def split(conditions: list[dict[str, Any]], match: str = "ALL") -> dict[str, Any
     }
 
 
-async def run(engine: Engine, name: str, who: str) -> list[str]:
-    await engine.herald.enter(name, who)
-    return engine.path(await engine.finish(name, who))
-
-
 async def test_attribute_metric_and_segment_conditions(engine: Engine) -> None:
     pro = endpoint("pro", Attributes={"Plan": ["pro"]}, Metrics={"spend": 120})
     free = endpoint("free", Attributes={"Plan": ["free"]}, Metrics={"spend": 5})
@@ -33,8 +28,8 @@ async def test_attribute_metric_and_segment_conditions(engine: Engine) -> None:
         {"kind": "segment", "segment": "vips"},
     ]
     await engine.apply(pro, free, vip, journey("tiers", "check", split(conditions)))
-    assert await run(engine, "tiers", "pro") == ["check", "y"]
-    assert await run(engine, "tiers", "free") == ["check", "n"]
+    assert await engine.run_through("tiers", "pro") == ["check", "y"]
+    assert await engine.run_through("tiers", "free") == ["check", "n"]
 
 
 async def test_event_condition_counts_events_since_entry_or_in_a_window(engine: Engine) -> None:
@@ -112,9 +107,9 @@ async def test_multi_split_takes_the_first_matching_branch_else_else(engine: Eng
     }
     people = [endpoint(f"p-{lang}", Attributes={"Lang": [lang]}) for lang in ("fr", "de", "es")]
     await engine.apply(*people, journey("langs", "route", steps))
-    assert await run(engine, "langs", "p-fr") == ["route", "fr"]
-    assert await run(engine, "langs", "p-de") == ["route", "de"]
-    assert await run(engine, "langs", "p-es") == ["route", "en"]
+    assert await engine.run_through("langs", "p-fr") == ["route", "fr"]
+    assert await engine.run_through("langs", "p-de") == ["route", "de"]
+    assert await engine.run_through("langs", "p-es") == ["route", "en"]
 
 
 async def test_random_split_and_holdout_follow_their_percentages(engine: Engine) -> None:
