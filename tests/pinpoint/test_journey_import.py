@@ -1,18 +1,15 @@
 """`herald pinpoint import FILE --kind journey`: each part of a WriteJourneyRequest as the
-Herald journey it becomes, what is refused naming its JSON path, and the command applying it.
-(tests/workflows/test_pinpoint_journey.py runs an imported journey.)"""
+Herald journey it becomes, and what is refused naming its JSON path. Its timing:
+test_journey_import_timing.py; the command that applies it: test_journey_import_cli.py; an
+imported journey running: tests/workflows/test_pinpoint_journey.py."""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime, time, timedelta, timezone
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from herald.cli import app
 from herald.models import Journey
 from herald.models.journey_steps import (
     HoldoutStep,
@@ -246,48 +243,6 @@ def test_an_event_filter_that_would_be_narrowed_is_refused(dims: dict[str, Any],
     assert refused(request(ONE_EMAIL, StartCondition=start)).startswith(path)
 
 
-# Schedule
-
-
-@pytest.mark.parametrize(
-    ("zone", "offset"),
-    [
-        ("UTC", timedelta(0)),
-        ("UTC+01", timedelta(hours=1)),
-        ("UTC+05:30", timedelta(hours=5, minutes=30)),
-        ("UTC+05:45", timedelta(hours=5, minutes=45)),
-        ("UTC-08", timedelta(hours=-8)),
-        ("UTC-03:30", timedelta(hours=-3, minutes=-30)),
-    ],
-)
-def test_schedule_timezone_is_kept_and_reads_as_its_fixed_offset(
-    zone: str, offset: timedelta
-) -> None:
-    schedule = {
-        "StartTime": "2030-01-10T09:00:00",
-        "EndTime": "2030-02-10T09:00:00Z",
-        "Timezone": zone,
-    }
-    journey = imported(request(ONE_EMAIL, Schedule=schedule))
-    settings = journey.settings.schedule
-    assert settings.timezone == zone
-    # A start without an offset is in the journey's timezone; one with an offset is kept.
-    assert settings.start == datetime(2030, 1, 10, 9, 0, tzinfo=timezone(offset))
-    assert settings.end == datetime(2030, 2, 10, 9, 0, tzinfo=UTC)
-
-
-def test_an_unknown_schedule_timezone_names_the_path_and_allowed_values() -> None:
-    problem = refused(request(ONE_EMAIL, Schedule={"Timezone": "PST"}))
-    assert problem.startswith("$.Schedule.Timezone: 'PST' is not a timezone; allowed: UTC, UTC+01")
-    assert "UTC+05:30" in problem and "UTC-11" in problem
-
-
-def test_local_time_start_and_end_do_not_translate() -> None:
-    schedule = {"StartTime": "2030-01-10T09:00:00Z", "Timezone": "UTC+01"}
-    problem = refused(request(ONE_EMAIL, Schedule=schedule, LocalTime=True))
-    assert problem.startswith("$.LocalTime: true")
-
-
 # Limits and re-entry
 
 
@@ -341,92 +296,6 @@ def test_without_reentry_limits_each_participant_enters_once() -> None:
     assert imported(request(ONE_EMAIL, Limits={"DailyCap": 1})).settings.re_entry.allowed is False
 
 
-# Quiet time, open hours, closed days
-
-
-def test_quiet_time_without_wait_for_quiet_time_skips_the_message() -> None:
-    quiet = {"Start": "21:00", "End": "08:00"}
-    for flag in (False, None):
-        extra = {} if flag is None else {"WaitForQuietTime": flag}
-        got = imported(request(ONE_EMAIL, QuietTime=quiet, **extra)).settings.quiet_time
-        assert got is not None
-        assert (got.start, got.end, got.mode) == (time(21), time(8), "skip")
-
-
-def test_open_hours_and_closed_days_per_channel() -> None:
-    hours = {
-        "EMAIL": {"MONDAY": [{"StartTime": "09:00", "EndTime": "17:00"}]},
-        "SMS": {
-            "SATURDAY": [
-                {"StartTime": "10:00", "EndTime": "12:00"},
-                {"StartTime": "14:00", "EndTime": "16:00"},
-            ]
-        },
-    }
-    closed = {
-        "EMAIL": [
-            {
-                "Name": "Christmas",
-                "StartDateTime": "2030-12-25T00:00:00",
-                "EndDateTime": "2030-12-26T00:00:00",
-            }
-        ]
-    }
-    settings = imported(
-        request(
-            ONE_EMAIL,
-            QuietTime={"Start": "22:00", "End": "07:00"},
-            SendingSchedule=True,
-            OpenHours=hours,
-            ClosedDays=closed,
-        )
-    ).settings
-    assert settings.open_hours is not None
-    channels = {c.value: days for c, days in settings.open_hours.channels.items()}
-    assert [(w.start, w.end) for w in channels["EMAIL"]["MON"]] == [(time(9), time(17))]
-    assert [(w.start, w.end) for w in channels["SMS"]["SAT"]] == [
-        (time(10), time(12)),
-        (time(14), time(16)),
-    ]
-    [christmas] = settings.closed_days[next(iter(settings.closed_days))]
-    assert (christmas.name, christmas.start, christmas.end) == (
-        "Christmas",
-        datetime(2030, 12, 25),
-        datetime(2030, 12, 26),
-    )
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        (
-            {"OpenHours": {"EMAIL": {"MONDAY": [{"StartTime": "09:00"}]}}},
-            "$.OpenHours.EMAIL.MONDAY.0.EndTime: required",
-        ),
-        (
-            {"OpenHours": {"FAX": {"MONDAY": []}}},
-            "$.OpenHours.FAX: allowed EMAIL, SMS, PUSH, VOICE, CUSTOM",
-        ),
-        (
-            {"OpenHours": {"EMAIL": {"MON": []}}},
-            "$.OpenHours.EMAIL.MON: allowed MONDAY, TUESDAY",
-        ),
-        (
-            {"ClosedDays": {"SMS": [{"Name": "x", "StartDateTime": "2030-01-01T00:00:00"}]}},
-            "$.ClosedDays.SMS.0.EndDateTime: required",
-        ),
-        (
-            {"TimezoneEstimationMethods": ["PHONE_NUMBER"]},
-            "$.TimezoneEstimationMethods: Herald does not estimate timezones",
-        ),
-    ],
-)
-def test_timing_that_does_not_translate_names_its_path(
-    change: dict[str, Any], message: str
-) -> None:
-    assert refused(request(ONE_EMAIL, **change)).startswith(message)
-
-
 # State
 
 
@@ -439,78 +308,3 @@ def test_a_draft_imports_as_a_draft_and_an_active_or_absent_state_as_active() ->
 def test_a_state_of_a_journey_that_has_run_is_refused_naming_the_allowed_ones() -> None:
     message = refused(request(ONE_EMAIL, State="PAUSED"))
     assert "$.State: 'PAUSED' does not translate; allowed: DRAFT, ACTIVE" in message
-
-
-# The command
-
-
-@pytest.fixture
-def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    monkeypatch.setenv("HERALD_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("HERALD_DATABASE_URL", raising=False)
-    return CliRunner()
-
-
-def test_import_applies_the_journey_named_after_the_files_name(
-    runner: CliRunner, tmp_path: Path
-) -> None:
-    template = tmp_path / "hi.json"
-    template.write_text(json.dumps({"Subject": "Hi", "TextPart": "Hello"}))
-    args = ["pinpoint", "import", str(template), "--kind", "email-template", "--name", "hi"]
-    assert runner.invoke(app, args).exit_code == 0
-    source = tmp_path / "journey.json"
-    document = request(
-        ONE_EMAIL,
-        Name="Welcome Series",
-        Schedule={"Timezone": "UTC+05:30"},
-        QuietTime={"Start": "22:00", "End": "07:00"},
-    )
-    source.write_text(json.dumps(document))
-    result = runner.invoke(app, ["pinpoint", "import", str(source), "--kind", "journey"])
-    assert result.exit_code == 0, result.output
-    assert "Journey welcome-series v1 applied" in result.stdout
-    listed = json.loads(runner.invoke(app, ["journeys", "list", "--json"]).stdout)
-    [journey] = [j["journey"] for j in listed]
-    assert journey["name"] == "welcome-series"
-    assert journey["settings"]["schedule"]["timezone"] == "UTC+05:30"
-    assert journey["steps"]["hi"]["template"] == "hi"
-    renamed = ["pinpoint", "import", str(source), "--kind", "journey", "--name", "other"]
-    assert "Journey other v1 applied" in runner.invoke(app, renamed).stdout
-
-
-def test_a_draft_written_out_stays_a_draft_when_applied(runner: CliRunner, tmp_path: Path) -> None:
-    template = tmp_path / "hi.json"
-    template.write_text(json.dumps({"Subject": "Hi", "TextPart": "Hello"}))
-    args = ["pinpoint", "import", str(template), "--kind", "email-template", "--name", "hi"]
-    assert runner.invoke(app, args).exit_code == 0
-    source, written = tmp_path / "journey.json", tmp_path / "journey.yaml"
-    source.write_text(json.dumps(request(ONE_EMAIL, State="DRAFT")))
-    args = ["pinpoint", "import", str(source), "--kind", "journey", "--out", str(written)]
-    assert runner.invoke(app, args).exit_code == 0
-    assert runner.invoke(app, ["apply", str(written)]).exit_code == 0
-    [listed] = json.loads(runner.invoke(app, ["journeys", "list", "--json"]).stdout)
-    assert listed["state"] == "DRAFT"
-
-
-def test_import_without_a_name_anywhere_says_to_give_one(runner: CliRunner, tmp_path: Path) -> None:
-    source = tmp_path / "journey.json"
-    source.write_text(json.dumps({k: v for k, v in request(ONE_EMAIL).items() if k != "Name"}))
-    result = runner.invoke(app, ["pinpoint", "import", str(source), "--kind", "journey"])
-    assert result.exit_code == 2
-    assert f"{source}: $.Name: absent; give the Herald name with --name" in result.stderr
-
-
-def test_apply_refuses_an_unknown_journey_timezone_naming_the_field(
-    runner: CliRunner, tmp_path: Path
-) -> None:
-    path = tmp_path / "j.yaml"
-    path.write_text(
-        "kind: Journey\nname: zoned\nstart: hi\n"
-        "steps: {hi: {type: send, template: hi}}\n"
-        "settings: {schedule: {timezone: Mars/Olympus}}\n"
-    )
-    result = runner.invoke(app, ["apply", str(path)])
-    assert result.exit_code == 2
-    assert "settings.schedule.timezone" in result.stderr
-    assert "unknown timezone 'Mars/Olympus'" in result.stderr
-    assert "UTC+05:30" in result.stderr
