@@ -189,8 +189,9 @@ class HeraldClient(
 
     async def _route(self, event: Event, event_id: str) -> None:
         await routing.route_event(
-            self.temporal, self.database, event, event_id, self.settings.task_queue
-        )
+            self.temporal, self.database, event, event_id, self.settings.task_queue,
+            now=await self.now(),
+        )  # fmt: skip
 
     async def put_event(self, event: Event, *, route: bool = True) -> str:
         """Record an event once (by id) and, the first time, bring it to the journeys that
@@ -202,9 +203,7 @@ class HeraldClient(
             seen = event.id is not None and await session.get(EventRow, event.id) is not None
             event_id = await event_store.put_event(session, event)
         if route and not seen:
-            await routing.route_event(
-                self.temporal, self.database, event, event_id, self.settings.task_queue
-            )
+            await self._route(event, event_id)
         return event_id
 
     async def events(

@@ -9,6 +9,7 @@ from the number or address it came to (`reply_origin`).
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from temporalio.client import Client
 
@@ -40,10 +41,19 @@ TemporalFactory = Callable[[], Awaitable[Client]]
 
 
 async def route_event(
-    temporal: TemporalFactory, database: Database, event: Event, event_id: str, task_queue: str
+    temporal: TemporalFactory,
+    database: Database,
+    event: Event,
+    event_id: str,
+    task_queue: str,
+    *,
+    now: datetime,
 ) -> list[EnterResult]:
     """Enter matching event-triggered journeys; signal journeys waiting for this event.
 
+    Entry is decided at `now`, when the event arrives, not at the event's own timestamp: an
+    event sent late (an app offline for a day) must not enter a journey that has ended since,
+    nor dodge the re-entry interval by carrying an old time.
     Temporal is reached only when some journey cares, so recording events works without it.
     """
     signal = as_signal(event, event_id)
@@ -61,7 +71,7 @@ async def route_event(
             entered.append(
                 await enter(
                     await temporal(), database, version, participant,
-                    task_queue=task_queue, trigger=signal, now=event.timestamp,
+                    task_queue=task_queue, trigger=signal, now=now,
                 )
             )  # fmt: skip
         elif _waits_for(version, WaitForEventStep, event.event_type):

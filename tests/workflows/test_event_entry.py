@@ -3,6 +3,8 @@ event enters again; and event entry limited to a segment admits only its members
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -60,3 +62,49 @@ async def test_event_entry_limited_to_a_segment_leaves_others_out(engine: Engine
     with pytest.raises(RPCError) as missing:
         await engine.handle("members-only", "outsider").describe()
     assert missing.value.status is RPCStatusCode.NOT_FOUND, "the outsider never entered"
+
+
+async def test_a_late_event_does_not_enter_a_journey_that_has_ended(engine: Engine) -> None:
+    """An app that was offline sends its events late: one stamped before the journey's end
+    but arriving after it is too late, as entry is decided when the event arrives."""
+    ends = (await engine.now() + timedelta(days=1)).replace(microsecond=0)
+    settings = {
+        "entry": {"event": {"event_type": "order_update"}},
+        "re_entry": {"allowed": True},
+        "schedule": {"end": ends.isoformat()},
+    }
+    await engine.apply(
+        endpoint("shopper"), template("update"), journey("ended", "hello", HELLO, **settings)
+    )
+    await engine.herald.put_event(order_update("on-time"))
+    await engine.finish("ended", "shopper")
+    await engine.skip(timedelta(days=1, minutes=1))
+    stale = order_update("stale").model_copy(update={"timestamp": ends - timedelta(hours=1)})
+    await engine.herald.put_event(stale)
+    await _never_entered(engine, "ended", n=2)
+    assert len(await engine.outbox("ended")) == 1
+
+
+async def test_an_event_stamped_ahead_does_not_dodge_the_re_entry_interval(
+    engine: Engine,
+) -> None:
+    """A phone with its clock a day fast: its event arrives within the minimum interval."""
+    settings = {
+        "entry": {"event": {"event_type": "order_update"}},
+        "re_entry": {"allowed": True, "min_interval": "P1D"},
+    }
+    await engine.apply(
+        endpoint("shopper"), template("update"), journey("spaced", "hello", HELLO, **settings)
+    )
+    await engine.herald.put_event(order_update("first"))
+    await engine.finish("spaced", "shopper")
+    ahead = await engine.now() + timedelta(days=2)
+    await engine.herald.put_event(order_update("ahead").model_copy(update={"timestamp": ahead}))
+    await _never_entered(engine, "spaced", n=2)
+    assert len(await engine.outbox("spaced")) == 1
+
+
+async def _never_entered(engine: Engine, journey: str, n: int) -> None:
+    with pytest.raises(RPCError) as missing:
+        await engine.handle(journey, "shopper", n=n).describe()
+    assert missing.value.status is RPCStatusCode.NOT_FOUND, f"entry {n} was made"
