@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from herald.dashboard.overview import DashboardOverview, DeliveryMetrics, deliveries, overview
+from herald.journeys.lifecycle import JourneyListing
 from herald.settings import Settings
 from herald.store import Database
 
@@ -16,12 +17,19 @@ class DashboardMethods:
     settings: Settings
     database: Database
     now: Callable[[], Awaitable[datetime]]
+    journey_list: Callable[[], Awaitable[list[JourneyListing]]]
 
     async def dashboard_overview(self) -> DashboardOverview:
         """Journeys and campaigns with links to their workflows in the Temporal UI, and the
-        app events a campaign can convert on."""
+        app events a campaign can convert on. A journey's state is the one `herald journeys
+        list` shows: COMPLETED once it takes no one and holds no one."""
         async with self.database.session() as session:
-            return await overview(session, self.settings.ui_url, self.settings.temporal_namespace)
+            found = await overview(session, self.settings.ui_url, self.settings.temporal_namespace)
+        shown = {listed.journey.name: listed.state for listed in await self.journey_list()}
+        journeys = [
+            j.model_copy(update={"state": shown.get(j.name, j.state)}) for j in found.journeys
+        ]
+        return found.model_copy(update={"journeys": journeys})
 
     async def delivery_metrics(self, days: int = 30) -> DeliveryMetrics:
         """Messages sent in the last `days` days (1..366), by day and channel, with their

@@ -72,8 +72,10 @@ async def test_cancel_stops_participants_and_close_refuses_entries(engine: Engin
 
 
 async def _states(engine: Engine, name: str) -> tuple[str, str]:
-    """(status, list) states of the journey."""
+    """(status, list) states of the journey; the dashboard must show the list's."""
     listed = {j.journey.name: j.state for j in await engine.herald.journey_list()}
+    dashboard = {j.name: j.state for j in (await engine.herald.dashboard_overview()).journeys}
+    assert dashboard[name] == listed[name], "the dashboard and `herald journeys list` disagree"
     return (await engine.herald.journey_status(name)).state, listed[name]
 
 
