@@ -5,20 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pydantic import Field
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.campaigns.validation import campaign_problems
 from herald.definitions import DefinitionError
-from herald.journeys.validation import missing_segments
-from herald.models import Campaign, Definition, EndpointDefinition, Journey, Segment, SendStep
+from herald.journeys.validation import References, reference_problems
+from herald.models import Campaign, Definition, EndpointDefinition, Journey, Segment
 from herald.models.base import HeraldModel
-from herald.segments import reference_problems
+from herald.segments import reference_problems as segment_problems
+from herald.store import Database
 from herald.store.campaigns import put_campaign
 from herald.store.endpoints import upsert_endpoints
 from herald.store.journeys import DraftRefused, get_state, publish_journey
 from herald.store.segments import put_segment
 from herald.store.templates import put_template
-from herald.templates.stored_reference import reference_problem
 
 
 class ApplyResult(HeraldModel):
@@ -48,12 +49,14 @@ async def apply_definitions(
             results.append(await _apply_one(session, definition))
         except DraftRefused as exc:
             problems.append(str(exc))
-    problems += [p for d in ordered if isinstance(d, Journey) for p in await _missing(session, d)]
     problems += [
-        p for d in ordered if isinstance(d, Segment) for p in await reference_problems(session, d)
+        p
+        for d in ordered
+        if isinstance(d, Journey)
+        for p in await reference_problems(session, References.of(d))
     ]
     problems += [
-        p for d in ordered if isinstance(d, Journey) for p in await missing_segments(session, d)
+        p for d in ordered if isinstance(d, Segment) for p in await segment_problems(session, d)
     ]
     problems += [
         p for d in ordered if isinstance(d, Campaign) for p in await campaign_problems(session, d)
@@ -66,21 +69,30 @@ async def apply_definitions(
 _ORDER = ("Endpoint", "Template", "Segment", "Journey", "Campaign")
 
 
-async def _missing(session: AsyncSession, journey: Journey) -> list[str]:
-    """Templates a journey's send steps name that do not exist (or not at the pinned version)."""
-    problems = []
-    for step_id, step in journey.steps.items():
-        if isinstance(step, SendStep):
-            problem = await reference_problem(
-                session,
-                f"Journey {journey.name!r}: steps.{step_id}",
-                step.template,
-                step.template_version,
-                step.channel.value,
-                step.substitutions,
-            )
-            problems += [problem] if problem else []
-    return problems
+class _DryRun(Exception):
+    """Ends a check's transaction, rolling back what it applied."""
+
+
+async def with_store_problems(database: Database, error: DefinitionError) -> DefinitionError:
+    """`error` (problems of the field checks), with what the store's checks find in what
+    passed them and in the steps and entry of journeys that did not: an unknown template or
+    segment is listed with a misspelt field, not on the next apply. The parsed definitions
+    are applied in a transaction rolled back at once, so they can refer to one another."""
+    problems: list[str] = []
+    try:
+        async with database.session() as session:
+            try:
+                await apply_definitions(session, error.parsed)
+            except DefinitionError as found:
+                problems += found.problems
+            for document in error.unparsed_journeys:
+                problems += await reference_problems(session, References.of_document(document))
+            raise _DryRun
+    except _DryRun:
+        pass
+    except (SQLAlchemyError, OSError):
+        return error  # the store is out of reach: the field problems are still worth showing
+    return DefinitionError(error.problems + problems) if problems else error
 
 
 async def _apply_one(session: AsyncSession, definition: Definition) -> ApplyResult:

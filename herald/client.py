@@ -19,11 +19,11 @@ from typing import Self
 
 from temporalio.client import Client
 
-from herald.apply import ApplyResult, apply_definitions
+from herald.apply import ApplyResult, apply_definitions, with_store_problems
 from herald.audience.client import AudienceMethods
 from herald.campaigns.client import CampaignMethods
 from herald.dashboard.client import DashboardMethods
-from herald.definitions import load_files
+from herald.definitions import DefinitionError, load_files
 from herald.inbound.client import TwoWayMethods
 from herald.journeys import entry, lifecycle, routing, runs
 from herald.journeys.entry import EnterResult
@@ -165,9 +165,17 @@ class HeraldClient(
             )
         return await runs.ensure_run(await self.temporal(), journey, self.settings.task_queue)
 
+    async def validated(self, load: Callable[[], list[Definition]]) -> list[Definition]:
+        """`load()`'s definitions. When its field checks fail, the DefinitionError raised
+        also lists what the store's checks find in the rest, so one try shows every problem."""
+        try:
+            return load()
+        except DefinitionError as exc:
+            raise await with_store_problems(self.database, exc) from None
+
     async def apply_files(self, paths: Iterable[Path]) -> list[ApplyResult]:
         """Validate every file, then apply them all; any problem raises DefinitionError."""
-        return await self.apply(load_files(paths))
+        return await self.apply(await self.validated(lambda: load_files(paths)))
 
     async def publish_files(self, paths: Iterable[Path]) -> list[ApplyResult]:
         """Like `apply_files`, but the journeys in them go live: `state: DRAFT` is what
@@ -175,7 +183,7 @@ class HeraldClient(
         return await self.apply(
             [
                 d.model_copy(update={"state": "ACTIVE"}) if isinstance(d, Journey) else d
-                for d in load_files(paths)
+                for d in await self.validated(lambda: load_files(paths))
             ]
         )
 

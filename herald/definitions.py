@@ -41,24 +41,38 @@ _Loader.add_implicit_resolver(
 
 
 class DefinitionError(ValueError):
-    """One or more problems in definition files; `problems` holds one line each."""
+    """One or more problems in definition files; `problems` holds one line each.
 
-    def __init__(self, problems: list[str]) -> None:
+    Raised by the field checks, it also carries what did pass them (`parsed`) and the journey
+    documents that did not (`unparsed_journeys`), so the store's checks of those can be
+    listed with it instead of on the next apply."""
+
+    def __init__(
+        self,
+        problems: list[str],
+        parsed: list[Definition] | None = None,
+        unparsed_journeys: list[dict[str, Any]] | None = None,
+    ) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+        self.parsed = parsed or []
+        self.unparsed_journeys = unparsed_journeys or []
 
 
 def load_files(paths: Iterable[Path]) -> list[Definition]:
     """Validate every file first; raise with all problems of all files, or return them all."""
     loaded: list[Definition] = []
     problems: list[str] = []
+    unparsed: list[dict[str, Any]] = []
     for path in expand(paths):
         try:
             loaded += load_file(path)
         except DefinitionError as exc:
+            loaded += exc.parsed
+            unparsed += exc.unparsed_journeys
             problems += exc.problems
     if problems:
-        raise DefinitionError(problems)
+        raise DefinitionError(problems, loaded, unparsed)
     return loaded
 
 
@@ -81,6 +95,7 @@ def validate_documents(documents: list[Any], source: str) -> list[Definition]:
     """The same checks for documents that arrive over HTTP or from a script."""
     problems: list[str] = []
     out: list[Definition] = []
+    unparsed: list[dict[str, Any]] = []
     for index, document in enumerate(documents, start=1):
         where = f"{source}: document {index}"
         if not isinstance(document, dict):
@@ -94,13 +109,14 @@ def validate_documents(documents: list[Any], source: str) -> list[Definition]:
             if document.get("kind") == "Journey":  # the graph as well, on the steps that parsed
                 found = document_graph_problems(document)
                 problems += [f"{_describe(where, document)}: {p}" for p in found]
+                unparsed.append(document)
             continue
         if definition.kind == "Template":  # syntax, filters and variables of every part
             found = template_problems(definition)
             problems += [f"{_describe(where, document)}: {p}" for p in found]
         out.append(definition)
     if problems:
-        raise DefinitionError(problems)
+        raise DefinitionError(problems, out, unparsed)
     return out
 
 

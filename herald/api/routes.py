@@ -33,7 +33,8 @@ async def apply_definitions(
     client: Client, documents: Annotated[list[dict[str, Any]], Body()]
 ) -> list[ApplyResult]:
     """Apply definition documents (the same shapes as files): all of them or none."""
-    return await client.apply(validate_documents(documents, "request body"))
+    valid = await client.validated(lambda: validate_documents(documents, "request body"))
+    return await client.apply(valid)
 
 
 @router.put("/v1/endpoints/{endpoint_id}")

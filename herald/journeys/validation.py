@@ -1,18 +1,89 @@
-"""Checks of a journey against the store at apply time: the segments it names exist."""
+"""Checks of a journey against the store at apply time: the templates and segments it names
+exist. They run on a whole journey, or on the parts of a journey document that failed its
+field checks that did parse, so one apply lists the store's problems with the field's."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import Journey
 from herald.models.conditions import Condition, SegmentCondition
-from herald.models.journey_steps import MultiSplitStep, SplitStep
+from herald.models.journey_settings import Entry
+from herald.models.journey_steps import MultiSplitStep, SendStep, SplitStep, Step
 from herald.store.segments import get_segment
+from herald.templates.stored_reference import reference_problem
+
+_STEP: TypeAdapter[Step] = TypeAdapter(Step)
+_ENTRY: TypeAdapter[Entry] = TypeAdapter(Entry)
+T = TypeVar("T")
 
 
-def _conditions(journey: Journey) -> list[tuple[str, Condition]]:
+@dataclass(frozen=True)
+class References:
+    """What a journey names in the store: its steps and entry settings, whole or in part."""
+
+    name: str
+    steps: Mapping[str, Step] = field(default_factory=dict)
+    entry: Entry | None = None
+
+    @classmethod
+    def of(cls, journey: Journey) -> References:
+        return cls(journey.name, journey.steps, journey.settings.entry)
+
+    @classmethod
+    def of_document(cls, document: Mapping[str, Any]) -> References:
+        """The steps and entry that parse on their own, of a document that did not."""
+        steps = document.get("steps")
+        settings = document.get("settings")
+        raw_entry = settings.get("entry", {}) if isinstance(settings, dict) else {}
+        return cls(
+            str(document.get("name") or "(unnamed)"),
+            {
+                str(step_id): step
+                for step_id, body in (steps.items() if isinstance(steps, dict) else [])
+                if (step := _parsed(_STEP, body)) is not None
+            },
+            _parsed(_ENTRY, raw_entry),
+        )
+
+
+def _parsed(adapter: TypeAdapter[T], value: Any) -> T | None:
+    try:
+        return adapter.validate_python(value)
+    except ValidationError:
+        return None  # its own problems are reported by the field checks
+
+
+async def reference_problems(session: AsyncSession, refs: References) -> list[str]:
+    return await missing_templates(session, refs) + await missing_segments(session, refs)
+
+
+async def missing_templates(session: AsyncSession, refs: References) -> list[str]:
+    """Templates the send steps name that do not exist (or not at the pinned version), are
+    for another channel, or lack a value the step does not give."""
+    problems = []
+    for step_id, step in refs.steps.items():
+        if isinstance(step, SendStep):
+            problem = await reference_problem(
+                session,
+                f"Journey {refs.name!r}: steps.{step_id}",
+                step.template,
+                step.template_version,
+                step.channel.value,
+                step.substitutions,
+            )
+            problems += [problem] if problem else []
+    return problems
+
+
+def _conditions(steps: Mapping[str, Step]) -> list[tuple[str, Condition]]:
     found: list[tuple[str, Condition]] = []
-    for step_id, step in journey.steps.items():
+    for step_id, step in steps.items():
         if isinstance(step, SplitStep):
             found += [(f"steps.{step_id}.conditions.{i}", c) for i, c in enumerate(step.conditions)]
         elif isinstance(step, MultiSplitStep):
@@ -22,26 +93,26 @@ def _conditions(journey: Journey) -> list[tuple[str, Condition]]:
     return found
 
 
-def segment_references(journey: Journey) -> list[tuple[str, str]]:
+def _segment_references(refs: References) -> list[tuple[str, str]]:
     """(field path, segment name) for every segment the journey names."""
-    entry = journey.settings.entry
-    refs = []
-    if entry.segment:
-        refs.append(("settings.entry.segment.segment", entry.segment.segment))
-    if entry.event and entry.event.segment:
-        refs.append(("settings.entry.event.segment", entry.event.segment))
-    refs += [
+    entry = refs.entry
+    found = []
+    if entry and entry.segment:
+        found.append(("settings.entry.segment.segment", entry.segment.segment))
+    if entry and entry.event and entry.event.segment:
+        found.append(("settings.entry.event.segment", entry.event.segment))
+    found += [
         (f"{path}.segment", c.segment)
-        for path, c in _conditions(journey)
+        for path, c in _conditions(refs.steps)
         if isinstance(c, SegmentCondition)
     ]
-    return refs
+    return found
 
 
-async def missing_segments(session: AsyncSession, journey: Journey) -> list[str]:
+async def missing_segments(session: AsyncSession, refs: References) -> list[str]:
     return [
-        f"Journey {journey.name!r}: {path}: segment {name!r} does not exist; "
+        f"Journey {refs.name!r}: {path}: segment {name!r} does not exist; "
         "apply it first or with it"
-        for path, name in segment_references(journey)
+        for path, name in _segment_references(refs)
         if await get_segment(session, name) is None
     ]
