@@ -111,8 +111,7 @@ def _segment_references(refs: References) -> list[tuple[str, str]]:
 
 async def missing_segments(session: AsyncSession, refs: References) -> list[str]:
     return [
-        f"Journey {refs.name!r}: {path}: segment {name!r} does not exist; "
-        "apply it first or with it"
+        f"Journey {refs.name!r}: {path}: segment {name!r} does not exist; apply it first or with it"
         for path, name in _segment_references(refs)
         if await get_segment(session, name) is None
     ]
