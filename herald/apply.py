@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from pydantic import Field
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.campaigns.validation import campaign_problems
@@ -66,6 +66,8 @@ async def apply_definitions(
     return results
 
 
+log = logging.getLogger(__name__)
+
 _ORDER = ("Endpoint", "Template", "Segment", "Journey", "Campaign")
 
 
@@ -90,8 +92,10 @@ async def with_store_problems(database: Database, error: DefinitionError) -> Def
             raise _DryRun
     except _DryRun:
         pass
-    except (SQLAlchemyError, OSError):
-        return error  # the store is out of reach: the field problems are still worth showing
+    except Exception:  # the store unreachable, or a refusal the real apply will report
+        # The dry run only adds to the report: the field problems must reach the user anyway.
+        log.warning("could not check the rest of the definitions against the store", exc_info=True)
+        return error
     return DefinitionError(error.problems + problems) if problems else error
 
 

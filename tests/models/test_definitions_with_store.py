@@ -107,3 +107,18 @@ def test_the_http_api_lists_them_too(api: httpx.Client) -> None:
     assert any("'missing-hello' does not exist" in p for p in detail)
     assert any("segment 'ghosts' does not exist" in p for p in detail)
     assert api.get("/v1/endpoints/ann").status_code == 404
+
+
+async def test_with_the_store_out_of_reach_the_field_problems_still_show(tmp_path: Path) -> None:
+    unreachable = Database("postgresql://postgres@127.0.0.1:9/absent")  # nothing listens
+    herald = HeraldClient(Settings(database_url=unreachable.url), unreachable)
+    path = tmp_path / "batch.yaml"
+    path.write_text("---\n".join([TEMPLATE, BROKEN]))
+    try:
+        with pytest.raises(DefinitionError) as refused:
+            await herald.apply_files([path])
+    finally:
+        await unreachable.dispose()
+
+    [problem] = refused.value.problems
+    assert "steps.nap.duration" in problem
