@@ -15,7 +15,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from herald.client import HeraldClient
 from herald.models import DEFINITION_ADAPTER, JourneyResult, JourneyState, OutboxMessage
-from herald.models.journey_run import journey_run_workflow_id
+from herald.models.journey_run import HERALD_JOURNEY_VERSION, journey_run_workflow_id
 from herald.settings import Settings
 from herald.store import Database
 from herald.store.tables import JourneyEntryRow, JourneyRow
@@ -85,6 +85,17 @@ class Engine:
         )
         assert found is not None
         return found
+
+    async def migrated(self, journey: str, participant: str, version: int) -> None:
+        """Until the participant runs on `version`. Read with describe, not the state query:
+        the time-skipping test server leaves a query that arrives as a run continues as new
+        unanswered until the query's deadline (30 s), holding time skipping meanwhile, so the
+        test's next skip fails and, on a shared server, the tests after it."""
+        await eventually(
+            lambda: self.handle(journey, participant).describe(),
+            lambda d: d.typed_search_attributes.get(HERALD_JOURNEY_VERSION) == version,
+            what=f"{participant} running on version {version}",
+        )
 
     async def finish(self, journey: str, participant: str, n: int = 1) -> JourneyResult:
         result: JourneyResult = await self.handle(journey, participant, n).result()

@@ -199,6 +199,7 @@ async def test_migrate_moves_waiting_participants_to_the_new_version(engine: Eng
     with pytest.raises(LifecycleError, match=r"steps \['nap'\]"):
         await engine.herald.migrate("evolving", 2, {})
     assert await engine.herald.migrate("evolving", 2, {"nap": "pause"}) == 1
+    await engine.migrated("evolving", "mia", 2)
     state = await engine.waiting("evolving", "mia", on="pause")
     assert state.version == 2
     await engine.skip(timedelta(hours=1, minutes=1))
