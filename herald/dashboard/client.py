@@ -23,13 +23,11 @@ class DashboardMethods:
         """Journeys and campaigns with links to their workflows in the Temporal UI, and the
         app events a campaign can convert on. A journey's state is the one `herald journeys
         list` shows: COMPLETED once it takes no one and holds no one."""
-        async with self.database.session() as session:
-            found = await overview(session, self.settings.ui_url, self.settings.temporal_namespace)
         shown = {listed.journey.name: listed.state for listed in await self.journey_list()}
-        journeys = [
-            j.model_copy(update={"state": shown.get(j.name, j.state)}) for j in found.journeys
-        ]
-        return found.model_copy(update={"journeys": journeys})
+        async with self.database.session() as session:
+            return await overview(
+                session, self.settings.ui_url, self.settings.temporal_namespace, shown
+            )
 
     async def delivery_metrics(self, days: int = 30) -> DeliveryMetrics:
         """Messages sent in the last `days` days (1..366), by day and channel, with their

@@ -3,6 +3,7 @@ events a campaign can convert on, and deliveries by day over a window."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from herald.metrics.journey import by_day
 from herald.metrics.models import DayMetrics
 from herald.models.base import HeraldModel
-from herald.store.tables import CampaignRow, EventRow, JourneyRow, MessageRow
+from herald.store.tables import CampaignRow, EventRow, MessageRow
 
 # App events offered as conversion events; more would not fit a drop-down anyway.
 CONVERSION_CHOICES = 200
@@ -45,13 +46,20 @@ def workflows_url(ui_url: str, namespace: str, attribute: str, name: str) -> str
     return f"{ui_url}/namespaces/{quote(namespace, safe='')}/workflows?query={query}"
 
 
-async def overview(session: AsyncSession, ui_url: str, namespace: str) -> DashboardOverview:
-    async def listed(table: type[JourneyRow] | type[CampaignRow], attribute: str) -> list[Listed]:
-        rows = await session.execute(select(table.name, table.state).order_by(table.name))
+async def overview(
+    session: AsyncSession, ui_url: str, namespace: str, journey_states: Mapping[str, str]
+) -> DashboardOverview:
+    """`journey_states`: each journey's state as `herald journeys list` shows it (COMPLETED is
+    worked out when read, not stored); campaigns show their stored state."""
+
+    def listed(states: Mapping[str, str], attribute: str) -> list[Listed]:
         return [
             Listed(name=n, state=s, workflows_url=workflows_url(ui_url, namespace, attribute, n))
-            for n, s in rows
+            for n, s in sorted(states.items())
         ]
+
+    rows = await session.execute(select(CampaignRow.name, CampaignRow.state))
+    campaign_states = {str(name): str(state) for name, state in rows}
 
     events = await session.execute(
         select(EventRow.event_type)
@@ -63,8 +71,8 @@ async def overview(session: AsyncSession, ui_url: str, namespace: str) -> Dashbo
     return DashboardOverview(
         temporal_ui_url=ui_url,
         namespace=namespace,
-        journeys=await listed(JourneyRow, "HeraldJourney"),
-        campaigns=await listed(CampaignRow, "HeraldCampaign"),
+        journeys=listed(journey_states, "HeraldJourney"),
+        campaigns=listed(campaign_states, "HeraldCampaign"),
         conversion_events=list(events.scalars()),
     )
 
