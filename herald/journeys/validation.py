@@ -6,21 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import Journey
 from herald.models.conditions import Condition, SegmentCondition
+from herald.models.journey_graph import parsed_step
 from herald.models.journey_settings import Entry
 from herald.models.journey_steps import MultiSplitStep, SendStep, SplitStep, Step
 from herald.store.segments import get_segment
 from herald.templates.stored_reference import reference_problem
-
-_STEP: TypeAdapter[Step] = TypeAdapter(Step)
-_ENTRY: TypeAdapter[Entry] = TypeAdapter(Entry)
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,15 +43,15 @@ class References:
             {
                 str(step_id): step
                 for step_id, body in (steps.items() if isinstance(steps, dict) else [])
-                if (step := _parsed(_STEP, body)) is not None
+                if (step := parsed_step(body)) is not None
             },
-            _parsed(_ENTRY, raw_entry),
+            _parsed_entry(raw_entry),
         )
 
 
-def _parsed(adapter: TypeAdapter[T], value: Any) -> T | None:
+def _parsed_entry(value: Any) -> Entry | None:
     try:
-        return adapter.validate_python(value)
+        return Entry.model_validate(value)
     except ValidationError:
         return None  # its own problems are reported by the field checks
 

@@ -53,10 +53,18 @@ def document_graph_problems(document: Mapping[str, Any]) -> list[str]:
     return _problems(start, {str(step_id): _node(body) for step_id, body in steps.items()})
 
 
-def _node(body: Any) -> _Node:
+def parsed_step(body: Any) -> Step | None:
+    """A step of a journey document on its own; None when its fields do not parse (the field
+    checks report those)."""
     try:
-        step = _STEP.validate_python(body)
+        return _STEP.validate_python(body)
     except ValidationError:
+        return None
+
+
+def _node(body: Any) -> _Node:
+    step = parsed_step(body)
+    if step is None:
         kind = body.get("type") if isinstance(body, dict) else None
         return _Node(kind if kind in STEP_TYPES else None, _raw_links(body), None)
     return _Node(step.type, step.links(), step)
