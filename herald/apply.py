@@ -9,7 +9,7 @@ from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.campaigns.validation import campaign_problems
-from herald.definitions import DefinitionError
+from herald.definitions import DefinitionError, located, name_of
 from herald.journeys.validation import References, reference_problems
 from herald.models import Campaign, Definition, EndpointDefinition, Journey, Segment
 from herald.models.base import HeraldModel
@@ -48,19 +48,16 @@ async def apply_definitions(
         try:
             results.append(await _apply_one(session, definition))
         except DraftRefused as exc:
-            problems.append(str(exc))
-    problems += [
-        p
-        for d in ordered
-        if isinstance(d, Journey)
-        for p in await reference_problems(session, References.of(d))
-    ]
-    problems += [
-        p for d in ordered if isinstance(d, Segment) for p in await segment_problems(session, d)
-    ]
-    problems += [
-        p for d in ordered if isinstance(d, Campaign) for p in await campaign_problems(session, d)
-    ]
+            problems += located(definitions, definition.kind, name_of(definition), [str(exc)])
+    for d in ordered:
+        found: list[str] = []
+        if isinstance(d, Journey):
+            found = await reference_problems(session, References.of(d))
+        elif isinstance(d, Segment):
+            found = await segment_problems(session, d)
+        elif isinstance(d, Campaign):
+            found = await campaign_problems(session, d)
+        problems += located(definitions, d.kind, name_of(d), found)
     if problems:
         raise DefinitionError(problems)  # the caller's transaction rolls everything back
     return results
@@ -85,10 +82,11 @@ async def with_store_problems(database: Database, error: DefinitionError) -> Def
         async with database.session() as session:
             try:
                 await apply_definitions(session, error.parsed)
-            except DefinitionError as found:
-                problems += found.problems
+            except DefinitionError as refused:
+                problems += refused.problems
             for document in error.unparsed_journeys:
-                problems += await reference_problems(session, References.of_document(document))
+                found = await reference_problems(session, References.of_document(document))
+                problems += located(error.parsed, "Journey", document.get("name"), found)
             raise _DryRun
     except _DryRun:
         pass

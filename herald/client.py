@@ -23,7 +23,7 @@ from herald.apply import ApplyResult, apply_definitions, with_store_problems
 from herald.audience.client import AudienceMethods
 from herald.campaigns.client import CampaignMethods
 from herald.dashboard.client import DashboardMethods
-from herald.definitions import DefinitionError, load_files
+from herald.definitions import DefinitionError, Definitions, load_files
 from herald.inbound.client import TwoWayMethods
 from herald.journeys import entry, lifecycle, routing, runs
 from herald.journeys.entry import EnterResult
@@ -165,7 +165,7 @@ class HeraldClient(
             )
         return await runs.ensure_run(await self.temporal(), journey, self.settings.task_queue)
 
-    async def validated(self, load: Callable[[], list[Definition]]) -> list[Definition]:
+    async def validated(self, load: Callable[[], Definitions]) -> Definitions:
         """`load()`'s definitions. When its field checks fail, the DefinitionError raised
         also lists what the store's checks find in the rest, so one try shows every problem."""
         try:
@@ -180,12 +180,12 @@ class HeraldClient(
     async def publish_files(self, paths: Iterable[Path]) -> list[ApplyResult]:
         """Like `apply_files`, but the journeys in them go live: `state: DRAFT` is what
         `herald apply` honours, and publishing is the step that activates a draft."""
-        return await self.apply(
-            [
-                d.model_copy(update={"state": "ACTIVE"}) if isinstance(d, Journey) else d
-                for d in await self.validated(lambda: load_files(paths))
-            ]
+        loaded = await self.validated(lambda: load_files(paths))
+        published = (
+            d.model_copy(update={"state": "ACTIVE"}) if isinstance(d, Journey) else d
+            for d in loaded
         )
+        return await self.apply(Definitions(published, loaded.sources))
 
     async def upsert_endpoints(self, endpoints: Sequence[Endpoint]) -> int:
         async with self.database.session() as session:

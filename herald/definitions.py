@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from herald.models import DEFINITION_ADAPTER, KINDS, Definition
+from herald.models import DEFINITION_ADAPTER, KINDS, Definition, EndpointDefinition
 from herald.models.journey_graph import GRAPH_ERROR, document_graph_problems
 from herald.models.journey_steps import STEP_TYPES
 from herald.models.segment_rules import without_rule_tags
@@ -40,6 +40,37 @@ _Loader.add_implicit_resolver(
 )
 
 
+class Definitions(list[Definition]):
+    """Definitions as read, and where each was read: `sources[(kind, name)]` is "FILE:
+    document N", so a problem the store finds after the field checks (an unknown template,
+    say) names the file and document as theirs do. Keyed by name, so it survives copies."""
+
+    def __init__(
+        self,
+        items: Iterable[Definition] = (),
+        sources: Mapping[tuple[str, str], str] | None = None,
+    ) -> None:
+        super().__init__(items)
+        self.sources: dict[tuple[str, str], str] = dict(sources or {})
+
+    def take(self, other: Sequence[Definition]) -> None:
+        self.extend(other)
+        self.sources.update(other.sources if isinstance(other, Definitions) else {})
+
+
+def located(
+    definitions: Sequence[Definition], kind: str, name: object, problems: list[str]
+) -> list[str]:
+    """`problems` of the definition `kind` `name` (each starting "Kind 'name': "), led by
+    its file and document when `definitions` knows them."""
+    sources = definitions.sources if isinstance(definitions, Definitions) else {}
+    where = sources.get((kind, str(name)))
+    if where is None:
+        return problems
+    head = f"{kind} {name!r}"
+    return [f"{where} ({head}): {p.removeprefix(f'{head}: ')}" for p in problems]
+
+
 class DefinitionError(ValueError):
     """One or more problems in definition files; `problems` holds one line each.
 
@@ -50,25 +81,25 @@ class DefinitionError(ValueError):
     def __init__(
         self,
         problems: list[str],
-        parsed: list[Definition] | None = None,
+        parsed: Definitions | None = None,
         unparsed_journeys: list[dict[str, Any]] | None = None,
     ) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
-        self.parsed = parsed or []
+        self.parsed = parsed if parsed is not None else Definitions()
         self.unparsed_journeys = unparsed_journeys or []
 
 
-def load_files(paths: Iterable[Path]) -> list[Definition]:
+def load_files(paths: Iterable[Path]) -> Definitions:
     """Validate every file first; raise with all problems of all files, or return them all."""
-    loaded: list[Definition] = []
+    loaded = Definitions()
     problems: list[str] = []
     unparsed: list[dict[str, Any]] = []
     for path in expand(paths):
         try:
-            loaded += load_file(path)
+            loaded.take(load_file(path))
         except DefinitionError as exc:
-            loaded += exc.parsed
+            loaded.take(exc.parsed)
             unparsed += exc.unparsed_journeys
             problems += exc.problems
     if problems:
@@ -87,14 +118,14 @@ def expand(paths: Iterable[Path]) -> list[Path]:
     return out
 
 
-def load_file(path: Path) -> list[Definition]:
+def load_file(path: Path) -> Definitions:
     return validate_documents(_read(path), str(path))
 
 
-def validate_documents(documents: list[Any], source: str) -> list[Definition]:
+def validate_documents(documents: list[Any], source: str) -> Definitions:
     """The same checks for documents that arrive over HTTP or from a script."""
     problems: list[str] = []
-    out: list[Definition] = []
+    out = Definitions()
     unparsed: list[dict[str, Any]] = []
     for index, document in enumerate(documents, start=1):
         where = f"{source}: document {index}"
@@ -110,14 +141,21 @@ def validate_documents(documents: list[Any], source: str) -> list[Definition]:
                 found = document_graph_problems(document)
                 problems += [f"{_describe(where, document)}: {p}" for p in found]
                 unparsed.append(document)
+                out.sources[("Journey", str(document.get("name")))] = where
             continue
         if definition.kind == "Template":  # syntax, filters and variables of every part
             found = template_problems(definition)
             problems += [f"{_describe(where, document)}: {p}" for p in found]
         out.append(definition)
+        out.sources[(definition.kind, name_of(definition))] = where
     if problems:
         raise DefinitionError(problems, out, unparsed)
     return out
+
+
+def name_of(definition: Definition) -> str:
+    """What a problem calls a definition: its name (an endpoint's Id)."""
+    return definition.id if isinstance(definition, EndpointDefinition) else definition.name
 
 
 def _read(path: Path) -> list[Any]:

@@ -69,13 +69,13 @@ async def test_unknown_templates_and_segments_are_listed_with_field_problems(
     problems = refused.value.problems
     assert problems[0].startswith(f"{where}: steps.nap.duration: ")
     assert problems[1:] == [
-        "Journey 'fine': steps.hi.template: 'missing-hi' does not exist; "
+        f"{path}: document 4 (Journey 'fine'): steps.hi.template: 'missing-hi' does not "
+        "exist; apply the template first or with it",
+        f"{where}: steps.hello.template: 'missing-hello' does not exist; "
         "apply the template first or with it",
-        "Journey 'broken': steps.hello.template: 'missing-hello' does not exist; "
-        "apply the template first or with it",
-        "Journey 'broken': steps.check.conditions.0.segment: segment 'ghosts' does not "
+        f"{where}: steps.check.conditions.0.segment: segment 'ghosts' does not "
         "exist; apply it first or with it",
-    ], "the template `known`, applied in the same batch, is found"
+    ], "the template `known`, applied in the same batch, is found; each names its file"
     assert await herald.get_endpoint("ann") is None, "nothing of a refused batch is applied"
     async with sqlite_database.session() as session:
         assert await get_template(session, "known", None) is None
@@ -122,3 +122,27 @@ async def test_with_the_store_out_of_reach_the_field_problems_still_show(tmp_pat
 
     [problem] = refused.value.problems
     assert "steps.nap.duration" in problem
+
+
+async def test_problems_found_in_the_store_name_the_file_and_document(
+    tmp_path: Path, sqlite_database: Database
+) -> None:
+    """With every field right, the store's checks are the only problems: each still says
+    which file and document to open, for `herald apply` and `herald journeys publish` alike."""
+    herald = HeraldClient(Settings(database_url=sqlite_database.url), sqlite_database)
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text(TEMPLATE)
+    unknown_base = "kind: Segment\nname: fans\nrules: [{type: segment, name: nobody}]\n"
+    second.write_text("---\n".join([ENDPOINT, VALID_BUT_UNKNOWN, unknown_base]))
+
+    for submit in (herald.apply_files, herald.publish_files):
+        with pytest.raises(DefinitionError) as refused:
+            await submit([first, second])
+
+        assert refused.value.problems == [
+            f"{second}: document 3 (Segment 'fans'): rules.0.name: segment 'nobody' does "
+            "not exist; apply it first or with this one",
+            f"{second}: document 2 (Journey 'fine'): steps.hi.template: 'missing-hi' does not "
+            "exist; apply the template first or with it",
+        ], submit.__name__
+    assert await herald.get_endpoint("ann") is None, "nothing of a refused batch is applied"
