@@ -104,7 +104,10 @@ def test_the_http_api_lists_them_too(api: httpx.Client) -> None:
     assert refused.status_code == 422
     detail = refused.json()["detail"]
     assert any("steps.nap.duration" in p for p in detail)
-    assert any("'missing-hello' does not exist" in p for p in detail)
+    assert (
+        "request body: document 2 (Journey 'broken'): steps.hello.template: 'missing-hello' "
+        "does not exist; apply the template first or with it" in detail
+    )
     assert any("segment 'ghosts' does not exist" in p for p in detail)
     assert api.get("/v1/endpoints/ann").status_code == 404
 
