@@ -8,6 +8,8 @@ resume, cancel, and a migration to a newer version (which continues as new on th
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from temporalio import workflow
 from temporalio.common import SearchAttributePair
 from temporalio.exceptions import ApplicationError
@@ -48,6 +50,11 @@ with workflow.unsafe.imports_passed_through():
     from workflows.steps.policies import LOOKUP_RETRY, LOOKUP_TIMEOUT
     from workflows.steps.waiting import hold_while_paused, raise_if_stopping
 
+# Before this a participant migrated during a wait began the mapped wait's duration (or
+# timeout) anew, and one migrated while its journey was paused ran on unpaused; now the
+# time it had waited counts and it stays held. Only a run continued with either carried
+# asks, so other participants' histories gain no marker.
+MIGRATION_CARRIES_PATCH = "migration-carries-wait-and-pause"
 # Loops must pass through a wait (validated at apply), so this bound is only reached by a
 # participant looping for a very long time; it keeps history bounded all the same.
 MAX_STEPS = 1000
@@ -67,6 +74,7 @@ class JourneyWorkflow:
     async def run(self, inp: JourneyInput) -> JourneyResult:
         state = self._initial_state(inp)
         ctx = StepContext(inp=inp, state=state, inbox=self._inbox)
+        self._carry_over(ctx)
         if inp.trigger is not None:
             self.event(inp.trigger)
         step_id: str | None = inp.start_at or inp.journey.start
@@ -76,6 +84,7 @@ class JourneyWorkflow:
                 if step_id is None:
                     break
                 step_id = await self._run_one(ctx, step_id)
+                ctx.credit = timedelta()
         except Stopped as stop:
             state.exit_reason = f"cancelled: {stop}"
         except Migrating:
@@ -86,6 +95,16 @@ class JourneyWorkflow:
             leaving = JourneyExit(step_id=last, reason=state.exit_reason, at=workflow.now())
             await self._report(ctx, leaving)
         return self._finish(ctx)
+
+    def _carry_over(self, ctx: StepContext) -> None:
+        """From the version a migration moved the participant off: the time it had waited
+        (for the step it resumes at only) and the journey's pause."""
+        carried = ctx.inp.carried
+        if carried is None or (carried.waited is None and not carried.paused):
+            return
+        if workflow.patched(MIGRATION_CARRIES_PATCH):
+            ctx.credit = carried.waited or timedelta()
+            self._inbox.paused = self._inbox.paused or carried.paused
 
     def _initial_state(self, inp: JourneyInput) -> JourneyState:
         carried = inp.carried
@@ -210,6 +229,8 @@ class JourneyWorkflow:
                     else workflow.now(),
                     visits=ctx.state.visits,
                     message_keys=ctx.state.message_keys,
+                    waited=ctx.waited,
+                    paused=self._inbox.paused,
                 ),
             ),
             search_attributes=attributes,

@@ -65,6 +65,14 @@ class Carried(HeraldModel):
     entered_at: datetime
     visits: list[StepVisit] = Field(default_factory=list)
     message_keys: dict[str, str] = Field(default_factory=dict)
+    waited: timedelta | None = Field(
+        default=None,
+        description="How long the participant had waited (pauses not counted) at the wait "
+        "it was migrated from: a duration or timeout it resumes at counts it as waited.",
+    )
+    paused: bool = Field(
+        default=False, description="Its journey was paused: the new run starts held."
+    )
 
 
 class EventSignal(HeraldModel):

@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
 from herald.client import HeraldClient
+from herald.models.journey_run import HERALD_JOURNEY_VERSION
 from herald.settings import Settings
 from herald.store import Database, upgrade
 from tests.helpers import definitions, eventually, until_waiting
@@ -46,7 +48,9 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     """Run the sample journey under time skipping and save its history as NAME.json.
 
     Scenarios: `send-wait-send`; `paused-at-entry` (the journey is paused before the
-    participant's first step and resumed: the resume clears HeraldWaitingFor)."""
+    participant's first step and resumed: the resume clears HeraldWaitingFor);
+    `migrated-wait` (a day into its three-day wait, the participant is migrated to a version
+    whose wait is two days; the history saved is the run that continued on version 2)."""
     from tests.conftest import start_time_skipping
     from worker import build_worker
 
@@ -71,6 +75,8 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
         else:
             entered = await herald.enter("onboarding", "ann")
         await until_waiting(herald, "onboarding", "ann")
+        if scenario == "migrated-wait":
+            await _migrate_a_day_in(env, herald, entered.workflow_id)
         await env.sleep(timedelta(days=3, minutes=1))
         handle = env.client.get_workflow_handle(entered.workflow_id)
         await handle.result()
@@ -78,6 +84,19 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     (HISTORIES / f"{name}.json").write_text(history.to_json())
     await database.dispose()
     await env.shutdown()
+
+
+async def _migrate_a_day_in(
+    env: WorkflowEnvironment, herald: HeraldClient, workflow_id: str
+) -> None:
+    await env.sleep(timedelta(days=1))
+    await herald.apply(definitions(wait="P2D"))
+    await herald.migrate("onboarding", 2, {})
+    await eventually(
+        lambda: env.client.get_workflow_handle(workflow_id).describe(),
+        lambda d: d.typed_search_attributes.get(HERALD_JOURNEY_VERSION) == 2,
+        what="the participant running on version 2",
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ signals received so far."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 
@@ -46,6 +47,15 @@ class StepContext:
     # and whether the send's outcome, so the progress, was recorded.
     progress: JourneyProgress | None = None
     progress_recorded: bool = False
+    # A migration: how long the participant had waited when it left its wait (carried to
+    # the new version), and, in the new version's run, the time its first step's duration or
+    # timeout counts as already waited.
+    waited: timedelta | None = None
+    credit: timedelta = timedelta()
+
+    def deadline(self, length: timedelta) -> datetime:
+        """When a wait of `length` starting now ends, less any credit from a migration."""
+        return workflow.now() + max(length - self.credit, timedelta())
 
     def migration_step(self, target: MigrateSignal) -> str:
         """Where a migration to `target` would resume: the current step, mapped."""

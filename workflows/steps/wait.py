@@ -25,7 +25,7 @@ async def run_wait(ctx: StepContext, step_id: str, step: WaitStep) -> tuple[str 
 
 async def _resolve(ctx: StepContext, step_id: str, step: WaitStep) -> datetime:
     if step.duration is not None:
-        return workflow.now() + step.duration
+        return ctx.deadline(step.duration)
     if step.until is not None:
         return step.until
     # Local times and attribute dates depend on the participant's timezone and data: an

@@ -27,7 +27,7 @@ async def run_wait_for_event(
     def happened() -> bool:
         return any(matches(e, step) for e in ctx.inbox.events[start:])
 
-    until = workflow.now() + step.timeout
+    until = ctx.deadline(step.timeout)
     summary = f"{step_id}: wait for {step.event_type} up to {step.timeout}"
     if await wait_until(ctx, until, waiting_for="event", summary=summary, done=happened):
         return step.on_event, f"event {step.event_type}"

@@ -35,7 +35,7 @@ async def run_wait_for_reply(
     def reply() -> ReplySignal | None:
         return next((r for r in ctx.inbox.replies[start:] if r.channel == channel), None)
 
-    until = workflow.now() + step.timeout
+    until = ctx.deadline(step.timeout)
     summary = f"{step_id}: wait for a reply to {step.after_step} up to {step.timeout}"
     if not await wait_until(
         ctx, until, waiting_for="reply", summary=summary, done=lambda: reply() is not None

@@ -7,7 +7,7 @@ remaining time is waited after resume), as Pinpoint's paused journeys did.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 
@@ -57,24 +57,33 @@ async def _wait_loop(
     marked: bool,
 ) -> bool:
     inbox = ctx.inbox
-    while True:
-        raise_if_stopping(ctx)
-        if done():
-            return True
-        remaining = until - workflow.now()
-        if remaining.total_seconds() <= 0:
-            return False
-        try:
-            await workflow.wait_condition(
-                lambda: done() or inbox.interrupted(), timeout=remaining, timeout_summary=summary
-            )
-        except TimeoutError:
-            return done()
-        if inbox.paused and not done():
-            paused_at = workflow.now()
-            await hold_while_paused(ctx, marked)
-            until += workflow.now() - paused_at
-            _announce(ctx, waiting_for, until, marked)
+    # The waiting clock, for a migration to carry: a credit already counted, pauses not.
+    begun, held, paused_at = workflow.now() - ctx.credit, timedelta(), None
+    try:
+        while True:
+            raise_if_stopping(ctx)
+            if done():
+                return True
+            remaining = until - workflow.now()
+            if remaining.total_seconds() <= 0:
+                return False
+            try:
+                await workflow.wait_condition(
+                    lambda: done() or inbox.interrupted(),
+                    timeout=remaining,
+                    timeout_summary=summary,
+                )
+            except TimeoutError:
+                return done()
+            if inbox.paused and not done():
+                paused_at = workflow.now()
+                await hold_while_paused(ctx, marked)
+                until += workflow.now() - paused_at
+                held, paused_at = held + (workflow.now() - paused_at), None
+                _announce(ctx, waiting_for, until, marked)
+    except Migrating:
+        ctx.waited = (paused_at or workflow.now()) - begun - held
+        raise
 
 
 async def hold_while_paused(ctx: StepContext, marked: bool = True) -> None:

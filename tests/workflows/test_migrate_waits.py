@@ -1,0 +1,101 @@
+"""A participant migrated during a wait keeps the time it has waited: the mapped wait's
+duration (or timeout) counts from when it began waiting, pauses left out, instead of
+starting over."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from herald.models.journey_run import HERALD_WAITING_FOR
+from tests.helpers import eventually
+from tests.workflows.engine import Engine, endpoint, journey, template
+
+NAP_2D = {
+    "one": {"type": "send", "template": "t1", "next": "nap"},
+    "nap": {"type": "wait", "duration": "P2D", "next": "two"},
+    "two": {"type": "send", "template": "t2"},
+}
+# Version 2: the same steps, a 30-hour nap.
+NAP_30H = {**NAP_2D, "nap": {**NAP_2D["nap"], "duration": "PT30H"}}
+# Version 2 as a wait for an event with a 30-hour timeout, at a step of another name.
+EVENT_30H = {
+    "one": {**NAP_2D["one"], "next": "watch"},
+    "watch": {
+        "type": "wait_for_event",
+        "event_type": "purchase",
+        "timeout": "PT30H",
+        "on_event": "two",
+        "on_timeout": "two",
+    },
+    "two": NAP_2D["two"],
+}
+
+
+async def _waiting_a_while(engine: Engine, name: str, waited: timedelta) -> datetime:
+    """Enter `name` (v1, NAP_2D) and wait `waited` into its nap; when the nap began."""
+    await engine.apply(
+        endpoint("mia"), template("t1"), template("t2"), journey(name, "one", NAP_2D)
+    )
+    await engine.herald.enter(name, "mia")
+    napping = await engine.waiting(name, "mia", on="nap")
+    assert napping.waiting_until is not None
+    await engine.skip(waited)
+    return napping.waiting_until - timedelta(days=2)
+
+
+def _close(a: datetime | None, b: datetime) -> bool:
+    return a is not None and abs(a - b) < timedelta(seconds=5)
+
+
+async def test_the_time_waited_counts_toward_the_new_wait(engine: Engine) -> None:
+    began = await _waiting_a_while(engine, "patient", timedelta(days=1))
+    await engine.apply(journey("patient", "one", NAP_30H))
+    assert await engine.herald.migrate("patient", 2, {}) == 1
+    await engine.migrated("patient", "mia", 2)
+    moved = await engine.waiting("patient", "mia", on="nap")
+    assert _close(moved.waiting_until, began + timedelta(hours=30)), (began, moved)
+    await engine.skip(timedelta(hours=6, minutes=1))
+    result = await engine.finish("patient", "mia")
+    assert engine.path(result) == ["one", "nap", "nap", "two"]
+
+
+async def test_a_wait_already_served_ends_at_once_and_a_timeout_counts_too(
+    engine: Engine,
+) -> None:
+    """Two days into a two-day nap... no: 31 hours into it, moved to a 30-hour timeout,
+    the participant times out at once; mapped onto a step of another type and name."""
+    await _waiting_a_while(engine, "overdue", timedelta(hours=31))
+    await engine.apply(journey("overdue", "one", EVENT_30H))
+    assert await engine.herald.migrate("overdue", 2, {"nap": "watch"}) == 1
+    result = await engine.finish("overdue", "mia")
+    assert result.version == 2
+    assert engine.path(result) == ["one", "nap", "watch", "two"]
+    assert [v.outcome for v in result.visits][-2] == "timed out"
+
+
+async def test_time_paused_is_not_counted_as_waited(engine: Engine) -> None:
+    """12 hours into the nap, paused for two days, migrated while paused: 12 hours count,
+    so after the resume 18 hours of the 30-hour nap remain."""
+    await _waiting_a_while(engine, "dozing", timedelta(hours=12))
+    await engine.herald.journey_transition("dozing", "pause")
+    await eventually(
+        lambda: engine.state("dozing", "mia"), lambda s: s is not None and s.paused, what="paused"
+    )
+    await engine.skip(timedelta(days=2))
+    await engine.apply(journey("dozing", "one", NAP_30H))
+    assert await engine.herald.migrate("dozing", 2, {}) == 1
+    await engine.migrated("dozing", "mia", 2)
+    # Read from the search attribute, as the Temporal UI shows it (see Engine.migrated).
+    await eventually(
+        lambda: engine.handle("dozing", "mia").describe(),
+        lambda d: d.typed_search_attributes.get(HERALD_WAITING_FOR) == "paused",
+        what="the moved participant held by the journey's pause",
+    )
+    await engine.herald.journey_transition("dozing", "resume")
+    resumed = await eventually(
+        lambda: engine.state("dozing", "mia"),
+        lambda s: s is not None and s.version == 2 and not s.paused and s.waiting_until is not None,
+        what="the resumed wait on version 2",
+    )
+    assert resumed is not None
+    assert _close(resumed.waiting_until, await engine.now() + timedelta(hours=18)), resumed
