@@ -107,6 +107,10 @@ async def transition(
     result = TransitionResult(
         journey=name, action=action, previous_state=state, state=target, signalled=0
     )
+    if action == "close" and state == "PAUSED":
+        # Closed means participants finish; held by the pause they never would, as a CLOSED
+        # journey cannot be resumed. Their stopped clocks start again where they were.
+        signal = RESUME_SIGNAL
     if signal is None:
         return result
     client = await temporal()

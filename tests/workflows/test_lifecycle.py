@@ -95,6 +95,25 @@ async def test_a_closed_journey_completes_when_its_last_participant_finishes(
         await engine.herald.journey_transition("winding", "cancel")
 
 
+async def test_closing_a_paused_journey_lets_its_participants_finish(engine: Engine) -> None:
+    """Closed means participants finish: held by the pause, they could never, as a CLOSED
+    journey cannot be resumed. A day into its nap when paused, the participant waits the
+    other day once closed."""
+    await _series(engine, "shelved", "sid")
+    await engine.herald.enter("shelved", "sid")
+    await engine.waiting("shelved", "sid", on="nap")
+    await engine.skip(timedelta(days=1))
+    assert await engine.herald.journey_transition("shelved", "pause") == 1
+    await eventually(
+        lambda: engine.state("shelved", "sid"), lambda s: s is not None and s.paused, what="paused"
+    )
+    closed = await engine.herald.journey_control("shelved", "close")
+    assert (closed.previous_state, closed.state, closed.signalled) == ("PAUSED", "CLOSED", 1)
+    await engine.skip(timedelta(days=1, minutes=1))
+    assert engine.path(await engine.finish("shelved", "sid")) == ["one", "nap", "two"]
+    assert await _states(engine, "shelved") == ("COMPLETED", "COMPLETED")
+
+
 async def test_a_journey_past_its_schedule_end_completes_when_no_one_is_left(
     engine: Engine,
 ) -> None:
