@@ -27,11 +27,13 @@ from herald.models import (
 )
 from herald.models.base import HeraldModel
 from herald.models.journey_run import (
+    CANCEL_SIGNAL,
     EVENT_SIGNAL,
     HERALD_JOURNEY,
     HERALD_JOURNEY_VERSION,
     HERALD_PARTICIPANT,
     HERALD_STEP,
+    PAUSE_SIGNAL,
     EventSignal,
 )
 from herald.store import Database
@@ -153,7 +155,20 @@ async def enter(
         return result.model_copy(update={"already_entered": True, "refused": "already entered"})
     async with database.session() as session:
         await record_entry(session, entry)
+        state = await get_state(session, journey.name)
+    await _catch_up(temporal, workflow_id, journey.name, state)
     return result.model_copy(update={"run_id": run_id})
+
+
+async def _catch_up(temporal: Client, workflow_id: str, journey: str, state: str | None) -> None:
+    """Tell a participant just recorded of a pause or cancel that came after its journey's
+    state was checked. That change signalled the participants recorded by then, so it may
+    have missed this one, which would run on in a paused or cancelled journey; a second
+    pause or cancel signal changes nothing."""
+    if state == "PAUSED":
+        await signal_quietly(temporal, workflow_id, PAUSE_SIGNAL)
+    elif state == "CANCELLED":
+        await signal_quietly(temporal, workflow_id, CANCEL_SIGNAL, f"journey {journey} cancelled")
 
 
 async def is_running(temporal: Client, workflow_id: str) -> bool:
