@@ -32,7 +32,12 @@ async def eventually(
         await asyncio.sleep(interval_s)
 
 
-def definitions(wait: str = "P3D", journey: str = "onboarding") -> list[Definition]:
+def definitions(
+    wait: str = "P3D", journey: str = "onboarding", until: str | None = None
+) -> list[Definition]:
+    """Ann, a template and a send-wait-send journey; `until` waits until that time instead
+    of for `wait`."""
+    nap = {"until": until} if until else {"duration": wait}
     docs = [
         {
             "kind": "Endpoint",
@@ -56,7 +61,7 @@ def definitions(wait: str = "P3D", journey: str = "onboarding") -> list[Definiti
             "start": "first",
             "steps": {
                 "first": {"type": "send", "template": "hello", "next": "nap"},
-                "nap": {"type": "wait", "duration": wait, "next": "second"},
+                "nap": {"type": "wait", **nap, "next": "second"},
                 "second": {
                     "type": "send",
                     "template": "hello",

@@ -50,7 +50,9 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     Scenarios: `send-wait-send`; `paused-at-entry` (the journey is paused before the
     participant's first step and resumed: the resume clears HeraldWaitingFor);
     `migrated-wait` (a day into its three-day wait, the participant is migrated to a version
-    whose wait is two days; the history saved is the run that continued on version 2)."""
+    whose wait is two days; the history saved is the run that continued on version 2);
+    `paused-until` (waiting until a time a day ahead, the participant is paused for a day
+    from halfway, past that time, then resumed)."""
     from tests.conftest import start_time_skipping
     from worker import build_worker
 
@@ -59,7 +61,8 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     upgrade(url)
     database = Database(url)
     herald = HeraldClient(Settings(database_url=url, task_queue="record"), database, env.client)
-    await herald.apply(definitions(wait="P3D"))
+    until = (await env.get_current_time() + timedelta(days=1)).isoformat()
+    await herald.apply(definitions(wait="P3D", until=until if scenario == "paused-until" else None))
     paused = scenario == "paused-at-entry"
     if paused:  # entered with no worker running, so the pause is there before its first step
         entered = await herald.enter("onboarding", "ann")
@@ -77,6 +80,8 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
         await until_waiting(herald, "onboarding", "ann")
         if scenario == "migrated-wait":
             await _migrate_a_day_in(env, herald, entered.workflow_id)
+        if scenario == "paused-until":
+            await _pause_past_the_deadline(env, herald)
         await env.sleep(timedelta(days=3, minutes=1))
         handle = env.client.get_workflow_handle(entered.workflow_id)
         await handle.result()
@@ -97,6 +102,18 @@ async def _migrate_a_day_in(
         lambda d: d.typed_search_attributes.get(HERALD_JOURNEY_VERSION) == 2,
         what="the participant running on version 2",
     )
+
+
+async def _pause_past_the_deadline(env: WorkflowEnvironment, herald: HeraldClient) -> None:
+    await env.sleep(timedelta(hours=12))
+    await herald.journey_transition("onboarding", "pause")
+    await eventually(
+        lambda: herald.journey_state("onboarding", "ann"),
+        lambda s: s is not None and s.paused,
+        what="the participant held by the pause",
+    )
+    await env.sleep(timedelta(days=1))
+    await herald.journey_transition("onboarding", "resume")
 
 
 if __name__ == "__main__":

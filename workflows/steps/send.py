@@ -84,7 +84,9 @@ async def run_send(ctx: StepContext, step_id: str, step: SendStep) -> tuple[str 
             ctx.progress_recorded = recorded and ctx.progress is not None
             return step.next, _outcome(result)
         summary = f"{step_id}: {result.reason}, until {result.not_before}"
-        await wait_until(ctx, result.not_before, waiting_for="quiet_time", summary=summary)
+        await wait_until(
+            ctx, result.not_before, waiting_for="quiet_time", summary=summary, stretches=False
+        )
     return step.next, f"skipped: deferred {MAX_DEFERRALS} times"
 
 

@@ -19,7 +19,8 @@ from workflows.steps.waiting import wait_until
 async def run_wait(ctx: StepContext, step_id: str, step: WaitStep) -> tuple[str | None, str]:
     until = await _resolve(ctx, step_id, step)
     summary = f"{step_id}: wait {step.duration}" if step.duration else f"{step_id}: until {until}"
-    await wait_until(ctx, until, waiting_for="timer", summary=summary)
+    fixed = step.duration is None  # a date, a time of day: a pause does not move it
+    await wait_until(ctx, until, waiting_for="timer", summary=summary, stretches=not fixed)
     return step.next, "waited"
 
 

@@ -7,6 +7,7 @@ remaining time is waited after resume), as Pinpoint's paused journeys did.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -27,6 +28,9 @@ MIGRATE_CHECK_PATCH = "migrate-refuses-missing-step"
 # A pause that held a participant between steps left HeraldWaitingFor at `paused` after the
 # resume (until its next wait, or for good once it finished); now it is cleared.
 RESUME_CLEARS_PAUSED_PATCH = "resume-clears-herald-waiting-for"
+# A pause stretched every deadline by its length, a time of day or a quiet time's end too;
+# now only durations and timeouts stretch. Asked only when such a wait resumes.
+FIXED_DEADLINE_PATCH = "pause-keeps-fixed-deadlines"
 
 
 async def wait_until(
@@ -36,27 +40,34 @@ async def wait_until(
     waiting_for: str,
     summary: str,
     done: Callable[[], bool] | None = None,
+    stretches: bool = True,
 ) -> bool:
-    """Wait until `until` (False) or until `done()` holds (True)."""
+    """Wait until `until` (False) or until `done()` holds (True). `stretches`: `until` ends
+    a duration or timeout, so a pause moves it on by its length (Pinpoint paused wait time);
+    a fixed time (a date, a time of day, the end of quiet time) stays, and a resume after it
+    goes on at once."""
     marked = workflow.patched(WAITING_FOR_PATCH)
     _announce(ctx, waiting_for, until, marked)
+    waiting = _Waiting(summary, done or (lambda: False), waiting_for, marked, stretches)
     try:
-        return await _wait_loop(ctx, until, summary, done or (lambda: False), waiting_for, marked)
+        return await _wait_loop(ctx, until, waiting)
     finally:
         ctx.state.waiting_until = ctx.state.waiting_for = None
         if marked:
             workflow.upsert_search_attributes([HERALD_WAITING_FOR.value_unset()])
 
 
-async def _wait_loop(
-    ctx: StepContext,
-    until: datetime,
-    summary: str,
-    done: Callable[[], bool],
-    waiting_for: str,
-    marked: bool,
-) -> bool:
-    inbox = ctx.inbox
+@dataclass(frozen=True)
+class _Waiting:
+    summary: str
+    done: Callable[[], bool]
+    waiting_for: str
+    marked: bool
+    stretches: bool
+
+
+async def _wait_loop(ctx: StepContext, until: datetime, waiting: _Waiting) -> bool:
+    inbox, done = ctx.inbox, waiting.done
     # The waiting clock, for a migration to carry: a credit already counted, pauses not.
     begun, held, paused_at = workflow.now() - ctx.credit, timedelta(), None
     try:
@@ -71,16 +82,17 @@ async def _wait_loop(
                 await workflow.wait_condition(
                     lambda: done() or inbox.interrupted(),
                     timeout=remaining,
-                    timeout_summary=summary,
+                    timeout_summary=waiting.summary,
                 )
             except TimeoutError:
                 return done()
             if inbox.paused and not done():
                 paused_at = workflow.now()
-                await hold_while_paused(ctx, marked)
-                until += workflow.now() - paused_at
+                await hold_while_paused(ctx, waiting.marked)
+                if waiting.stretches or not workflow.patched(FIXED_DEADLINE_PATCH):
+                    until += workflow.now() - paused_at
                 held, paused_at = held + (workflow.now() - paused_at), None
-                _announce(ctx, waiting_for, until, marked)
+                _announce(ctx, waiting.waiting_for, until, waiting.marked)
     except Migrating:
         ctx.waited = (paused_at or workflow.now()) - begun - held
         raise
