@@ -32,6 +32,7 @@ from herald.models.campaign_run import (
     scheduled_run,
 )
 from herald.models.journey_run import HERALD_CAMPAIGN
+from herald.models.zones import temporal_zone
 
 EVERY_HOUR = [ScheduleRange(0, 23)]
 
@@ -40,8 +41,10 @@ def schedule_spec(campaign: Campaign, now: datetime) -> ScheduleSpec:
     """Fire times in the campaign's timezone from its start's wall time; local-time
     campaigns fire at that wall time at UTC+14 and defer each endpoint to its own."""
     s = campaign.schedule
-    zone = str(EARLIEST_ZONE.key) if s.local_time else s.timezone
-    wall = wall_time(s.start_time or now, s.timezone)
+    # An offset with minutes has no IANA name: its calendar is written in UTC, the same
+    # instants all year (the model refuses what that cannot express).
+    zone = str(EARLIEST_ZONE.key) if s.local_time else temporal_zone(s.timezone) or "UTC"
+    wall = wall_time(s.start_time or now, s.timezone if s.local_time else zone)
     start_at = run_start(campaign)
     if s.frequency == "CRON":
         assert s.cron is not None

@@ -20,13 +20,18 @@ from herald.journeys.waits import participant_zone
 from herald.models import Endpoint
 from herald.models.campaign import Campaign, TreatmentSchedule
 from herald.models.send import SendPolicy
+from herald.models.zones import zone_of
 
 EARLIEST_ZONE = ZoneInfo("Etc/GMT-14")  # POSIX sign: this is UTC+14
 
 
 def wall_time(instant: datetime, zone: str) -> datetime:
-    """`instant` as a clock on the wall in `zone` shows it (naive)."""
-    return instant.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+    """`instant` as a clock on the wall in `zone` (an IANA name or UTC+HH:MM) shows it
+    (naive)."""
+    found = zone_of(zone)
+    if found is None:  # the models validate every zone they take
+        raise ValueError(f"unknown timezone {zone!r}")
+    return instant.astimezone(found).replace(tzinfo=None)
 
 
 def run_start(campaign: Campaign) -> datetime | None:

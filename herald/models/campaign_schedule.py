@@ -3,15 +3,15 @@ schedule of its own sends (`TreatmentSchedule`). Shaped on Pinpoint's Schedule."
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
 from herald.models.base import HeraldModel
 from herald.models.cron import cron_problem
 from herald.models.journey_settings import QuietTime
+from herald.models.zones import known_timezone, temporal_zone, zone_of
 
 Frequency = Literal["ONCE", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "CRON", "EVENT"]
 RECURRING = ("HOURLY", "DAILY", "WEEKLY", "MONTHLY", "CRON")
@@ -22,16 +22,6 @@ PERIODS = {
     "WEEKLY": timedelta(days=7),
     "MONTHLY": timedelta(days=28),
 }
-
-
-def known_zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"unknown timezone {value!r}; use an IANA name such as Europe/Paris"
-        ) from None
-    return value
 
 
 def parsed_cron(value: str | None) -> str | None:
@@ -52,13 +42,15 @@ class CampaignSchedule(HeraldModel):
     end_time: datetime | None = Field(default=None, description="No run starts after it.")
     frequency: Frequency = "ONCE"
     cron: str | None = Field(default=None, description="frequency CRON: 5 fields, m h dom mon dow")
-    timezone: str = "UTC"
+    timezone: str = Field(
+        default="UTC", description="An IANA name (Europe/Paris) or a fixed offset (UTC+05:30)."
+    )
     local_time: bool = Field(
         default=False, description="start_time's wall time in each endpoint's own timezone."
     )
     event: CampaignEvent | None = Field(default=None, description="frequency EVENT: the event.")
 
-    _zone = field_validator("timezone")(known_zone)
+    _zone = field_validator("timezone")(known_timezone)
     _cron = field_validator("cron")(parsed_cron)
 
     @model_validator(mode="after")
@@ -71,7 +63,34 @@ class CampaignSchedule(HeraldModel):
             raise ValueError("event: required with frequency EVENT and allowed only with it")
         if self.local_time and self.frequency == "EVENT":
             raise ValueError("local_time: not with frequency EVENT (events are sent at once)")
+        if problem := self._utc_calendar_problem():
+            raise ValueError(problem)
         return self
+
+    def _utc_calendar_problem(self) -> str | None:
+        """Why this schedule, in an offset with minutes, has no exact Temporal calendar in
+        UTC (herald.models.zones.temporal_zone): a cron's fields, or a monthly day that
+        falls on a day in UTC that not every month has."""
+        if self.local_time or temporal_zone(self.timezone) is not None:
+            return None
+        zone = self.timezone
+        iana = "an IANA zone such as America/St_Johns (which keeps daylight saving time)"
+        if self.frequency == "CRON":
+            return f"timezone: {zone} has minutes; a CRON schedule needs {iana} or UTC+HH"
+        if self.frequency != "MONTHLY":
+            return None
+        if self.start_time is None:
+            return f"start_time: a MONTHLY schedule in {zone} needs one; or use {iana}"
+        local, utc = self.start_time.astimezone(zone_of(zone)), self.start_time.astimezone(UTC)
+        # A day moved by the offset is the same day of every month only if neither day is
+        # past the 28th (some months lack it) and the move stays inside the month.
+        moved = local.day != utc.day
+        if moved and (local.month != utc.month or max(local.day, utc.day) > 28):
+            return (
+                f"start_time: day {local.day} at {local:%H:%M} in {zone} is day {utc.day} in "
+                f"UTC, which no monthly calendar follows; choose another day or time, or {iana}"
+            )
+        return None
 
 
 class TreatmentSchedule(HeraldModel):
@@ -110,7 +129,7 @@ class TreatmentSchedule(HeraldModel):
     @field_validator("timezone")
     @classmethod
     def _zone(cls, value: str | None) -> str | None:
-        return None if value is None else known_zone(value)
+        return None if value is None else known_timezone(value)
 
     @model_validator(mode="after")
     def _ordered(self) -> TreatmentSchedule:

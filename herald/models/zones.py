@@ -42,3 +42,19 @@ def known_timezone(value: str) -> str:
     if zone_of(value) is None:
         raise ValueError(f"unknown timezone {value!r}; use {EXAMPLES}")
     return value
+
+
+def temporal_zone(name: str) -> str | None:
+    """The IANA name a Temporal Schedule can fire in for the zone `name`: itself, or for a
+    whole-hour offset its Etc zone (POSIX signs: UTC+05 is Etc/GMT-5). None for an offset
+    with minutes, which no IANA zone keeps all year: such a schedule is written in UTC,
+    exact for a fixed offset (the same wall time is always the same UTC time)."""
+    match = FIXED_OFFSET.match(name)
+    if match is None:
+        return name
+    sign, hours, minutes = match.groups()
+    if sign is None or (int(hours) == 0 and int(minutes or 0) == 0):
+        return "UTC"
+    if int(minutes or 0):
+        return None
+    return f"Etc/GMT{'-' if sign == '+' else '+'}{int(hours)}"

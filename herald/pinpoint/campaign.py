@@ -11,6 +11,7 @@ from herald.models import Definition
 from herald.models.campaign import Campaign
 from herald.pinpoint.handlebars import to_jinja
 from herald.pinpoint.journey_parts import get, resource_name
+from herald.pinpoint.journey_timing import TIMEZONES
 from herald.pinpoint.registry import PinpointImportError
 
 TEMPLATES = {
@@ -20,12 +21,14 @@ TEMPLATES = {
     "VoiceTemplate": "VOICE",
     "InAppTemplate": "IN_APP",
 }
-# Pinpoint's fractional offsets, as the IANA zones that keep them all year.
+# Pinpoint's offsets with minutes, as the IANA zones that keep them all year. The rest
+# (UTC-03:30, UTC-02:30, UTC+10:30, UTC+12:45, UTC+13:45) are the standard and the summer
+# time of places with daylight saving time: Pinpoint listed both because each is a fixed
+# offset, so they stay fixed offsets (a city zone would move them an hour half the year).
 ODD_OFFSETS = {
     "+03:30": "Asia/Tehran", "+04:30": "Asia/Kabul", "+05:30": "Asia/Kolkata",
     "+05:45": "Asia/Kathmandu", "+06:30": "Asia/Yangon", "+08:45": "Australia/Eucla",
-    "+09:30": "Australia/Darwin", "+10:30": "Australia/Lord_Howe",
-    "+12:45": "Pacific/Chatham", "-03:30": "America/St_Johns", "-09:30": "Pacific/Marquesas",
+    "+09:30": "Australia/Darwin", "-09:30": "Pacific/Marquesas",
 }  # fmt: skip
 
 
@@ -179,7 +182,8 @@ def _schedule(schedule: dict[str, Any], path: str) -> dict[str, Any]:
 
 
 def zone(value: str, path: str = "$.Schedule.Timezone") -> str:
-    """Pinpoint's `UTC`, `UTC+01`, `UTC-05:30` as an IANA zone name."""
+    """Pinpoint's `UTC`, `UTC+01`, `UTC+05:30` as an IANA zone name, or as the fixed offset
+    it is where no IANA zone keeps it all year (`UTC-03:30`)."""
     if value in ("UTC", "GMT"):
         return "UTC"
     offset = value.removeprefix("UTC").removeprefix("GMT")
@@ -191,7 +195,12 @@ def zone(value: str, path: str = "$.Schedule.Timezone") -> str:
         return "UTC" if int(hours) == 0 else f"Etc/GMT{'-' if sign == '+' else '+'}{int(hours)}"
     if "/" in value:
         return value  # already an IANA name
-    raise PinpointImportError(f"{path}: {value!r} is not UTC, UTC+HH, UTC-HH or a known UTC+HH:MM")
+    if f"UTC{offset}" in TIMEZONES:
+        return f"UTC{offset}"
+    raise PinpointImportError(
+        f"{path}: {value!r} is not a timezone; allowed: {', '.join(TIMEZONES)} (Pinpoint's), "
+        "or an IANA name such as Europe/Paris"
+    )
 
 
 def _event(event_filter: dict[str, Any]) -> dict[str, Any]:

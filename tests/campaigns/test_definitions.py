@@ -70,6 +70,53 @@ def test_a_cron_that_parses_is_taken() -> None:
     assert definition.kind == "Campaign"
 
 
+@pytest.mark.parametrize(
+    ("schedule", "expected"),
+    [
+        (
+            {"frequency": "CRON", "cron": "0 9 * * *", "timezone": "UTC+05:30"},
+            "(Campaign 'promo'): schedule: timezone: UTC+05:30 has minutes; a CRON schedule "
+            "needs an IANA zone such as America/St_Johns",
+        ),
+        (
+            {"frequency": "MONTHLY", "timezone": "UTC-03:30"},
+            "schedule: start_time: a MONTHLY schedule in UTC-03:30 needs one",
+        ),
+        (
+            {"frequency": "MONTHLY", "start_time": "2030-01-01T08:00:00+10:30",
+             "timezone": "UTC+10:30"},
+            "start_time: day 1 at 08:00 in UTC+10:30 is day 31 in UTC, which no monthly "
+            "calendar follows",
+        ),
+        (
+            {"frequency": "MONTHLY", "start_time": "2030-01-31T08:00:00+10:30",
+             "timezone": "UTC+10:30"},
+            "start_time: day 31 at 08:00 in UTC+10:30 is day 30 in UTC",
+        ),
+        (
+            {"frequency": "DAILY", "timezone": "UTC+15"},
+            "schedule.timezone: unknown timezone 'UTC+15'; use an IANA name such as Europe/Paris, "
+            "or a UTC offset such as UTC, UTC+01, UTC-08, UTC+05:30",
+        ),
+    ],
+)  # fmt: skip
+def test_an_offset_with_minutes_is_refused_where_no_utc_calendar_keeps_it(
+    schedule: dict[str, Any], expected: str
+) -> None:
+    assert expected in refused(campaign("promo", schedule=schedule))
+
+
+def test_an_offset_with_minutes_is_taken_where_a_utc_calendar_keeps_it() -> None:
+    monthly = {"frequency": "MONTHLY", "start_time": "2030-01-15T08:00:00+10:30"}
+    for schedule in (
+        {**monthly, "timezone": "UTC+10:30"},
+        {"frequency": "CRON", "cron": "0 9 * * *", "timezone": "UTC+05"},
+        {"frequency": "CRON", "cron": "0 9 * * *", "timezone": "UTC+10:30", "local_time": True},
+    ):
+        [loaded] = validate_documents([campaign("promo", schedule=schedule)], "promo.yaml")
+        assert loaded.kind == "Campaign"
+
+
 def test_event_campaign_needs_its_event() -> None:
     assert "event: required with frequency EVENT" in refused(
         campaign("promo", schedule={"frequency": "EVENT"})

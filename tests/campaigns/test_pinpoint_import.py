@@ -65,10 +65,33 @@ def test_write_campaign_request_translates_every_part() -> None:
 
 
 @pytest.mark.parametrize(
+    ("pinpoint", "herald"),
+    [
+        ("UTC+05:30", "Asia/Kolkata"),  # no daylight saving time there: the place's zone
+        ("UTC+09", "Etc/GMT-9"),
+        ("UTC-03:30", "UTC-03:30"),  # St John's standard time: kept fixed, all year
+        ("UTC-02:30", "UTC-02:30"),  # ...and its summer time, which Pinpoint also listed
+        ("UTC+10:30", "UTC+10:30"),
+        ("UTC+12:45", "UTC+12:45"),
+        ("UTC+13:45", "UTC+13:45"),
+    ],
+)
+def test_pinpoint_offsets_stay_fixed_offsets(pinpoint: str, herald: str) -> None:
+    """A Pinpoint offset is fixed: mapped to a city zone with daylight saving time it would
+    send an hour off for half the year."""
+    schedule = {**REQUEST["Schedule"], "Timezone": pinpoint}  # type: ignore[dict-item]
+    [campaign] = translate("campaign", {**REQUEST, "Schedule": schedule}, "spring")
+    assert isinstance(campaign, Campaign) and campaign.schedule.timezone == herald
+
+
+@pytest.mark.parametrize(
     ("change", "message"),
     [
         ({"SegmentId": None}, r"\$.SegmentId: required"),
-        ({"Schedule": {"Timezone": "UTC+05:15"}}, "not UTC, UTC\\+HH"),
+        (
+            {"Schedule": {"Timezone": "UTC+05:15"}},
+            r"'UTC\+05:15' is not a timezone; allowed: UTC, ",
+        ),
         (
             {"Schedule": {"Frequency": "EVENT", "EventFilter": {"Dimensions": {}}}},
             "one INCLUSIVE event type",
@@ -115,7 +138,7 @@ def test_a_treatments_own_schedule_is_translated() -> None:
         ),
         (
             {"Frequency": "WEEKLY", "Timezone": "UTC+05:15"},
-            r"\$.AdditionalTreatments\[0\].Schedule.Timezone: 'UTC\+05:15' is not UTC",
+            r"\$.AdditionalTreatments\[0\].Schedule.Timezone: 'UTC\+05:15' is not a timezone",
         ),
         (
             {"StartTime": "2030-03-01T08:00:00Z", "Frequency": "WEEKLY"},

@@ -69,6 +69,45 @@ async def test_each_frequency_is_a_schedule_firing_at_its_times(
     await herald.campaign_control(name, "cancel")
 
 
+def fixed(offset: str, *when: int) -> datetime:
+    """A wall time at a fixed UTC offset ("+10:30"), in UTC."""
+    sign, hours, minutes = offset[0], int(offset[1:3]), int(offset[4:6])
+    shift = timedelta(hours=hours, minutes=minutes) * (1 if sign == "+" else -1)
+    year, month, day, hour, minute = when
+    return datetime(year, month, day, hour, minute, tzinfo=UTC) - shift
+
+
+@pytest.mark.parametrize(
+    ("offset", "start", "frequency", "expected"),
+    [
+        # Tuesday 08:00 at UTC+10:30 is Monday 21:30 in UTC: every week on that Monday.
+        ("+10:30", (2030, 1, 15, 8, 0), "WEEKLY", [(2030, 1, d, 8, 0) for d in (15, 22, 29)]),
+        # 22:00 at UTC-03:30 is 01:30 the next day in UTC, in July as in January: no DST.
+        ("-03:30", (2030, 7, 15, 22, 0), "DAILY", [(2030, 7, d, 22, 0) for d in (15, 16, 17)]),
+        ("+12:45", (2030, 1, 15, 10, 0), "MONTHLY", [(2030, m, 15, 10, 0) for m in (1, 2, 3)]),
+        ("+13:45", (2030, 1, 15, 10, 0), "HOURLY", [(2030, 1, 15, h, 0) for h in (10, 11, 12)]),
+    ],
+)
+async def test_an_offset_with_minutes_fires_at_its_wall_time_all_year(
+    herald: HeraldClient,
+    offset: str,
+    start: tuple[int, ...],
+    frequency: str,
+    expected: list[tuple[int, ...]],
+) -> None:
+    """Pinpoint's UTC-03:30 or UTC+10:30 has no IANA zone keeping it all year (St John's and
+    Lord Howe move with daylight saving time): the Schedule is written in UTC instead."""
+    name = unique()
+    schedule = {
+        "frequency": frequency,
+        "start_time": fixed(offset, *start),
+        "timezone": f"UTC{offset}",
+    }
+    await apply(herald, SEGMENT, TEMPLATE, campaign(name, schedule=schedule))
+    assert await next_fires(herald, name) == [fixed(offset, *t) for t in expected]
+    await herald.campaign_control(name, "cancel")
+
+
 async def test_a_fire_sends_a_run_and_pause_pauses_the_schedule(
     herald: HeraldClient, sqlite_database: Database
 ) -> None:
