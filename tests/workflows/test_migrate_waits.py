@@ -62,8 +62,8 @@ async def test_the_time_waited_counts_toward_the_new_wait(engine: Engine) -> Non
 async def test_a_wait_already_served_ends_at_once_and_a_timeout_counts_too(
     engine: Engine,
 ) -> None:
-    """Two days into a two-day nap... no: 31 hours into it, moved to a 30-hour timeout,
-    the participant times out at once; mapped onto a step of another type and name."""
+    """31 hours into its two-day nap, moved to a wait for an event with a 30-hour timeout
+    (a step of another type and name), the participant times out at once."""
     await _waiting_a_while(engine, "overdue", timedelta(hours=31))
     await engine.apply(journey("overdue", "one", EVENT_30H))
     assert await engine.herald.migrate("overdue", 2, {"nap": "watch"}) == 1
