@@ -105,7 +105,8 @@ class JourneyWorkflow:
             return
         if workflow.patched(MIGRATION_CARRIES_PATCH):
             ctx.credit = carried.waited or timedelta()
-            self._inbox.paused = self._inbox.paused or carried.paused
+            if not self._inbox.pause_signalled:  # a resume may reach the new run first
+                self._inbox.paused = carried.paused
 
     def _initial_state(self, inp: JourneyInput) -> JourneyState:
         carried = inp.carried
@@ -265,11 +266,11 @@ class JourneyWorkflow:
 
     @workflow.signal(name=PAUSE_SIGNAL)
     def pause(self) -> None:
-        self._inbox.paused = True
+        self._inbox.paused = self._inbox.pause_signalled = True
 
     @workflow.signal(name=RESUME_SIGNAL)
     def resume(self) -> None:
-        self._inbox.paused = False
+        self._inbox.paused, self._inbox.pause_signalled = False, True
 
     @workflow.signal(name=CANCEL_SIGNAL)
     def cancel(self, reason: str) -> None:

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from herald.models.journey_run import HERALD_WAITING_FOR
+from herald.models.journey_run import (
+    HERALD_WAITING_FOR,
+    JOURNEY_WORKFLOW,
+    RESUME_SIGNAL,
+    Carried,
+    JourneyInput,
+)
+from herald.store.journeys import get_journey
 from tests.helpers import eventually
 from tests.workflows.engine import Engine, endpoint, journey, template
 
@@ -99,3 +106,40 @@ async def test_time_paused_is_not_counted_as_waited(engine: Engine) -> None:
     )
     assert resumed is not None
     assert _close(resumed.waiting_until, await engine.now() + timedelta(hours=18)), resumed
+
+
+async def test_a_resume_that_reaches_the_new_run_first_is_not_undone(
+    own_server_engine: Engine,
+) -> None:
+    """Pause, migrate, resume in a quick script: the resume can reach the new run before its
+    first task. The pause it carried is then already over; it must not hold it again.
+    Played with signal-with-start; on the shared time-skipping server that left the tests
+    after it unable to skip time ("Timeout expired"), hence a server of its own."""
+    engine = own_server_engine
+    await engine.apply(
+        endpoint("mia"), template("t1"), template("t2"), journey("brisk", "one", NAP_2D)
+    )
+    async with engine.herald.database.session() as session:
+        v1 = await get_journey(session, "brisk")
+    assert v1 is not None
+    now = await engine.now()
+    moved = JourneyInput(
+        journey=v1.journey,
+        version=1,
+        participant_id="mia",
+        start_at="nap",
+        carried=Carried(entered_at=now, paused=True),
+    )
+    await engine.env.client.start_workflow(
+        JOURNEY_WORKFLOW,
+        moved,
+        id="journey:brisk:mia",
+        task_queue=engine.herald.settings.task_queue,
+        start_signal=RESUME_SIGNAL,
+    )
+    going = await eventually(
+        lambda: engine.state("brisk", "mia"),
+        lambda s: s is not None and s.waiting_until is not None,
+        what="the participant waiting on its timer",
+    )
+    assert going is not None and not going.paused, going

@@ -31,6 +31,8 @@ class Inbox:
     replies: list[ReplySignal] = field(default_factory=list)
     seen_ids: set[str] = field(default_factory=set)
     paused: bool = False
+    # Whether a pause or resume reached this run: it outranks a pause carried from the last.
+    pause_signalled: bool = False
     cancel_reason: str | None = None
     migrate: MigrateSignal | None = None
 
