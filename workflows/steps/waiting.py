@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from temporalio import workflow
 
@@ -68,8 +68,9 @@ class _Waiting:
 
 async def _wait_loop(ctx: StepContext, until: datetime, waiting: _Waiting) -> bool:
     inbox, done = ctx.inbox, waiting.done
-    # The waiting clock, for a migration to carry: a credit already counted, pauses not.
-    begun, held, paused_at = workflow.now() - ctx.credit, timedelta(), None
+    # The waiting clock, for a migration to carry: it started earlier by a credit already
+    # counted, and later by every pause.
+    begun, paused_at = workflow.now() - ctx.credit, None
     try:
         while True:
             raise_if_stopping(ctx)
@@ -89,12 +90,13 @@ async def _wait_loop(ctx: StepContext, until: datetime, waiting: _Waiting) -> bo
             if inbox.paused and not done():
                 paused_at = workflow.now()
                 await hold_while_paused(ctx, waiting.marked)
+                pause = workflow.now() - paused_at
                 if waiting.stretches or not workflow.patched(FIXED_DEADLINE_PATCH):
-                    until += workflow.now() - paused_at
-                held, paused_at = held + (workflow.now() - paused_at), None
+                    until += pause
+                begun, paused_at = begun + pause, None
                 _announce(ctx, waiting.waiting_for, until, waiting.marked)
     except Migrating:
-        ctx.waited = (paused_at or workflow.now()) - begun - held
+        ctx.waited = (paused_at or workflow.now()) - begun
         raise
 
 
