@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from herald.models import Definition
 from herald.models.campaign import Campaign
+from herald.models.zones import temporal_zone
 from herald.pinpoint.handlebars import to_jinja
 from herald.pinpoint.journey_parts import get, resource_name
 from herald.pinpoint.journey_timing import TIMEZONES
@@ -191,8 +192,9 @@ def zone(value: str, path: str = "$.Schedule.Timezone") -> str:
         return ODD_OFFSETS[offset]
     sign, hours = offset[:1], offset[1:].removesuffix(":00")
     if sign in "+-" and hours.isdigit() and int(hours) <= 14:
-        # POSIX Etc zones count the other way: UTC+01 is Etc/GMT-1.
-        return "UTC" if int(hours) == 0 else f"Etc/GMT{'-' if sign == '+' else '+'}{int(hours)}"
+        whole = temporal_zone(f"UTC{sign}{int(hours):02d}")  # UTC+01 is Etc/GMT-1
+        assert whole is not None  # an offset of whole hours always has an IANA name
+        return whole
     if "/" in value:
         return value  # already an IANA name
     if f"UTC{offset}" in TIMEZONES:
