@@ -46,6 +46,19 @@ def template(name: str, channel: str = "EMAIL") -> dict[str, Any]:
     return {"kind": "Template", "name": name, "channel": "EMAIL", "subject": name, "text": "hi"}
 
 
+# The lifecycle tests' journey: send t1, wait two days at `nap`, send t2.
+SERIES: dict[str, Any] = {
+    "one": {"type": "send", "template": "t1", "next": "nap"},
+    "nap": {"type": "wait", "duration": "P2D", "next": "two"},
+    "two": {"type": "send", "template": "t2"},
+}
+
+
+def close_to(a: datetime | None, b: datetime) -> bool:
+    """Whether `a` is `b`, give or take the few seconds a test's own steps take."""
+    return a is not None and abs(a - b) < timedelta(seconds=5)
+
+
 def journey(name: str, start: str, steps: dict[str, Any], **settings: Any) -> dict[str, Any]:
     doc: dict[str, Any] = {"kind": "Journey", "name": name, "start": start, "steps": steps}
     if settings:

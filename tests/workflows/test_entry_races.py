@@ -9,13 +9,7 @@ from datetime import timedelta
 from herald.journeys import entry
 from herald.store.journeys import get_journey
 from tests.helpers import eventually
-from tests.workflows.engine import Engine, endpoint, journey, template
-
-SERIES = {
-    "one": {"type": "send", "template": "t1", "next": "nap"},
-    "nap": {"type": "wait", "duration": "P2D", "next": "two"},
-    "two": {"type": "send", "template": "t2"},
-}
+from tests.workflows.engine import SERIES, Engine, endpoint, journey, template
 
 
 async def _admitted_then(engine: Engine, name: str, action: str) -> None:

@@ -13,13 +13,7 @@ from herald.journeys.lifecycle import LifecycleError
 from herald.models import DEFINITION_ADAPTER, Event
 from herald.models.journey_run import journey_run_workflow_id
 from tests.helpers import eventually
-from tests.workflows.engine import Engine, endpoint, journey, template
-
-SERIES = {
-    "one": {"type": "send", "template": "t1", "next": "nap"},
-    "nap": {"type": "wait", "duration": "P2D", "next": "two"},
-    "two": {"type": "send", "template": "t2"},
-}
+from tests.workflows.engine import SERIES, Engine, endpoint, journey, template
 
 
 async def _series(engine: Engine, name: str, *people: str, **fields: object) -> None:

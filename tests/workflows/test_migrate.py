@@ -20,13 +20,8 @@ from herald.models.journey_run import (
 from herald.store.journeys import get_journey
 from tests.helpers import eventually
 from tests.loopback_http import Loopback, loopback_server
-from tests.workflows.engine import Engine, endpoint, journey, template
+from tests.workflows.engine import SERIES, Engine, endpoint, journey, template
 
-SERIES = {
-    "one": {"type": "send", "template": "t1", "next": "nap"},
-    "nap": {"type": "wait", "duration": "P2D", "next": "two"},
-    "two": {"type": "send", "template": "t2"},
-}
 # Version 2 of SERIES renames the wait and sends another template at `two`.
 SERIES_V2 = {
     "one": {"type": "send", "template": "t1", "next": "pause"},

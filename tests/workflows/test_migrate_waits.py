@@ -15,18 +15,13 @@ from herald.models.journey_run import (
 )
 from herald.store.journeys import get_journey
 from tests.helpers import eventually
-from tests.workflows.engine import Engine, endpoint, journey, template
+from tests.workflows.engine import SERIES, Engine, close_to, endpoint, journey, template
 
-NAP_2D = {
-    "one": {"type": "send", "template": "t1", "next": "nap"},
-    "nap": {"type": "wait", "duration": "P2D", "next": "two"},
-    "two": {"type": "send", "template": "t2"},
-}
 # Version 2: the same steps, a 30-hour nap.
-NAP_30H = {**NAP_2D, "nap": {**NAP_2D["nap"], "duration": "PT30H"}}
+NAP_30H = {**SERIES, "nap": {**SERIES["nap"], "duration": "PT30H"}}
 # Version 2 as a wait for an event with a 30-hour timeout, at a step of another name.
 EVENT_30H = {
-    "one": {**NAP_2D["one"], "next": "watch"},
+    "one": {**SERIES["one"], "next": "watch"},
     "watch": {
         "type": "wait_for_event",
         "event_type": "purchase",
@@ -34,14 +29,14 @@ EVENT_30H = {
         "on_event": "two",
         "on_timeout": "two",
     },
-    "two": NAP_2D["two"],
+    "two": SERIES["two"],
 }
 
 
 async def _waiting_a_while(engine: Engine, name: str, waited: timedelta) -> datetime:
-    """Enter `name` (v1, NAP_2D) and wait `waited` into its nap; when the nap began."""
+    """Enter `name` (v1, SERIES) and wait `waited` into its nap; when the nap began."""
     await engine.apply(
-        endpoint("mia"), template("t1"), template("t2"), journey(name, "one", NAP_2D)
+        endpoint("mia"), template("t1"), template("t2"), journey(name, "one", SERIES)
     )
     await engine.herald.enter(name, "mia")
     napping = await engine.waiting(name, "mia", on="nap")
@@ -50,17 +45,13 @@ async def _waiting_a_while(engine: Engine, name: str, waited: timedelta) -> date
     return napping.waiting_until - timedelta(days=2)
 
 
-def _close(a: datetime | None, b: datetime) -> bool:
-    return a is not None and abs(a - b) < timedelta(seconds=5)
-
-
 async def test_the_time_waited_counts_toward_the_new_wait(engine: Engine) -> None:
     began = await _waiting_a_while(engine, "patient", timedelta(days=1))
     await engine.apply(journey("patient", "one", NAP_30H))
     assert await engine.herald.migrate("patient", 2, {}) == 1
     await engine.migrated("patient", "mia", 2)
     moved = await engine.waiting("patient", "mia", on="nap")
-    assert _close(moved.waiting_until, began + timedelta(hours=30)), (began, moved)
+    assert close_to(moved.waiting_until, began + timedelta(hours=30)), (began, moved)
     await engine.skip(timedelta(hours=6, minutes=1))
     result = await engine.finish("patient", "mia")
     assert engine.path(result) == ["one", "nap", "nap", "two"]
@@ -105,7 +96,7 @@ async def test_time_paused_is_not_counted_as_waited(engine: Engine) -> None:
         what="the resumed wait on version 2",
     )
     assert resumed is not None
-    assert _close(resumed.waiting_until, await engine.now() + timedelta(hours=18)), resumed
+    assert close_to(resumed.waiting_until, await engine.now() + timedelta(hours=18)), resumed
 
 
 async def test_a_resume_that_reaches_the_new_run_first_is_not_undone(
@@ -117,7 +108,7 @@ async def test_a_resume_that_reaches_the_new_run_first_is_not_undone(
     after it unable to skip time ("Timeout expired"), hence a server of its own."""
     engine = own_server_engine
     await engine.apply(
-        endpoint("mia"), template("t1"), template("t2"), journey("brisk", "one", NAP_2D)
+        endpoint("mia"), template("t1"), template("t2"), journey("brisk", "one", SERIES)
     )
     async with engine.herald.database.session() as session:
         v1 = await get_journey(session, "brisk")

@@ -4,10 +4,10 @@ was, and a resume after it goes on at once."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from tests.helpers import eventually
-from tests.workflows.engine import Engine, endpoint, journey, template
+from tests.workflows.engine import Engine, close_to, endpoint, journey, template
 
 
 async def _pause(engine: Engine, name: str, person: str) -> None:
@@ -15,10 +15,6 @@ async def _pause(engine: Engine, name: str, person: str) -> None:
     await eventually(
         lambda: engine.state(name, person), lambda s: s is not None and s.paused, what="paused"
     )
-
-
-def _close(a: datetime | None, b: datetime) -> bool:
-    return a is not None and abs(a - b) < timedelta(seconds=5)
 
 
 async def test_a_fixed_time_stays_put_and_a_resume_after_it_goes_on(engine: Engine) -> None:
@@ -42,7 +38,7 @@ async def test_a_fixed_time_stays_put_and_a_resume_after_it_goes_on(engine: Engi
         lambda s: s is not None and not s.paused and s.waiting_until is not None,
         what="ute waiting again",
     )
-    assert resumed is not None and _close(resumed.waiting_until, until), resumed
+    assert resumed is not None and close_to(resumed.waiting_until, until), resumed
     await _pause(engine, "dated", "ute")
     await engine.skip(timedelta(days=1))  # past `until`, paused
     await engine.herald.journey_transition("dated", "resume")
