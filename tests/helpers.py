@@ -33,11 +33,15 @@ async def eventually(
 
 
 def definitions(
-    wait: str = "P3D", journey: str = "onboarding", until: str | None = None
+    wait: str = "P3D",
+    journey: str = "onboarding",
+    until: str | None = None,
+    quiet_time: dict[str, str] | None = None,
 ) -> list[Definition]:
     """Ann, a template and a send-wait-send journey; `until` waits until that time instead
-    of for `wait`."""
+    of for `wait`; `quiet_time`, the journey's."""
     nap = {"until": until} if until else {"duration": wait}
+    settings = {"settings": {"quiet_time": quiet_time}} if quiet_time else {}
     docs = [
         {
             "kind": "Endpoint",
@@ -70,6 +74,7 @@ def definitions(
                 },
                 "bye": {"type": "exit"},
             },
+            **settings,
         },
     ]
     return [DEFINITION_ADAPTER.validate_python(d) for d in docs]

@@ -49,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.steps import Inbox, Migrating, StepContext, Stopped, run_step
     from workflows.steps.policies import LOOKUP_RETRY, LOOKUP_TIMEOUT
+    from workflows.steps.send import release_held
     from workflows.steps.waiting import hold_while_paused, raise_if_stopping
 
 # Before this a participant migrated during a wait began the mapped wait's duration (or
@@ -88,7 +89,11 @@ class JourneyWorkflow:
                 ctx.credit = timedelta()
         except Stopped as stop:
             state.exit_reason = f"cancelled: {stop}"
+            await release_held(ctx, f"held, then the participant left: {state.exit_reason}")
         except Migrating:
+            assert self._inbox.migrate is not None
+            moved = f"held, then the participant moved to version {self._inbox.migrate.version}"
+            await release_held(ctx, moved)
             self._continue_on_new_version(ctx)
         state.exit_reason = state.exit_reason or "completed"
         last = state.visits[-1].step_id if state.visits else None

@@ -30,6 +30,19 @@ class JourneyExit(HeraldModel):
     at: datetime
 
 
+class HeldSend(HeraldModel):
+    """A send's claim left PENDING when its participant stopped waiting for quiet time, open
+    hours or an open day (cancelled, migrated, or deferred too often): settled as SKIPPED."""
+
+    idempotency_key: str
+    reason: str
+    user_id: str | None = Field(
+        default=None,
+        description="A user participant's id: its endpoints' claims (one per endpoint, "
+        "`user_endpoint_key`) are settled too.",
+    )
+
+
 class JourneyProgress(HeraldModel):
     """Steps reached since the last report, and, at the end, how the journey was left."""
 
@@ -42,6 +55,7 @@ class JourneyProgress(HeraldModel):
         description="Carried by a send: the step its participant goes to once the send has "
         "an outcome (it will wait there).",
     )
+    released: list[HeldSend] = Field(default_factory=list)
 
     def held(self) -> JourneyProgress:
         """What a send that carries this records while quiet time or open hours hold it:

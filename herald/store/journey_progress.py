@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from herald.models.journey_progress import JourneyProgress
+from herald.models.journey_progress import HeldSend, JourneyProgress
+from herald.models.send import user_endpoint_key
 from herald.store.analytics_tables import JourneyExitRow, JourneyStepVisitRow
 from herald.store.dialect import insert_for
+from herald.store.endpoints import list_user_endpoints
+from herald.store.messages import skip_pending
 
 
 async def record_progress(session: AsyncSession, progress: JourneyProgress) -> None:
+    for held in progress.released:
+        await _release(session, held)
     if reached := progress.visits():
         visits = [
             {
@@ -35,3 +40,13 @@ async def record_progress(session: AsyncSession, progress: JourneyProgress) -> N
             exited_at=progress.exit.at,
         )
         await session.execute(stmt.on_conflict_do_nothing(index_elements=["workflow_id"]))
+
+
+async def _release(session: AsyncSession, held: HeldSend) -> None:
+    """A user participant's send claimed one key per endpoint; its endpoints are read now, as
+    the send read them (an endpoint added since was never claimed, and matches nothing)."""
+    keys = [held.idempotency_key]
+    if held.user_id is not None:
+        endpoints = await list_user_endpoints(session, held.user_id)
+        keys += [user_endpoint_key(held.idempotency_key, e.id) for e in endpoints]
+    await skip_pending(session, keys, held.reason)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Select, Table, select, update
+from sqlalchemy import CursorResult, Row, Select, Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import MessageChannel, MessageRecord, MessageStatus
@@ -86,6 +86,20 @@ async def finish_message(
     if row is None:
         raise LookupError(f"no message with idempotency key {idempotency_key!r}")
     return _to_model(row)
+
+
+async def skip_pending(session: AsyncSession, keys: list[str], reason: str) -> int:
+    """Settle the claims among `keys` still PENDING as SKIPPED (a send its workflow gave up
+    on); a message already sent or settled stays as it is. Returns how many were settled."""
+    skipped = await session.execute(
+        update(_TABLE)
+        .where(
+            _TABLE.c.idempotency_key.in_(keys),
+            _TABLE.c.status == MessageStatus.PENDING.value,
+        )
+        .values(status=MessageStatus.SKIPPED.value, reason=reason, updated_at=utcnow())
+    )
+    return cast(CursorResult[Any], skipped).rowcount
 
 
 async def get_message(session: AsyncSession, idempotency_key: str) -> MessageRecord | None:

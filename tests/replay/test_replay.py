@@ -52,7 +52,8 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     `migrated-wait` (a day into its three-day wait, the participant is migrated to a version
     whose wait is two days; the history saved is the run that continued on version 2);
     `paused-until` (waiting until a time a day ahead, the participant is paused for a day
-    from halfway, past that time, then resumed)."""
+    from halfway, past that time, then resumed); `cancelled-held` (quiet time holds the
+    first send, and the journey is cancelled meanwhile)."""
     from tests.conftest import start_time_skipping
     from worker import build_worker
 
@@ -61,8 +62,19 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     upgrade(url)
     database = Database(url)
     herald = HeraldClient(Settings(database_url=url, task_queue="record"), database, env.client)
-    until = (await env.get_current_time() + timedelta(days=1)).isoformat()
-    await herald.apply(definitions(wait="P3D", until=until if scenario == "paused-until" else None))
+    now = await env.get_current_time()
+    until = (now + timedelta(days=1)).isoformat()
+    quiet = {
+        "start": (now - timedelta(hours=1)).strftime("%H:%M"),
+        "end": (now + timedelta(hours=2)).strftime("%H:%M"),
+    }
+    await herald.apply(
+        definitions(
+            wait="P3D",
+            until=until if scenario == "paused-until" else None,
+            quiet_time=quiet if scenario == "cancelled-held" else None,
+        )
+    )
     paused = scenario == "paused-at-entry"
     if paused:  # entered with no worker running, so the pause is there before its first step
         entered = await herald.enter("onboarding", "ann")
@@ -82,6 +94,8 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
             await _migrate_a_day_in(env, herald, entered.workflow_id)
         if scenario == "paused-until":
             await _pause_past_the_deadline(env, herald)
+        if scenario == "cancelled-held":
+            await herald.journey_transition("onboarding", "cancel")
         await env.sleep(timedelta(days=3, minutes=1))
         handle = env.client.get_workflow_handle(entered.workflow_id)
         await handle.result()

@@ -21,7 +21,13 @@ from herald.store import Database
 from herald.store.endpoints import get_endpoint, upsert_endpoints
 from herald.store.events import list_events, put_event
 from herald.store.journeys import get_journey, publish_journey
-from herald.store.messages import claim_message, finish_message, get_message, list_messages
+from herald.store.messages import (
+    claim_message,
+    finish_message,
+    get_message,
+    list_messages,
+    skip_pending,
+)
 from herald.store.outbox import add_to_outbox, list_outbox
 from herald.store.templates import get_template, put_template
 
@@ -239,6 +245,21 @@ async def test_finishing_an_unclaimed_key_says_which(database: Database) -> None
     async with database.session() as session:
         with pytest.raises(LookupError, match="'never-claimed'"):
             await finish_message(session, "never-claimed", MessageStatus.SENT)
+
+
+async def test_skipping_pending_claims_leaves_settled_ones_alone(database: Database) -> None:
+    async with database.session() as session:
+        for key in ("held", "gone"):
+            await claim_message(
+                session, idempotency_key=key, channel=MessageChannel.SMS, endpoint_id="ann"
+            )
+        await finish_message(session, "gone", MessageStatus.SENT, provider="outbox")
+    async with database.session() as session:
+        settled = await skip_pending(session, ["held", "gone", "never-claimed"], "left")
+    assert settled == 1
+    async with database.session() as session:
+        rows = {m.idempotency_key: (m.status, m.reason) for m in await list_messages(session)}
+    assert rows == {"held": (MessageStatus.SKIPPED, "left"), "gone": (MessageStatus.SENT, None)}
 
 
 async def test_outbox_keeps_a_message_once_per_key(database: Database) -> None:

@@ -54,6 +54,9 @@ class StepContext:
     # timeout counts as already waited.
     waited: timedelta | None = None
     credit: timedelta = timedelta()
+    # The key of the send that quiet time (open hours, a closed day) holds: its claim stays
+    # PENDING until the send goes, so a participant leaving meanwhile settles it.
+    held_key: str | None = None
 
     def deadline(self, length: timedelta) -> datetime:
         """When a wait of `length` starting now ends, less any credit from a migration."""

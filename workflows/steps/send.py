@@ -13,10 +13,11 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from herald.models import SEND_ACTIVITY, SendRequest, SendResult, SendStep
+    from herald.models.journey_progress import PROGRESS_ACTIVITY, HeldSend, JourneyProgress
     from herald.models.send import SendOutcome, SendPolicy
 
 from workflows.steps.context import StepContext
-from workflows.steps.policies import SEND_RETRY, SEND_TIMEOUT
+from workflows.steps.policies import LOOKUP_RETRY, LOOKUP_TIMEOUT, SEND_RETRY, SEND_TIMEOUT
 from workflows.steps.waiting import wait_until
 
 # Workflows started before sends ran as local activities keep scheduling activity tasks.
@@ -25,6 +26,10 @@ LOCAL_RETRY_THRESHOLD = timedelta(seconds=30)
 
 # A message deferred this often in a row (a misconfigured calendar) is given up as skipped.
 MAX_DEFERRALS = 50
+# A participant that stopped waiting for its held send (cancelled, migrated, or deferred too
+# often) left the send's claim PENDING in the message log for good; now it is settled as
+# SKIPPED. Asked only by a participant leaving a held send, so other histories are unchanged.
+RELEASE_HELD_PATCH = "settle-held-send-on-leaving"
 
 
 def idempotency_key(ctx: StepContext, step_id: str) -> str:
@@ -79,15 +84,39 @@ async def run_send(ctx: StepContext, step_id: str, step: SendStep) -> tuple[str 
     for _ in range(MAX_DEFERRALS):
         result = await _send(ctx, step, request.model_copy(update={"at": workflow.now()}))
         if result.outcome is not SendOutcome.DEFERRED or result.not_before is None:
+            ctx.held_key = None
             # The activity records the progress with any outcome but DEFERRED.
             recorded = result.outcome is not SendOutcome.DEFERRED
             ctx.progress_recorded = recorded and ctx.progress is not None
             return step.next, _outcome(result)
+        ctx.held_key = key
         summary = f"{step_id}: {result.reason}, until {result.not_before}"
         await wait_until(
             ctx, result.not_before, waiting_for="quiet_time", summary=summary, stretches=False
         )
+    await release_held(ctx, f"deferred {MAX_DEFERRALS} times")
     return step.next, f"skipped: deferred {MAX_DEFERRALS} times"
+
+
+async def release_held(ctx: StepContext, reason: str) -> None:
+    """Settle the claim of the send the participant no longer waits for as SKIPPED, with
+    `reason`; nothing when no send is held."""
+    key, ctx.held_key = ctx.held_key, None
+    if key is None or not workflow.patched(RELEASE_HELD_PATCH):
+        return
+    user = ctx.participant if ctx.participant_kind == "user" else None
+    progress = JourneyProgress(
+        workflow_id=workflow.info().workflow_id,
+        journey=ctx.inp.journey.name,
+        released=[HeldSend(idempotency_key=key, reason=reason, user_id=user)],
+    )
+    await workflow.execute_local_activity(
+        PROGRESS_ACTIVITY,
+        progress,
+        start_to_close_timeout=LOOKUP_TIMEOUT,
+        retry_policy=LOOKUP_RETRY,
+        summary=f"held send skipped: {reason}",
+    )
 
 
 async def _send(ctx: StepContext, step: SendStep, request: SendRequest) -> SendResult:
