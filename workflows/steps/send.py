@@ -115,7 +115,7 @@ async def release_held(ctx: StepContext, reason: str) -> None:
         progress,
         start_to_close_timeout=LOOKUP_TIMEOUT,
         retry_policy=LOOKUP_RETRY,
-        summary=f"held send skipped: {reason}",
+        summary=f"settle held send as SKIPPED: {reason}",
     )
 
 
