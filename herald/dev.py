@@ -18,6 +18,7 @@ from pathlib import Path
 from rich.console import Console
 
 from herald.auth.dev_key import KEY_FILE, dev_key
+from herald.cli.common import labelled
 from herald.client import HeraldClient
 from herald.definitions import DefinitionError
 from herald.demo import load_demo
@@ -35,7 +36,8 @@ from herald.settings import Settings
 from herald.store import upgrade
 from herald.temporal import connect
 
-console = Console(highlight=False)
+# No markup, as in the CLI: messages print subjects and addresses as written.
+console = Console(highlight=False, markup=False)
 SERVER_START_SECONDS = 60
 
 
@@ -43,7 +45,7 @@ def run_dev(settings: Settings, *, demo: bool, journeys: Path) -> int:
     try:
         return asyncio.run(_run(settings, demo=demo, journeys=journeys))
     except (DevError, DefinitionError) as exc:
-        console.print(f"[red]herald dev:[/red] {exc}")
+        console.print(labelled("herald dev:", str(exc)))
         return 2
 
 
@@ -104,7 +106,7 @@ async def _serve(
         while not stop.is_set():
             dead = [c for c in children if c.process.returncode is not None]
             if dead:
-                console.print(f"[red]{dead[0].name} exited[/red]; see {dead[0].log}")
+                console.print(labelled(f"{dead[0].name} exited;", f"see {dead[0].log}"))
                 return 1
             for message in await client.outbox(after_id=seen, limit=200):
                 _show(message)
@@ -116,8 +118,8 @@ async def _serve(
 
 def _banner(settings: Settings, children: list[Child], key: str) -> None:
     ui = settings.ui_url if any(c.name == "temporal" for c in children) else "(your Temporal UI)"
+    console.print("\nHerald is running.", style="bold")
     console.print(
-        "\n[bold]Herald is running.[/bold]\n"
         f"  Temporal UI     {ui}/namespaces/{settings.temporal_namespace}/workflows\n"
         f"  HTTP API        http://{settings.api_host}:{settings.api_port}/docs\n"
         f"  API key         {key}\n"
@@ -132,6 +134,10 @@ def _show(message: OutboxMessage) -> None:
     content = message.content
     what = content.subject or content.body or ""
     console.print(
-        f"[green]outbox[/green] #{message.id} {message.channel} to {message.address} "
-        f"({message.journey}/{message.step_id}): {what}"
+        labelled(
+            "outbox",
+            f"#{message.id} {message.channel} to {message.address} "
+            f"({message.journey}/{message.step_id}): {what}",
+            "green",
+        )
     )

@@ -10,6 +10,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from herald.audience import FileFormatError
 from herald.campaigns.errors import CampaignError
@@ -21,8 +22,11 @@ from herald.metrics import MetricsNotFound
 from herald.segments import SegmentError
 from herald.temporal import TemporalUnavailable
 
-out = Console()
-err = Console(stderr=True)
+# No markup: what these print holds user text (names, reasons, a reply pattern such as
+# `([/a-z]+`), which rich would read as tags, dropping it or failing on it. Colour goes
+# through `style` and `labelled`.
+out = Console(markup=False)
+err = Console(stderr=True, markup=False)
 T = TypeVar("T")
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -38,7 +42,7 @@ def run(work: Callable[[HeraldClient], Awaitable[T]]) -> T:
         return asyncio.run(go())
     except DefinitionError as exc:
         for problem in exc.problems:
-            err.print(f"[red]error:[/red] {problem}", highlight=False, soft_wrap=True)
+            err.print(labelled("error:", problem), highlight=False, soft_wrap=True)
         err.print("nothing was applied", highlight=False)
         raise typer.Exit(2) from None
     except (
@@ -56,8 +60,13 @@ def run(work: Callable[[HeraldClient], Awaitable[T]]) -> T:
 
 def fail(message: str) -> NoReturn:
     """Print a user error and exit 2."""
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    err.print(labelled("error:", message), highlight=False, soft_wrap=True)
     raise typer.Exit(2)
+
+
+def labelled(label: str, message: str, style: str = "red") -> Text:
+    """`label` in `style`, then `message` as written."""
+    return Text.assemble((label, style), " ", message)
 
 
 def print_json(data: Any) -> None:

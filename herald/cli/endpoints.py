@@ -12,7 +12,7 @@ from rich.table import Table
 
 from herald.audience import ImportReport, RowProblem
 from herald.cli.audience_run import parse_pairs
-from herald.cli.common import JsonFlag, err, fail, out, print_json, run
+from herald.cli.common import JsonFlag, err, fail, labelled, out, print_json, run
 from herald.models import Endpoint
 
 app = typer.Typer(help="Endpoints and users: import, put, get, delete.", no_args_is_help=True)
@@ -45,9 +45,7 @@ def import_(
         if sink:
             sink.write(p.describe(str(file)) + "\n")
         if shown < SHOWN_PROBLEMS and not as_json:
-            err.print(
-                f"[red]rejected:[/red] {p.describe(str(file))}", highlight=False, soft_wrap=True
-            )
+            err.print(labelled("rejected:", p.describe(str(file))), highlight=False, soft_wrap=True)
         shown += 1
 
     with _progress(size, quiet=as_json) as (progress, task):

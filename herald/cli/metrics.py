@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from herald.cli.common import JsonFlag, out, print_json, run
+from herald.cli.common import JsonFlag, labelled, out, print_json, run
 from herald.metrics.models import ENGAGEMENT, Engagement
 
 app = typer.Typer(help="Journey and campaign metrics.", no_args_is_help=True)
@@ -22,11 +22,11 @@ def journey(name: str, as_json: JsonFlag = False) -> None:
         print_json(metrics.model_dump(mode="json"))
         return
     exited = ", ".join(f"{reason}: {n}" for reason, n in metrics.exited.items()) or "none"
-    out.print(
-        f"[bold]{name}[/bold]: entered {metrics.entered}, active {metrics.active}, "
-        f"completed {metrics.completed}; exited: {exited}",
-        highlight=False,
+    counts = (
+        f"entered {metrics.entered}, active {metrics.active}, "
+        f"completed {metrics.completed}; exited: {exited}"
     )
+    out.print(labelled(f"{name}:", counts, "bold"), highlight=False)
     table = Table("step", "reached", "here now", *COLUMNS)
     for step in metrics.steps:
         table.add_row(step.step_id, str(step.reached), str(step.here_now), *_counts(step))
