@@ -41,6 +41,10 @@ from herald.store.entries import EntryRecord, last_entry, record_entry
 from herald.store.journeys import get_state
 from herald.store.tables import EndpointRow
 
+# The refusal of an entry whose participant is still running; `enter` hands that participant
+# the triggering event.
+STILL_IN = "still in the journey"
+
 
 class EntryError(ValueError):
     """An entry asked for the wrong kind of participant; the message says which to give."""
@@ -115,7 +119,7 @@ async def enter(
         and previous is not None
         and await is_running(temporal, previous.workflow_id)
     ):
-        refused = "still in the journey"
+        refused = STILL_IN
         if trigger is not None:
             await signal_quietly(temporal, previous.workflow_id, EVENT_SIGNAL, trigger)
     entry_n = previous.entry_n + 1 if previous and journey.settings.re_entry.allowed else 1

@@ -14,7 +14,7 @@ from datetime import datetime
 from temporalio.client import Client
 
 from herald.campaigns.events import route_to_campaigns
-from herald.journeys.entry import EnterResult, enter, signal_quietly
+from herald.journeys.entry import STILL_IN, EnterResult, enter, signal_quietly
 from herald.journeys.reply_origin import answers
 from herald.models import Event, JourneyVersion
 from herald.models.journey_run import EVENT_SIGNAL, REPLY_SIGNAL, EventSignal, ReplySignal
@@ -68,13 +68,16 @@ async def route_event(
             continue  # an endpoint journey and an event for a user alone, or the reverse
         rule = version.journey.settings.entry.event
         if rule is not None and await _admits(database, rule, event, kind, participant):
-            entered.append(
-                await enter(
-                    await temporal(), database, version, participant,
-                    task_queue=task_queue, trigger=signal, now=now,
-                )
+            result = await enter(
+                await temporal(), database, version, participant,
+                task_queue=task_queue, trigger=signal, now=now,
             )  # fmt: skip
-        elif _waits_for(version, WaitForEventStep, event.event_type):
+            entered.append(result)
+            if result.refused in (None, STILL_IN):
+                continue  # it started with the event, or `enter` passed it on
+        # Not entered (or refused entry: no re-entry, its interval, a closed journey): a
+        # participant already in it may be waiting for just this event.
+        if _waits_for(version, WaitForEventStep, event.event_type):
             await _signal_participant(await temporal(), database, version, participant, signal)
     await route_to_campaigns(temporal, database, event, event_id, task_queue)
     return entered
