@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
         StepVisit,
     )
     from herald.models.journey_progress import (
+        CANCELLED,
         PROGRESS_ACTIVITY,
         PROGRESS_PATCH,
         PROGRESS_RIDES_SENDS,
@@ -88,7 +89,7 @@ class JourneyWorkflow:
                 step_id = await self._run_one(ctx, step_id)
                 ctx.credit = timedelta()
         except Stopped as stop:
-            state.exit_reason = f"cancelled: {stop}"
+            state.exit_reason = f"{CANCELLED} {stop}"
             await release_held(ctx, f"held, then the participant left: {state.exit_reason}")
         except Migrating:
             assert self._inbox.migrate is not None

@@ -40,6 +40,7 @@ from herald.store.entries import (
     set_entry_version,
     unexited_entries,
 )
+from herald.store.journey_progress import cancelled_exits
 from herald.store.journeys import get_journey, get_state, get_states, list_journeys, set_state
 
 TemporalFactory = Callable[[], Awaitable[Client]]
@@ -233,18 +234,20 @@ async def status(
         state = await get_state(session, name)
         latest = await get_journey(session, name)
         entered = await count_entries(session, name)
+        cancelled = await cancelled_exits(session, name)
     if state is None or latest is None:
         raise LifecycleError(f"journey {name!r} is not published; `herald apply` it first")
     by_status: Counter[str] = Counter()
     at_step: Counter[str] = Counter()
     outcomes: Counter[str] = Counter()
-    async for _, status_name, step in participants(temporal, database, name):
+    async for entry, status_name, step in participants(temporal, database, name):
         by_status[status_name] += 1
         if status_name == WorkflowExecutionStatus.RUNNING.name:
             at_step[step or "?"] += 1
-        else:
-            # HeraldStep keeps the last step a finished participant was on: where it left.
-            outcomes[f"{status_name.lower()} at {step or '?'}"] += 1
+            continue
+        how = "cancelled" if entry.workflow_id in cancelled else status_name.lower()
+        # HeraldStep keeps the last step a finished participant was on: where it left.
+        outcomes[f"{how} at {step or '?'}"] += 1
     running = by_status.get("RUNNING", 0)
     if now is not None and running == 0 and _may_be_completed(latest, state, now):
         state = "COMPLETED"

@@ -14,6 +14,9 @@ PROGRESS_PATCH = "journey-progress-batched"
 # ... and, since this patch, with a send where one can carry them (see JourneyWorkflow).
 PROGRESS_RIDES_SENDS = "journey-progress-rides-sends"
 
+# How the exit reason of a participant a cancel stopped begins ("cancelled: journey X
+# cancelled").
+CANCELLED = "cancelled:"
 # Steps a participant may stay on for a while: the visits so far are reported before them.
 WAITING_STEP_TYPES = frozenset({"wait", "wait_for_event", "wait_for_reply"})
 

@@ -3,14 +3,26 @@ visit and exit (a retried report finds its rows), read by the journey metrics.""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from herald.models.journey_progress import HeldSend, JourneyProgress
+from herald.models.journey_progress import CANCELLED, HeldSend, JourneyProgress
 from herald.models.send import user_endpoint_key
 from herald.store.analytics_tables import JourneyExitRow, JourneyStepVisitRow
 from herald.store.dialect import insert_for
 from herald.store.endpoints import list_user_endpoints
 from herald.store.messages import skip_pending
+
+
+async def cancelled_exits(session: AsyncSession, journey: str) -> set[str]:
+    """The workflow ids of the journey's participants a cancel stopped. Their workflows end
+    COMPLETED (the cancel is a signal they obey), so only the recorded exit tells."""
+    rows = await session.execute(
+        select(JourneyExitRow.workflow_id).where(
+            JourneyExitRow.journey == journey, JourneyExitRow.reason.startswith(CANCELLED)
+        )
+    )
+    return set(rows.scalars())
 
 
 async def record_progress(session: AsyncSession, progress: JourneyProgress) -> None:

@@ -261,3 +261,20 @@ async def test_state_of_a_participant_that_re_entered_is_its_latest_entry(engine
     assert [v.step_id for v in first.visits] == ["hello", "nap", "bye"]
     await engine.skip(timedelta(days=3))
     await engine.finish("twice", "rex", n=2)
+
+
+async def test_status_counts_participants_a_cancel_stopped_as_cancelled(engine: Engine) -> None:
+    await engine.apply(
+        endpoint("cal"), endpoint("cid"), template("t1"), template("t2"),
+        journey("tallied", "one", SERIES),
+    )  # fmt: skip
+    await engine.herald.enter("tallied", "cal")
+    await engine.waiting("tallied", "cal", on="nap")
+    await engine.skip(timedelta(days=2, minutes=1))
+    await engine.finish("tallied", "cal")
+    await engine.herald.enter("tallied", "cid")
+    await engine.waiting("tallied", "cid", on="nap")
+    await engine.herald.journey_transition("tallied", "cancel")
+    await engine.finish("tallied", "cid")
+    status = await engine.herald.journey_status("tallied")
+    assert status.outcomes == {"completed at two": 1, "cancelled at nap": 1}, status
