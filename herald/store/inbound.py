@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.inbound.models import InboundMessage, InboundOutcome, InboundResult
@@ -121,10 +121,17 @@ async def set_opt_out(
 
 
 async def has_entered(session: AsyncSession, endpoint_id: str) -> bool:
-    """Whether the endpoint was ever a journey participant (only then can one wait)."""
+    """Whether the endpoint, or its user (in journeys whose participants are users), was ever
+    a journey participant (only then can one wait)."""
+    user = select(EndpointRow.user_id).where(EndpointRow.id == endpoint_id).scalar_subquery()
     found = await session.execute(
         select(JourneyEntryRow.journey)
-        .where(JourneyEntryRow.participant_id == endpoint_id)
+        .where(
+            or_(
+                JourneyEntryRow.participant_id == endpoint_id,
+                JourneyEntryRow.participant_id == user,
+            )
+        )
         .limit(1)
     )
     return found.first() is not None

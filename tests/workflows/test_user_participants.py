@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from herald.client import NotFoundError
+from herald.inbound.models import InboundMessage
 from herald.journeys.entry import EntryError
 from herald.models import DEFINITION_ADAPTER, Event
 from herald.models.journey_run import ReplySignal
@@ -128,3 +129,39 @@ async def test_an_event_for_a_user_enters_and_a_reply_reaches_them(engine: Engin
     )  # fmt: skip
     assert await engine.herald.deliver_reply("gus-phone", reply) == 1
     assert engine.path(await engine.finish("user-survey", "gus")) == ["ask", "answer", "glad"]
+
+
+async def test_a_users_sms_reply_through_the_inbound_path_takes_its_branch(
+    engine: Engine,
+) -> None:
+    """As a Twilio webhook hands it in (`receive`), not signalled by the test."""
+    steps = {
+        "ask": {"type": "send", "channel": "SMS", "template": "ask", "next": "answer"},
+        "answer": {
+            "type": "wait_for_reply",
+            "after_step": "ask",
+            "branches": [{"keywords": ["yes"], "next": "glad"}],
+            "timeout": "P1D",
+            "on_timeout": "nudge",
+        },
+        "glad": {"type": "exit"},
+        "nudge": {"type": "exit"},
+    }
+    await engine.apply(
+        device("rae-mail", "rae"),
+        device("rae-phone", "rae", "SMS"),
+        template("ask", "SMS"),
+        journey("user-asks", "ask", steps, **USERS),
+    )
+    await engine.herald.enter("user-asks", user_id="rae")
+    await engine.waiting("user-asks", "rae", on="answer")
+    reply = InboundMessage(
+        provider="twilio",
+        provider_message_id="SM-rae-1",
+        channel="SMS",
+        from_address="+15555550100",
+        text="Yes please!",
+        received_at=await engine.now(),
+    )
+    assert (await engine.herald.receive(reply)).routed_to == 1
+    assert engine.path(await engine.finish("user-asks", "rae")) == ["ask", "answer", "glad"]
