@@ -23,8 +23,8 @@ from herald.models.journey_steps import WaitForEventStep, WaitForReplyStep
 from herald.segments import is_member, is_user_member
 from herald.store import Database
 from herald.store.endpoints import get_endpoint
-from herald.store.entries import last_entry
-from herald.store.journeys import list_journeys
+from herald.store.entries import EntryRecord, last_entry
+from herald.store.journeys import get_journey, list_journeys
 from herald.store.segments import get_segment
 
 
@@ -77,8 +77,9 @@ async def route_event(
                 continue  # it started with the event, or `enter` passed it on
         # Not entered (or refused entry: no re-entry, its interval, a closed journey): a
         # participant already in it may be waiting for just this event.
-        if _waits_for(version, WaitForEventStep, event.event_type):
-            await _signal_participant(await temporal(), database, version, participant, signal)
+        entry = await _waiting_entry(database, version, participant, event.event_type)
+        if entry is not None:
+            await signal_quietly(await temporal(), entry.workflow_id, EVENT_SIGNAL, signal)
     await route_to_campaigns(temporal, database, event, event_id, task_queue)
     return entered
 
@@ -94,19 +95,20 @@ async def route_reply(
     delivered = 0
     for version in published:
         participant = await people.of(version.journey.settings.entry.participant)
-        if participant is None or not _waits_for(version, WaitForReplyStep, None):
+        if participant is None:
             continue
-        name = version.journey.name
+        entry = await _waiting_entry(database, version, participant, None)
+        if entry is None:
+            continue
         async with database.session() as session:
-            entry = await last_entry(session, name, participant)
-            taken = entry is not None and await answers(
+            taken = await answers(
                 session,
                 workflow_id=entry.workflow_id,
-                journey=name,
+                journey=version.journey.name,
                 endpoint_id=endpoint_id,
                 reply=reply,
             )
-        if entry is not None and taken:
+        if taken:
             delivered += int(await signal_quietly(temporal, entry.workflow_id, REPLY_SIGNAL, reply))
     return delivered
 
@@ -148,6 +150,25 @@ async def _admits(
         return await is_member(session, segment, participant)
 
 
+async def _waiting_entry(
+    database: Database, latest: JourneyVersion, participant: str, event_type: str | None
+) -> EntryRecord | None:
+    """The participant's last entry, if the version it runs has a step that waits for
+    `event_type` (a reply, when None). A participant keeps the version it entered (or was
+    migrated to), which need not wait for what the latest one does, or the reverse."""
+    kind = WaitForReplyStep if event_type is None else WaitForEventStep
+    if latest.version == 1 and not _waits_for(latest, kind, event_type):
+        return None  # the common case: no older version to look at, no database read
+    async with database.session() as session:
+        entry = await last_entry(session, latest.journey.name, participant)
+        if entry is None:
+            return None
+        runs = latest
+        if entry.version != latest.version:
+            runs = await get_journey(session, latest.journey.name, entry.version) or latest
+    return entry if _waits_for(runs, kind, event_type) else None
+
+
 def _waits_for(version: JourneyVersion, kind: type, event_type: str | None) -> bool:
     for step in version.journey.steps.values():
         if isinstance(step, kind) and (
@@ -155,17 +176,3 @@ def _waits_for(version: JourneyVersion, kind: type, event_type: str | None) -> b
         ):
             return True
     return False
-
-
-async def _signal_participant(
-    temporal: Client,
-    database: Database,
-    version: JourneyVersion,
-    participant: str,
-    payload: EventSignal,
-) -> int:
-    async with database.session() as session:
-        entry = await last_entry(session, version.journey.name, participant)
-    if entry is None:
-        return 0
-    return int(await signal_quietly(temporal, entry.workflow_id, EVENT_SIGNAL, payload))
