@@ -135,8 +135,14 @@ async def enter(
     )
     if refused is not None:
         return result
+    # The event rides in the input as well as in the start signal: sends read it from there
+    # (`Journey.Event.*` in templates); the workflow takes its id once.
     inp = JourneyInput(
-        journey=journey, version=published.version, participant_id=endpoint_id, entry_n=entry_n
+        journey=journey,
+        version=published.version,
+        participant_id=endpoint_id,
+        entry_n=entry_n,
+        trigger=trigger,
     )
     entry = EntryRecord(
         journey=journey.name,

@@ -2,7 +2,8 @@
 
 The endpoint: `Id`, `Address`, `ChannelType`, `Attributes.*`, `Demographic.<field>`,
 `Location.<field>`, `Metrics.*`; its user: `User.UserId`, `User.UserAttributes.*`; what sends
-it: `Journey.Name|Version|StepId` or `Campaign.Name|TreatmentId`. Every other top-level name
+it: `Journey.Name|Version|StepId` (and `Journey.Event.Type|Attributes.*` in an event-entered
+journey) or `Campaign.Name|TreatmentId`. Every other top-level name
 is a substitution: the template's `default_substitutions` or the message's own, plain strings.
 
 `SCHEMA` is the one description of that shape: the context builds it, validation checks
@@ -39,7 +40,13 @@ SCHEMA: dict[str, Shape] = {
     "Location": _aliases(Location),
     "Metrics": Leaf.DATA,
     "User": {"UserId": Leaf.VALUE, "UserAttributes": Leaf.DATA},
-    "Journey": {"Name": Leaf.VALUE, "Version": Leaf.VALUE, "StepId": Leaf.VALUE},
+    "Journey": {
+        "Name": Leaf.VALUE,
+        "Version": Leaf.VALUE,
+        "StepId": Leaf.VALUE,
+        # The event that entered the participant (event-entered journeys only).
+        "Event": {"Type": Leaf.VALUE, "Attributes": Leaf.DATA},
+    },
     "Campaign": {"Name": Leaf.VALUE, "TreatmentId": Leaf.VALUE},
 }
 

@@ -108,3 +108,24 @@ async def _never_entered(engine: Engine, journey: str, n: int) -> None:
     with pytest.raises(RPCError) as missing:
         await engine.handle(journey, "shopper", n=n).describe()
     assert missing.value.status is RPCStatusCode.NOT_FOUND, f"entry {n} was made"
+
+
+async def test_a_send_renders_the_event_that_entered_its_participant(engine: Engine) -> None:
+    mail = {
+        "kind": "Template",
+        "name": "cart-mail",
+        "channel": "EMAIL",
+        "subject": "Your cart",
+        "text": "{{ Journey.Event.Type }}: {{ Journey.Event.Attributes.sku }}",
+    }
+    entry = {"event": {"event_type": "cart.left"}}
+    await engine.apply(
+        endpoint("carla"), mail, journey("cart-left", "mail", {"mail": {
+            "type": "send", "template": "cart-mail"}}, entry=entry),
+    )  # fmt: skip
+    await engine.herald.put_event(
+        Event(endpoint_id="carla", event_type="cart.left", attributes={"sku": "A1"})
+    )
+    await engine.finish("cart-left", "carla")
+    [sent] = await engine.outbox("cart-left")
+    assert sent.content.text == "cart.left: A1"
