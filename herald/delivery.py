@@ -171,8 +171,13 @@ async def _apply_policy(
     """The journey's caps, quiet time, open hours and closed days."""
     assert req.policy is not None and req.journey is not None
     now = req.at or datetime.now(UTC)
+    user_send = (
+        policy.UserSend(endpoint.user_id, req.user_send_key)
+        if req.user_send_key and endpoint.user_id
+        else None
+    )
     decision = await policy.decide(
-        session, req.policy, endpoint, req.journey, req.channel.value, now
+        session, req.policy, endpoint, req.journey, req.channel.value, now, user_send
     )
     if decision.skip:
         reason = decision.skip

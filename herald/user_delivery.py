@@ -49,6 +49,7 @@ async def _deliver_each(
                 "endpoint_id": endpoint.id,
                 "participant": "endpoint",
                 "idempotency_key": user_endpoint_key(req.idempotency_key, endpoint.id),
+                "user_send_key": req.idempotency_key,
             }
         )
         try:

@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 from typing import cast
 
 from pydantic import TypeAdapter
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.journeys.waits import WEEKDAYS, participant_zone
@@ -20,7 +20,7 @@ from herald.models import Endpoint, MessageChannel, MessageStatus
 from herald.models.journey_settings import Window
 from herald.models.journey_steps import Weekday
 from herald.models.send import SendPolicy
-from herald.store.tables import MessageRow
+from herald.store.tables import EndpointRow, MessageRow
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,16 @@ SEND_NOW = Decision()
 _DURATION = TypeAdapter(timedelta)
 
 
+@dataclass(frozen=True)
+class UserSend:
+    """A user participant's send, being made to one of its endpoints: caps count the user's
+    sends across its endpoints, once per send however many endpoints it went to (as Braze
+    counts a message to a user once, on however many devices)."""
+
+    user_id: str
+    key: str  # the send's own key; its endpoints' keys are this plus `:endpoint_id`
+
+
 async def decide(
     session: AsyncSession,
     policy: SendPolicy,
@@ -43,8 +53,11 @@ async def decide(
     journey: str,
     channel: str,
     now: datetime,
+    user_send: UserSend | None = None,
 ) -> Decision:
-    capped = await _cap_reached(session, policy, endpoint.id, journey, now)
+    """`user_send`: set when the participant is a user (caps are the user's)."""
+    counter = _Sends(session, endpoint.id, journey, now, user_send)
+    capped = await _cap_reached(policy, counter)
     if capped:
         return Decision(skip=capped)
     zone, _ = participant_zone(endpoint, policy.default_timezone)
@@ -57,9 +70,7 @@ async def decide(
     return SEND_NOW
 
 
-async def _cap_reached(
-    session: AsyncSession, policy: SendPolicy, endpoint_id: str, journey: str, now: datetime
-) -> str | None:
+async def _cap_reached(policy: SendPolicy, sends: _Sends) -> str | None:
     limits = policy.limits
     windows: list[tuple[int | None, timedelta | None, str]] = [
         (limits.total_cap, None, "total cap"),
@@ -71,26 +82,51 @@ async def _cap_reached(
         window = _DURATION.dump_python(frame.window, mode="json")
         windows.append((frame.count, frame.window, f"timeframe cap of {frame.count} per {window}"))
     for cap, window, name in windows:
-        if cap is not None and await _sent(session, endpoint_id, journey, now, window) >= cap:
+        if cap is not None and await sends.count(window) >= cap:
             return f"{name} reached ({cap} message(s))"
     return None
 
 
-async def _sent(
-    session: AsyncSession, endpoint_id: str, journey: str, now: datetime, window: timedelta | None
-) -> int:
-    query = (
-        select(func.count())
-        .select_from(MessageRow)
-        .where(
-            MessageRow.endpoint_id == endpoint_id,
-            MessageRow.journey == journey,
-            MessageRow.status == MessageStatus.SENT.value,
+@dataclass(frozen=True)
+class _Sends:
+    """The participant's sends in one journey so far (SENT, counted by when they went)."""
+
+    session: AsyncSession
+    endpoint_id: str
+    journey: str
+    now: datetime
+    user_send: UserSend | None
+
+    async def count(self, window: timedelta | None) -> int:
+        if self.user_send is not None:
+            return await self._user_sends(self.user_send, window)
+        query = (
+            select(func.count())
+            .select_from(MessageRow)
+            .where(MessageRow.endpoint_id == self.endpoint_id, *self._sent(window))
         )
-    )
-    if window is not None:
-        query = query.where(MessageRow.created_at > now - window)
-    return int((await session.execute(query)).scalar_one())
+        return int((await self.session.execute(query)).scalar_one())
+
+    async def _user_sends(self, user: UserSend, window: timedelta | None) -> int:
+        """Distinct sends: a row's key is its send's key plus `:endpoint_id`. This send's own
+        messages to the user's other endpoints do not count against it."""
+        endpoints = select(EndpointRow.id).where(EndpointRow.user_id == user.user_id)
+        rows = await self.session.execute(
+            select(MessageRow.idempotency_key, MessageRow.endpoint_id).where(
+                MessageRow.endpoint_id.in_(endpoints), *self._sent(window)
+            )
+        )
+        sends = {key[: -len(endpoint_id) - 1] for key, endpoint_id in rows.all()}
+        return len(sends - {user.key})
+
+    def _sent(self, window: timedelta | None) -> list[ColumnElement[bool]]:
+        conditions = [
+            MessageRow.journey == self.journey,
+            MessageRow.status == MessageStatus.SENT.value,
+        ]
+        if window is not None:
+            conditions.append(MessageRow.created_at > self.now - window)
+        return conditions
 
 
 def _blocked(policy: SendPolicy, channel: str, local: datetime) -> list[tuple[str, datetime]]:

@@ -56,6 +56,11 @@ class SendRequest(HeraldModel):
         description="A journey's progress, recorded in the same transaction as the send's "
         "outcome (not when it is deferred): no activity of its own.",
     )
+    user_send_key: str | None = Field(
+        default=None,
+        description="Set on each endpoint's copy of a user's send: that send's key. Caps then "
+        "count the user's sends on all their endpoints, one per step, not per endpoint.",
+    )
 
 
 class SendPolicy(HeraldModel):

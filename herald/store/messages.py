@@ -30,7 +30,8 @@ async def claim_message(
 ) -> MessageRecord:
     """Record a PENDING message for the key, or return the record already there.
 
-    `at` is when the sender (a workflow) sent it; caps count messages by it."""
+    `at` is when the sender (a workflow) sent it; caps count messages by it (by the last
+    attempt's, for a claim asked again while still PENDING)."""
     now = at or utcnow()
     stmt = insert_for(session, MessageRow).values(
         idempotency_key=idempotency_key,
@@ -45,10 +46,16 @@ async def claim_message(
         created_at=now,
         updated_at=now,
     )
-    claimed = await session.execute(
-        stmt.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(*_COLUMNS)
+    # A claim still PENDING (a send quiet time, open hours or a closed day held, asking again)
+    # takes this attempt's time: caps count a message from when it went, and a held message
+    # is sent (if at all) by its last attempt. A finished one stays as it is.
+    again = stmt.on_conflict_do_update(
+        index_elements=["idempotency_key"],
+        set_={"created_at": now, "updated_at": now},
+        where=_TABLE.c.status == MessageStatus.PENDING.value,
     )
-    # A new claim comes back from the insert; a repeated one (a retry) is read as it stands.
+    claimed = await session.execute(again.returning(*_COLUMNS))
+    # A new or re-attempted claim comes back from the insert; a finished one is read as it is.
     row = claimed.first() or (await session.execute(_select_key(idempotency_key))).first()
     assert row is not None
     return _to_model(row)

@@ -193,7 +193,11 @@ async def test_journey_publishes_versions_only_on_change(database: Database) -> 
 
 
 async def test_claiming_a_key_twice_finds_the_first_claim(database: Database) -> None:
-    async def claim() -> Any:
+    """Asked again while PENDING (a held send), the claim takes the new attempt's time, which
+    caps count by; once finished it keeps the time it went."""
+    start = datetime(2026, 5, 1, 9, tzinfo=UTC)
+
+    async def claim(hours: int) -> Any:
         async with database.session() as session:
             return await claim_message(
                 session,
@@ -203,12 +207,18 @@ async def test_claiming_a_key_twice_finds_the_first_claim(database: Database) ->
                 journey="onboarding",
                 step_id="first",
                 template="hello",
+                at=start + timedelta(hours=hours),
             )
 
-    first = await claim()
-    second = await claim()
-    assert second == first
-    assert first.status is MessageStatus.PENDING
+    first = await claim(0)
+    second = await claim(2)
+    assert first.status is second.status is MessageStatus.PENDING
+    assert second == first.model_copy(update={"created_at": second.created_at})
+    assert second.created_at == start + timedelta(hours=2)
+    async with database.session() as session:
+        await finish_message(session, "k-1", MessageStatus.SENT, provider="outbox")
+    third = await claim(5)
+    assert (third.status, third.created_at) == (MessageStatus.SENT, start + timedelta(hours=2))
     async with database.session() as session:
         rows = await list_messages(session)
     assert [m.idempotency_key for m in rows] == ["k-1"]

@@ -177,3 +177,59 @@ async def test_schedule_timezone_stands_in_for_a_participant_without_one(
     result = await engine.finish("tokyo-wait", "nozone")
     assert result.visits[1].entered_at >= datetime(2027, 6, 2, 0, 0, tzinfo=UTC)
     assert (await engine.finish("ny-quiet", "nozone")).visits[0].outcome == "sent"
+
+
+USER_STEPS = {
+    "mail": {"type": "send", "template": "m", "next": "text"},
+    "text": {"type": "send", "channel": "SMS", "template": "s"},
+}
+
+
+def _device(endpoint_id: str, user: str, channel: str = "EMAIL") -> dict[str, Any]:
+    address = "+15555550177" if channel == "SMS" else f"{endpoint_id}@example.com"
+    return endpoint(endpoint_id, ChannelType=channel, Address=address, User={"UserId": user})
+
+
+@pytest.mark.parametrize("cap", ["total_cap", "daily_cap"])
+async def test_a_user_journeys_cap_counts_the_users_sends_on_all_endpoints(
+    engine: Engine, cap: str
+) -> None:
+    """One send to a user's two email addresses counts once; the SMS step after it is the
+    user's second message, on another endpoint."""
+    name = f"user-{cap.replace('_', '-')}"
+    settings = {"entry": {"participant": "user"}, "limits": {cap: 1}}
+    await engine.apply(
+        _device(f"{name}-work", name), _device(f"{name}-home", name),
+        _device(f"{name}-phone", name, "SMS"), template("m"), template("s", "SMS"),
+        journey(name, "mail", USER_STEPS, **settings),
+    )  # fmt: skip
+    await engine.herald.enter(name, user_id=name)
+    result = await engine.finish(name, name)
+    capped = f"skipped: {cap.replace('_', ' ')} reached (1 message(s))"
+    assert [v.outcome for v in result.visits] == ["sent", capped]
+    sent = await engine.outbox(name)
+    assert sorted(m.endpoint_id for m in sent) == [f"{name}-home", f"{name}-work"]
+
+
+async def test_a_daily_cap_counts_a_held_message_from_when_it_went(engine: Engine) -> None:
+    """Held two days by a closed day, the first message goes then; the second, an hour
+    later, is within the same day."""
+    steps = {
+        "s1": {"type": "send", "template": "t", "next": "w"},
+        "w": {"type": "wait", "duration": "PT1H", "next": "s2"},
+        "s2": {"type": "send", "template": "t"},
+    }
+    now = await engine.now()
+    closed = [{"name": "holiday", "start": (now - timedelta(minutes=1)).isoformat(),
+               "end": (now + timedelta(days=2)).isoformat()}]  # fmt: skip
+    settings = {"limits": {"daily_cap": 1}, "closed_days": {"EMAIL": closed}}
+    await engine.apply(endpoint("hela", Demographic={"Timezone": "UTC"}), template("t"),
+                       journey("cap-held", "s1", steps, **settings))  # fmt: skip
+    await engine.herald.enter("cap-held", "hela")
+    await engine.waiting("cap-held", "hela", on="s1")  # held by the closed day
+    await engine.skip(timedelta(days=2, minutes=1))
+    await engine.waiting("cap-held", "hela", on="w")
+    await engine.skip(timedelta(hours=1, minutes=1))
+    result = await engine.finish("cap-held", "hela")
+    outcomes = [v.outcome for v in result.visits if v.type == "send"]
+    assert outcomes == ["sent", "skipped: daily cap reached (1 message(s))"]
