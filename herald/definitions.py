@@ -6,44 +6,25 @@ what is allowed; a file with any problem yields nothing, so nothing from it is a
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from herald.definition_files import SUFFIXES, UnreadableFile, read_documents
 from herald.models import DEFINITION_ADAPTER, KINDS, Definition, EndpointDefinition
 from herald.models.journey_graph import GRAPH_ERROR, document_graph_problems
 from herald.models.journey_steps import STEP_TYPES
 from herald.models.segment_rules import without_rule_tags
 from herald.templates import template_problems
 
-SUFFIXES = (".yaml", ".yml", ".json")
-
-
-class _Loader(yaml.SafeLoader):
-    """YAML as people write it (YAML 1.2 scalars): `2026-01-31` stays text, so models read
-    dates themselves and an impossible date is reported on its field instead of failing the
-    file; `on`, `off`, `yes`, `no` stay words (`op: on` is a segment rule's op, not True)."""
-
-
-_DROPPED = {"tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool"}
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
 
 class Definitions(list[Definition]):
     """Definitions as read, and where each was read: `sources[(kind, name)]` is "FILE:
     document N", so a problem the store finds after the field checks (an unknown template,
-    say) names the file and document as theirs do. Keyed by name, so it survives copies."""
+    say) names the file and document as theirs do. Keyed by name, so it survives copies.
+    Documents that failed those checks are in `sources` too, so a repeat of one is found."""
 
     def __init__(
         self,
@@ -53,9 +34,25 @@ class Definitions(list[Definition]):
         super().__init__(items)
         self.sources: dict[tuple[str, str], str] = dict(sources or {})
 
-    def take(self, other: Sequence[Definition]) -> None:
-        self.extend(other)
-        self.sources.update(other.sources if isinstance(other, Definitions) else {})
+    def take(self, other: Sequence[Definition]) -> list[str]:
+        """Add `other`, but not what is here already: a problem for each such repeat,
+        naming both places. Applied twice in a row, the later would silently replace the
+        earlier (an endpoint's document too: endpoints are stored whole, by Id)."""
+        theirs = other.sources if isinstance(other, Definitions) else {}
+        repeated = {key: where for key, where in theirs.items() if key in self.sources}
+        self.extend(d for d in other if (d.kind, name_of(d)) not in repeated)
+        for key, where in theirs.items():
+            self.sources.setdefault(key, where)
+        return [_repeat(key, where, self.sources[key]) for key, where in repeated.items()]
+
+
+def _repeat(key: tuple[str, str], where: str, first: str) -> str:
+    kind, name = key
+    field = "Id" if kind == "Endpoint" else "name"
+    return (
+        f"{where} ({kind} {name!r}): {field}: also defined in {first}; one apply takes each "
+        f"{kind} once: remove one of them, or change its {field}"
+    )
 
 
 def located(
@@ -97,85 +94,98 @@ def load_files(paths: Iterable[Path]) -> Definitions:
     unparsed: list[dict[str, Any]] = []
     for path in expand(paths):
         try:
-            loaded.take(load_file(path))
+            found, own, fresh = load_file(path), [], []
         except DefinitionError as exc:
-            loaded.take(exc.parsed)
-            unparsed += exc.unparsed_journeys
-            problems += exc.problems
+            found, own = exc.parsed, exc.problems
+            fresh = [j for j in exc.unparsed_journeys if _key(j) not in loaded.sources]
+        problems += loaded.take(found) + own  # a repeat first, as within one file
+        unparsed += fresh
     if problems:
         raise DefinitionError(problems, loaded, unparsed)
     return loaded
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; a directory stands for its definition files, sorted."""
-    out: list[Path] = []
+    """Files as given, each once; a directory stands for its definition files, sorted.
+    A file named twice (`herald apply journeys journeys/welcome.yaml`) is read once, so its
+    definitions do not count as repeated."""
+    out: dict[Path, Path] = {}
     for path in paths:
-        if path.is_dir():
-            out += sorted(p for p in path.iterdir() if p.suffix in SUFFIXES)
-        else:
-            out.append(path)
-    return out
+        for file in _files(path):
+            out.setdefault(file.resolve(), file)
+    return list(out.values())
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in SUFFIXES)
+    return [path]
 
 
 def load_file(path: Path) -> Definitions:
-    return validate_documents(_read(path), str(path))
+    try:
+        documents = read_documents(path)
+    except UnreadableFile as exc:
+        raise DefinitionError(exc.problems) from None
+    return _validate(documents, str(path))
 
 
 def validate_documents(documents: list[Any], source: str) -> Definitions:
     """The same checks for documents that arrive over HTTP or from a script."""
+    return _validate(enumerate(documents, start=1), source)
+
+
+def _validate(documents: Iterable[tuple[int, Any]], source: str) -> Definitions:
+    """Each document (with its number in the source) checked; all problems raised at once."""
     problems: list[str] = []
     out = Definitions()
     unparsed: list[dict[str, Any]] = []
-    for index, document in enumerate(documents, start=1):
+    for index, document in documents:
         where = f"{source}: document {index}"
         if not isinstance(document, dict):
             got = type(document).__name__
             problems.append(f"{where}: expected a mapping with `kind`, got {got}")
             continue
-        try:
-            definition = DEFINITION_ADAPTER.validate_python(document)
-        except ValidationError as exc:
-            problems += [f"{_describe(where, document)}: {p}" for p in _explain(exc, document)]
-            if document.get("kind") == "Journey":  # the graph as well, on the steps that parsed
-                found = document_graph_problems(document)
-                problems += [f"{_describe(where, document)}: {p}" for p in found]
-                unparsed.append(document)
-                out.sources[("Journey", str(document.get("name")))] = where
-            continue
-        if definition.kind == "Template":  # syntax, filters and variables of every part
-            found = template_problems(definition)
-            problems += [f"{_describe(where, document)}: {p}" for p in found]
-        out.append(definition)
-        out.sources[(definition.kind, name_of(definition))] = where
+        definition, found = _check(document, where)
+        key = _key(document)
+        one = Definitions([] if definition is None else [definition], {key: where} if key else {})
+        repeated = out.take(one)
+        problems += repeated + found
+        if definition is None and document.get("kind") == "Journey" and not repeated:
+            unparsed.append(document)  # the store checks its steps and entry as well
     if problems:
         raise DefinitionError(problems, out, unparsed)
     return out
 
 
+def _check(document: dict[str, Any], where: str) -> tuple[Definition | None, list[str]]:
+    """The document as a definition (None if it is not one), and its problems."""
+    described = _describe(where, document)
+    try:
+        definition = DEFINITION_ADAPTER.validate_python(document)
+    except ValidationError as exc:
+        found = _explain(exc, document)
+        if document.get("kind") == "Journey":  # the graph as well, on the steps that parsed
+            found += document_graph_problems(document)
+        return None, [f"{described}: {p}" for p in found]
+    # A template's syntax, filters and variables of every part.
+    found = template_problems(definition) if definition.kind == "Template" else []
+    return definition, [f"{described}: {p}" for p in found]
+
+
+def _key(document: dict[str, Any]) -> tuple[str, str] | None:
+    """What a document defines, valid or not: its kind and name (an endpoint's Id), as
+    `Definitions.sources` keys it; None when it says neither."""
+    kind = document.get("kind")
+    name = (
+        (document.get("Id") or document.get("id")) if kind == "Endpoint" else document.get("name")
+    )
+    return (kind, str(name)) if kind in KINDS and name is not None else None
+
+
 def name_of(definition: Definition) -> str:
     """What a problem calls a definition: its name (an endpoint's Id)."""
     return definition.id if isinstance(definition, EndpointDefinition) else definition.name
-
-
-def _read(path: Path) -> list[Any]:
-    if not path.exists():
-        raise DefinitionError([f"{path}: no such file"])
-    if path.suffix not in SUFFIXES:
-        raise DefinitionError([f"{path}: unknown file type; allowed: {', '.join(SUFFIXES)}"])
-    text = path.read_text(encoding="utf-8")
-    try:
-        if path.suffix == ".json":
-            data = json.loads(text)
-            return data if isinstance(data, list) else [data]
-        return [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
-    except json.JSONDecodeError as exc:
-        raise DefinitionError([f"{path}: line {exc.lineno} column {exc.colno}: {exc.msg}"]) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise DefinitionError([f"{path}: {at}{problem} (not valid YAML)"]) from exc
 
 
 def _describe(where: str, document: dict[str, Any]) -> str:

@@ -92,6 +92,29 @@ def test_malformed_yaml_names_the_line(runner: CliRunner, tmp_path: Path) -> Non
     assert f"{path}: line" in result.stderr
 
 
+def test_the_same_journey_in_two_files_exits_2_naming_both(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    first = write(tmp_path, "first.yaml", GOOD)
+    second = write(
+        tmp_path, "second.yaml", GOOD.split("---")[-1].replace("stop}", "stop, title: b}")
+    )
+    result = runner.invoke(app, ["apply", first, second])
+    assert result.exit_code == 2, result.output
+    assert f"{second}: document 1 (Journey 'hello'): name: also defined in {first}: document 3" in (
+        result.stderr
+    )
+    assert "nothing was applied" in result.stderr
+
+
+def test_a_file_that_is_not_utf8_exits_2_naming_it(runner: CliRunner, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(GOOD.replace("Hello", "Caf\xe9").encode("latin-1"))
+    result = runner.invoke(app, ["apply", str(path)])
+    assert result.exit_code == 2, repr(result.exception)
+    assert f"{path}: line 6: byte 0xe9 is not UTF-8" in result.stderr
+
+
 def test_events_put_and_outbox_list_json(runner: CliRunner, tmp_path: Path) -> None:
     assert runner.invoke(app, ["apply", write(tmp_path, "g.yaml", GOOD)]).exit_code == 0
     put = runner.invoke(app, ["events", "put", "--endpoint", "ann", "--type", "purchase"])

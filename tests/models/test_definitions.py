@@ -201,7 +201,7 @@ def test_an_unreadable_wait_duration_is_reported(tmp_path: Path) -> None:
 
 def test_only_the_bad_file_is_reported(tmp_path: Path) -> None:
     good = _write(tmp_path / "good.yaml", TEMPLATE_YAML)
-    bad = _write(tmp_path / "bad.yaml", "kind: Template\nname: hello\nchannel: FAX\n")
+    bad = _write(tmp_path / "bad.yaml", "kind: Template\nname: other\nchannel: FAX\n")
     problems = _problems(good, bad)
     assert all(p.startswith(f"{bad}:") for p in problems), problems
     assert not any(str(good) in p for p in problems)
@@ -227,6 +227,91 @@ def test_a_directory_loads_its_definition_files(tmp_path: Path) -> None:
 def test_a_missing_file_is_reported(tmp_path: Path) -> None:
     missing = tmp_path / "absent.yaml"
     assert _problems(missing) == [f"{missing}: no such file"]
+
+
+def test_a_step_given_twice_is_refused_naming_its_line(tmp_path: Path) -> None:
+    # PyYAML would keep the last `nap` and drop the first, with its `next`, unseen.
+    steps = (
+        "  first: {type: send, template: hello, next: nap}\n"
+        "  nap: {type: wait, duration: P1D, next: bye}\n"
+        "  nap: {type: exit}\n"
+        "  bye: {type: exit}\n"
+    )
+    path = _write(tmp_path / "journey.yaml", _journey_yaml(steps))
+    assert _problems(path) == [
+        f"{path}: line 7 column 3: duplicate key 'nap' (first on line 6); a key may appear "
+        "once in a mapping, or the earlier value would be lost"
+    ]
+
+
+def test_a_key_overriding_a_merged_one_is_not_a_repeat(tmp_path: Path) -> None:
+    steps = (
+        "  first: &send {type: send, template: hello, next: again}\n"
+        "  again: {<<: *send, next: bye}\n"
+        "  bye: {type: exit}\n"
+    )
+    [journey] = load_files([_write(tmp_path / "journey.yaml", _journey_yaml(steps))])
+    assert isinstance(journey, Journey)
+    again = journey.steps["again"]
+    assert isinstance(again, SendStep) and again.next == "bye"
+
+
+def test_a_key_given_twice_in_json_is_refused_naming_its_line(tmp_path: Path) -> None:
+    text = (
+        '{"kind": "Template", "name": "sms-hi", "channel": "SMS",\n'
+        ' "body": "Hi",\n'
+        ' "body": "Bye"}\n'
+    )
+    path = _write(tmp_path / "one.json", text)
+    assert _problems(path) == [
+        f"{path}: line 3 column 2: duplicate key 'body' (first on line 2); a key may appear "
+        "once in an object, or the earlier value would be lost"
+    ]
+
+
+def test_documents_are_numbered_as_in_the_file_empty_ones_too(tmp_path: Path) -> None:
+    text = f"{TEMPLATE_YAML}---\n# to be written\n---\nkind: Segment\nname: Bad Name\n"
+    [problem] = _problems(_write(tmp_path / "three.yaml", text))
+    assert problem.startswith(f"{tmp_path / 'three.yaml'}: document 3 (Segment 'Bad Name'): name:")
+
+
+@pytest.mark.parametrize(
+    ("kind", "first", "again"),
+    [
+        ("Journey", JOURNEY_YAML, JOURNEY_YAML.replace("P3D", "P5D")),
+        ("Template", TEMPLATE_YAML, TEMPLATE_YAML.replace("subject: Hello", "subject: Hi")),
+        ("Endpoint", ENDPOINT_YAML, ENDPOINT_YAML.replace("ann@", "ann.b@")),
+    ],
+)
+def test_a_definition_given_twice_in_one_file_is_refused(
+    tmp_path: Path, kind: str, first: str, again: str
+) -> None:
+    path = _write(
+        tmp_path / "twice.yaml", f"{first}---\n{TEMPLATE_YAML.replace('hello', 'x')}---\n{again}"
+    )
+    [problem] = _problems(path)
+    assert problem.startswith(f"{path}: document 3 ({kind} ")
+    assert f"also defined in {path}: document 1" in problem
+
+
+def test_a_definition_given_in_two_files_is_refused_naming_both(tmp_path: Path) -> None:
+    one = _write(tmp_path / "one.yaml", JOURNEY_YAML)
+    two = _write(tmp_path / "two.yaml", f"{TEMPLATE_YAML}---\n{JOURNEY_YAML}")
+    assert _problems(one, two) == [
+        f"{two}: document 2 (Journey 'onboarding'): name: also defined in {one}: document 1; "
+        "one apply takes each Journey once: remove one of them, or change its name"
+    ]
+
+
+def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
+    path = _write(tmp_path / "journey.yaml", JOURNEY_YAML)
+    assert [d.kind for d in load_files([tmp_path, path])] == ["Journey"]
+
+
+def test_a_file_that_is_not_utf8_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(TEMPLATE_YAML.replace("Hello", "Caf\xe9").encode("latin-1"))
+    assert _problems(path) == [f"{path}: line 4: byte 0xe9 is not UTF-8; save the file as UTF-8"]
 
 
 async def test_apply_rejects_a_journey_whose_template_does_not_exist(
