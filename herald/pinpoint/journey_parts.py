@@ -29,6 +29,8 @@ METRIC_OPS = {
     "EQUAL": "eq",
 }
 ATTRIBUTE_OPS = {"INCLUSIVE": "include", "EXCLUSIVE": "exclude", "CONTAINS": "contains"}
+# A Herald condition, with the JSON path of the Pinpoint condition it came from.
+Located = tuple[str, dict[str, Any]]
 
 
 def get(node: Any, key: str, path: str, kind: type = dict) -> Any:
@@ -57,13 +59,16 @@ def wait_time(node: dict[str, Any], path: str) -> dict[str, str]:
     raise PinpointImportError(f"{path}: needs WaitFor or WaitUntil")
 
 
-def simple_condition(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
-    """One Pinpoint SimpleCondition as one or more Herald conditions (all must hold)."""
+def simple_condition(node: dict[str, Any], path: str) -> list[Located]:
+    """One Pinpoint SimpleCondition as one or more Herald conditions (all must hold), each
+    with the JSON path it came from."""
     if event := get(node, "EventCondition", path):
-        return [_event_condition(event, f"{path}.EventCondition")]
+        here = f"{path}.EventCondition"
+        return [(here, _event_condition(event, here))]
     if segment := get(node, "SegmentCondition", path):
+        here = f"{path}.SegmentCondition.SegmentId"
         segment_id = get(segment, "SegmentId", f"{path}.SegmentCondition", str)
-        return [{"kind": "segment", "segment": resource_name(segment_id or "", path)}]
+        return [(here, {"kind": "segment", "segment": resource_name(segment_id or "", here)})]
     if dims := get(node, "SegmentDimensions", path):
         return _dimensions(dims, f"{path}.SegmentDimensions")
     raise PinpointImportError(
@@ -111,34 +116,30 @@ def _single_values(attributes: dict[str, Any], path: str) -> dict[str, str]:
     return out
 
 
-def _dimensions(dims: dict[str, Any], path: str) -> list[dict[str, Any]]:
+def _dimensions(dims: dict[str, Any], path: str) -> list[Located]:
     unsupported = sorted(set(dims) - {"Attributes", "UserAttributes", "Metrics"})
     if unsupported:
         raise PinpointImportError(
             f"{path}.{unsupported[0]}: not translated in a split; use a segment condition"
         )
-    out: list[dict[str, Any]] = []
+    out: list[Located] = []
     for scope, key in (("endpoint", "Attributes"), ("user", "UserAttributes")):
         for name, dim in (dims.get(key) or {}).items():
+            here = f"{path}.{key}.{name}"
             kind = dim.get("AttributeType", "INCLUSIVE")
             if kind not in ATTRIBUTE_OPS:
                 allowed = ", ".join(ATTRIBUTE_OPS)
-                raise PinpointImportError(
-                    f"{path}.{key}.{name}.AttributeType: {kind}; allowed: {allowed}"
-                )
+                raise PinpointImportError(f"{here}.AttributeType: {kind}; allowed: {allowed}")
             values = dim.get("Values") or []
             op = ATTRIBUTE_OPS[kind]
-            out.append(
-                {"kind": "attribute", "scope": scope, "name": name, "op": op, "values": values}
-            )
+            condition = {"kind": "attribute", "scope": scope, "name": name, "op": op}
+            out.append((here, {**condition, "values": values}))
     for name, dim in (dims.get("Metrics") or {}).items():
+        here = f"{path}.Metrics.{name}"
         op = dim.get("ComparisonOperator")
         if op not in METRIC_OPS:
             allowed = ", ".join(METRIC_OPS)
-            raise PinpointImportError(
-                f"{path}.Metrics.{name}.ComparisonOperator: {op!r}; allowed: {allowed}"
-            )
-        out.append(
-            {"kind": "metric", "name": name, "op": METRIC_OPS[op], "value": dim.get("Value")}
-        )
+            raise PinpointImportError(f"{here}.ComparisonOperator: {op!r}; allowed: {allowed}")
+        condition = {"kind": "metric", "name": name, "op": METRIC_OPS[op]}
+        out.append((here, {**condition, "value": dim.get("Value")}))
     return out

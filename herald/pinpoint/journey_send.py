@@ -28,7 +28,7 @@ TEMPLATE_FIELDS: dict[str, dict[str, str | None]] = {
 
 
 def send(channel: str) -> Any:
-    def build(body: dict[str, Any], path: str) -> dict[str, Any]:
+    def build(body: dict[str, Any], path: str) -> tuple[dict[str, Any], dict[str, str]]:
         template = get(body, "TemplateName", path, str)
         if not template:
             raise PinpointImportError(
@@ -46,9 +46,19 @@ def send(channel: str) -> Any:
         version = body.get("TemplateVersion")
         if version and str(version).isdigit():
             step["template_version"] = int(version)
-        return step
+        return step, _fields(path)
 
     return build
+
+
+def _fields(path: str) -> dict[str, str]:
+    """A send step's fields -> the JSON paths they come from."""
+    return {
+        "channel": path,
+        "template": f"{path}.TemplateName",
+        "template_version": f"{path}.TemplateVersion",
+        "next": f"{path}.NextActivity",
+    }
 
 
 def _message_config(channel: str, config: dict[str, Any], step: dict[str, Any], path: str) -> None:

@@ -6,27 +6,17 @@ unsupported field is named, never ignored.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
-
-import botocore.loaders
 
 from herald.pinpoint.handlebars import to_jinja
 from herald.pinpoint.handlebars_syntax import HandlebarsError
 from herald.pinpoint.registry import PinpointImportError
+from herald.pinpoint.request_types import json_type, shapes
 
 # What `aws pinpoint get-*-template` adds around the request's fields.
 _RESPONSE_ONLY = frozenset(
     {"Arn", "CreationDate", "LastModifiedDate", "TemplateName", "TemplateType", "Version", "tags"}
 )
-
-
-@cache
-def _shapes() -> dict[str, Any]:
-    shapes: dict[str, Any] = botocore.loaders.Loader().load_service_model("pinpoint", "service-2")[
-        "shapes"
-    ]
-    return shapes
 
 
 class Problems:
@@ -46,7 +36,7 @@ class Request:
 
     def __init__(self, data: dict[str, Any], shape: str, path: str, problems: Problems) -> None:
         self.data, self.shape, self.path, self.problems = data, shape, path, problems
-        members = _shapes()[shape]["members"]
+        members = shapes()[shape]["members"]
         for key in data:
             if key not in members and key not in _RESPONSE_ONLY:
                 self.problems.add(
@@ -71,7 +61,7 @@ class Request:
         return f"{self.path}.{key}" if self.path else key
 
     def _member_shape(self, key: str) -> str:
-        shape: str = _shapes()[self.shape]["members"][key]["shape"]
+        shape: str = shapes()[self.shape]["members"][key]["shape"]
         return shape
 
     def string(self, key: str) -> str | None:
@@ -122,7 +112,7 @@ class Request:
         if not isinstance(value, list):
             self.problems.add(f"{self.where(key)}: expected a list, got {json_type(value)}")
             return []
-        shape = _shapes()[self._member_shape(key)]["member"]["shape"]
+        shape = shapes()[self._member_shape(key)]["member"]["shape"]
         out = []
         for i, item in enumerate(value):
             where = f"{self.where(key)}[{i}]"
@@ -136,9 +126,3 @@ class Request:
         """A member Herald cannot honour: a problem if it is set."""
         if self.data.get(key) not in (None, "", {}, []):
             self.problems.add(f"{self.where(key)}: {why}")
-
-
-def json_type(value: Any) -> str:
-    names = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
-    names |= {list: "a list", dict: "an object"}
-    return names.get(type(value), "null")

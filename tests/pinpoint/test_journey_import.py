@@ -308,3 +308,131 @@ def test_a_draft_imports_as_a_draft_and_an_active_or_absent_state_as_active() ->
 def test_a_state_of_a_journey_that_has_run_is_refused_naming_the_allowed_ones() -> None:
     message = refused(request(ONE_EMAIL, State="PAUSED"))
     assert "$.State: 'PAUSED' does not translate; allowed: DRAFT, ACTIVE" in message
+
+
+# Problems: every one listed, each at its Pinpoint JSON path
+
+
+def test_json_of_the_wrong_type_is_refused_naming_each_path_and_the_type_expected() -> None:
+    branches = [{"Percentage": "50", "NextActivity": "hi"}, "half"]
+    problem = refused(
+        request(
+            {"ab": {"RandomSplit": {"Branches": branches}}, "gone": None, **ONE_EMAIL},
+            Limits={"DailyCap": True},
+        )
+    )
+    branch = "$.Activities.ab.RandomSplit.Branches"
+    assert problem.splitlines() == [
+        f'{branch}.0.Percentage: expected an integer, got a string ("50")',
+        f'{branch}.1: expected an object (RandomSplitEntry), got a string ("half")',
+        "$.Activities.gone: expected an object (Activity), got null",
+        "$.Limits.DailyCap: expected an integer, got a boolean (true)",
+    ]
+
+
+def test_an_operator_pinpoint_does_not_have_is_refused_naming_the_allowed_ones() -> None:
+    split = {"Condition": {"Operator": "SOME", "Conditions": []}, "TrueActivity": "hi"}
+    assert refused(request({"s": {"ConditionalSplit": split}, **ONE_EMAIL})) == (
+        "$.Activities.s.ConditionalSplit.Condition.Operator: 'SOME' is not one of Pinpoint's "
+        "Operator values; allowed: ALL, ANY"
+    )
+
+
+def test_every_problem_herald_finds_is_listed_at_the_pinpoint_path_that_caused_it() -> None:
+    activities = {
+        "one": {"Wait": {"WaitTime": {"WaitFor": "PT1X"}, "NextActivity": "two"}},
+        "two": {"Wait": {"WaitTime": {"WaitFor": "P1Q"}, "NextActivity": "hi"}},
+        "hi": {"EMAIL": {"TemplateName": "Hi", "NextActivity": "gone"}},
+    }
+    problem = refused(request(activities, QuietTime={"Start": "25:00", "End": "07:00"}))
+    duration = "; expected an ISO 8601 duration such as PT10M, PT1H or P3D"
+    assert problem.splitlines() == [
+        "$.Activities.one.Wait.WaitTime.WaitFor: Input should be a valid timedelta, "
+        "quantity invalid in time part of duration" + duration,
+        "$.Activities.two.Wait.WaitTime.WaitFor: Input should be a valid timedelta, "
+        "quantity invalid in date part of duration" + duration,
+        "$.QuietTime.Start: Input should be in a valid time format, hour value is outside "
+        "expected range of 0-23; expected a time of day as HH:MM, e.g. 22:00",
+        "$.Activities.hi.EMAIL.NextActivity: 'gone' is not a step; steps are ['hi', 'one', 'two']",
+    ]
+
+
+def test_problems_of_several_activities_and_settings_are_listed_together() -> None:
+    activities = {
+        "m": {"EMAIL": {"TemplateName": "Hi", "MessageConfig": {"FromAddress": "a@b.c"}}},
+        "w": {"Wait": {"WaitTime": {}}},
+    }
+    problem = refused(request(activities, State="PAUSED"))
+    assert [line.split(":")[0] for line in problem.splitlines()] == [
+        "$.Activities.m.EMAIL.MessageConfig.FromAddress",
+        "$.Activities.w.Wait.WaitTime",
+        "$.State",
+    ]
+
+
+def test_a_condition_herald_refuses_is_named_at_the_dimension_it_came_from() -> None:
+    dims = {"UserAttributes": {"Plan": {"AttributeType": "CONTAINS", "Values": []}}}
+    split = {"Condition": {"Conditions": [{"SegmentDimensions": dims}]}, "TrueActivity": "hi"}
+    assert refused(request({"s": {"ConditionalSplit": split}, **ONE_EMAIL})) == (
+        "$.Activities.s.ConditionalSplit.Condition.Conditions.0.SegmentDimensions."
+        "UserAttributes.Plan: an attribute condition with op 'contains' needs `values`"
+    )
+
+
+def test_an_activity_id_longer_than_a_herald_step_id_is_refused_naming_it() -> None:
+    long_id = "A" * 100  # Pinpoint allows 100 alphanumerics; Herald's step ids stop at 64
+    problem = refused(request({long_id: ONE_EMAIL["hi"]}))
+    assert problem.startswith(
+        f"$.Activities.{long_id}: not a Herald step id, which is 1 to 64 letters, digits, "
+        "'_', '.' or '-' starting with a letter or digit (this one has 100 characters)"
+    )
+
+
+# ConditionalSplit with Operator ANY: one SegmentDimensions' dimensions must all hold
+
+PRO_AND_GOLD = {
+    "Attributes": {"Plan": {"AttributeType": "INCLUSIVE", "Values": ["pro"]}},
+    "UserAttributes": {"Tier": {"AttributeType": "INCLUSIVE", "Values": ["gold"]}},
+}
+
+
+def any_split(*conditions: dict[str, Any]) -> dict[str, Any]:
+    split = {
+        "Condition": {"Operator": "ANY", "Conditions": list(conditions)},
+        "TrueActivity": "hi",
+        "FalseActivity": "other",
+    }
+    return request({"s": {"ConditionalSplit": split}, **ONE_EMAIL, "other": ONE_EMAIL["hi"]})
+
+
+def test_any_of_several_dimensions_and_a_segment_is_refused_since_herald_cannot_group_them() -> (
+    None
+):
+    # (pro AND gold) OR vip: flattened it would be pro OR gold OR vip, so someone on pro
+    # alone, not in vip, would take TrueActivity.
+    problem = refused(
+        any_split({"SegmentDimensions": PRO_AND_GOLD}, {"SegmentCondition": {"SegmentId": "vip"}})
+    )
+    assert problem.startswith(
+        "$.Activities.s.ConditionalSplit.Condition.Conditions.0.SegmentDimensions: its 2 "
+        "dimensions (Attributes.Plan, UserAttributes.Tier) must all hold"
+    )
+    assert "cannot group conditions inside ANY" in problem
+    assert "use a SegmentCondition" in problem
+
+
+def test_any_of_one_condition_keeps_all_of_its_dimensions() -> None:
+    step = imported(any_split({"SegmentDimensions": PRO_AND_GOLD})).steps["s"]
+    assert isinstance(step, SplitStep)
+    assert step.match == "ALL"
+    assert [c.model_dump()["name"] for c in step.conditions] == ["Plan", "Tier"]
+
+
+def test_any_of_conditions_with_one_dimension_each_stays_any() -> None:
+    pro = {"Attributes": PRO_AND_GOLD["Attributes"]}
+    step = imported(
+        any_split({"SegmentDimensions": pro}, {"SegmentCondition": {"SegmentId": "vip"}})
+    ).steps["s"]
+    assert isinstance(step, SplitStep)
+    assert step.match == "ANY"
+    assert [c.kind for c in step.conditions] == ["attribute", "segment"]

@@ -85,3 +85,66 @@ def test_apply_refuses_an_unknown_journey_timezone_naming_the_field(
     assert "settings.schedule.timezone" in result.stderr
     assert "unknown timezone 'Mars/Olympus'" in result.stderr
     assert "UTC+05:30" in result.stderr
+
+
+def test_a_malformed_request_exits_2_with_each_problem_naming_the_file_and_path(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    source = tmp_path / "journey.json"
+    branches = [{"Percentage": "50", "NextActivity": "hi"}, "half"]
+    source.write_text(
+        json.dumps(request({"ab": {"RandomSplit": {"Branches": branches}}, "gone": None}))
+    )
+    result = runner.invoke(app, ["pinpoint", "import", str(source), "--kind", "journey"])
+    assert result.exit_code == 2, repr(result.exception)
+    assert result.stderr.splitlines() == [
+        f"error: {source}: $.Activities.ab.RandomSplit.Branches.0.Percentage: expected an "
+        'integer, got a string ("50")',
+        f"error: {source}: $.Activities.ab.RandomSplit.Branches.1: expected an object "
+        '(RandomSplitEntry), got a string ("half")',
+        f"error: {source}: $.Activities.gone: expected an object (Activity), got null",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"Name": "Caf\xe9"}', "byte 13 (0xe9) is not UTF-8; save the file as UTF-8"),
+        (None, "is a directory; give the JSON file of one Pinpoint request"),
+    ],
+)
+def test_a_file_that_is_not_utf8_json_or_not_a_file_exits_2_naming_it(
+    runner: CliRunner, tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    source = tmp_path / "journey.json"
+    if content is None:
+        source.mkdir()
+    else:
+        source.write_bytes(content)
+    result = runner.invoke(app, ["pinpoint", "import", str(source), "--kind", "journey"])
+    assert result.exit_code == 2, repr(result.exception)
+    assert result.stderr == f"error: {source}: {message}\n"
+
+
+def test_a_request_saved_as_utf16_by_a_windows_shell_imports(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    source, written = tmp_path / "journey.json", tmp_path / "journey.yaml"
+    source.write_bytes(json.dumps(request(ONE_EMAIL)).encode("utf-16"))  # with its BOM
+    args = ["pinpoint", "import", str(source), "--kind", "journey", "--out", str(written)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert "name: imported" in written.read_text()
+
+
+def test_a_template_not_imported_yet_is_refused_on_apply_naming_the_imported_file(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    source = tmp_path / "journey.json"
+    source.write_text(json.dumps(request(ONE_EMAIL)))
+    result = runner.invoke(app, ["pinpoint", "import", str(source), "--kind", "journey"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: {source} (Journey 'imported'): steps.hi.template: 'hi' does not exist; "
+        "apply the template first or with it",
+        "nothing was applied",
+    ]
