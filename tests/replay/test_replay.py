@@ -21,6 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
 from herald.client import HeraldClient
+from herald.models import DEFINITION_ADAPTER, Definition
 from herald.models.journey_run import HERALD_JOURNEY_VERSION
 from herald.settings import Settings
 from herald.store import Database, upgrade
@@ -51,6 +52,7 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     participant's first step and resumed: the resume clears HeraldWaitingFor);
     `migrated-wait` (a day into its three-day wait, the participant is migrated to a version
     whose wait is two days; the history saved is the run that continued on version 2);
+    `migrated-split` (the same, a day into a split's two-day evaluation wait, to 30 hours);
     `paused-until` (waiting until a time a day ahead, the participant is paused for a day
     from halfway, past that time, then resumed); `cancelled-held` (quiet time holds the
     first send, and the journey is cancelled meanwhile)."""
@@ -68,13 +70,14 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
         "start": (now - timedelta(hours=1)).strftime("%H:%M"),
         "end": (now + timedelta(hours=2)).strftime("%H:%M"),
     }
-    await herald.apply(
-        definitions(
-            wait="P3D",
-            until=until if scenario == "paused-until" else None,
-            quiet_time=quiet if scenario == "cancelled-held" else None,
-        )
+    sample = definitions(
+        wait="P3D",
+        until=until if scenario == "paused-until" else None,
+        quiet_time=quiet if scenario == "cancelled-held" else None,
     )
+    if scenario == "migrated-split":  # Ann and the template, and a split for the journey
+        sample = [*sample[:-1], _split_journey("P2D")]
+    await herald.apply(sample)
     paused = scenario == "paused-at-entry"
     if paused:  # entered with no worker running, so the pause is there before its first step
         entered = await herald.enter("onboarding", "ann")
@@ -92,6 +95,8 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
         await until_waiting(herald, "onboarding", "ann")
         if scenario == "migrated-wait":
             await _migrate_a_day_in(env, herald, entered.workflow_id)
+        if scenario == "migrated-split":
+            await _migrate_a_day_in(env, herald, entered.workflow_id, _split_journey("PT30H"))
         if scenario == "paused-until":
             await _pause_past_the_deadline(env, herald)
         if scenario == "cancelled-held":
@@ -105,11 +110,28 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     await env.shutdown()
 
 
+def _split_journey(evaluation_wait: str) -> Definition:
+    """The sample journey as one split that waits `evaluation_wait` before it looks."""
+    check = {
+        "type": "split",
+        "conditions": [{"kind": "attribute", "name": "Plan", "values": ["pro"]}],
+        "evaluation_wait": evaluation_wait,
+        "yes": "bye",
+        "no": "bye",
+    }
+    steps = {"check": check, "bye": {"type": "exit"}}
+    doc = {"kind": "Journey", "name": "onboarding", "start": "check", "steps": steps}
+    return DEFINITION_ADAPTER.validate_python(doc)
+
+
 async def _migrate_a_day_in(
-    env: WorkflowEnvironment, herald: HeraldClient, workflow_id: str
+    env: WorkflowEnvironment,
+    herald: HeraldClient,
+    workflow_id: str,
+    target: Definition | None = None,
 ) -> None:
     await env.sleep(timedelta(days=1))
-    await herald.apply(definitions(wait="P2D"))
+    await herald.apply([target] if target else definitions(wait="P2D"))
     await herald.migrate("onboarding", 2, {})
     await eventually(
         lambda: env.client.get_workflow_handle(workflow_id).describe(),

@@ -5,6 +5,7 @@ starting over."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from herald.models.journey_run import (
     HERALD_WAITING_FOR,
@@ -134,3 +135,31 @@ async def test_a_resume_that_reaches_the_new_run_first_is_not_undone(
         what="the participant waiting on its timer",
     )
     assert going is not None and not going.paused, going
+
+
+def _checked(evaluation_wait: str) -> dict[str, Any]:
+    return {
+        "check": {
+            "type": "split",
+            "conditions": [{"kind": "attribute", "name": "Plan", "values": ["pro"]}],
+            "evaluation_wait": evaluation_wait,
+            "yes": "y",
+            "no": "n",
+        },
+        "y": {"type": "exit"},
+        "n": {"type": "exit"},
+    }
+
+
+async def test_a_split_evaluation_wait_keeps_the_time_waited(engine: Engine) -> None:
+    await engine.apply(endpoint("evan"), journey("checked", "check", _checked("P2D")))
+    await engine.herald.enter("checked", "evan")
+    waiting = await engine.waiting("checked", "evan", on="check")
+    assert waiting.waiting_until is not None
+    began = waiting.waiting_until - timedelta(days=2)
+    await engine.skip(timedelta(days=1))
+    await engine.apply(journey("checked", "check", _checked("PT30H")))
+    assert await engine.herald.migrate("checked", 2, {}) == 1
+    await engine.migrated("checked", "evan", 2)
+    moved = await engine.waiting("checked", "evan", on="check")
+    assert close_to(moved.waiting_until, began + timedelta(hours=30)), (began, moved)

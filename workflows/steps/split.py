@@ -16,6 +16,11 @@ from workflows.steps.context import StepContext
 from workflows.steps.policies import LOOKUP_RETRY, LOOKUP_TIMEOUT
 from workflows.steps.waiting import wait_until
 
+# A participant migrated during a split's evaluation wait began that wait anew on its new
+# version; now the time it had waited counts, as for the other waits. Asked only by a
+# migrated run that carries waited time.
+SPLIT_WAIT_CREDIT_PATCH = "split-wait-keeps-time-waited"
+
 
 async def run_split(ctx: StepContext, step_id: str, step: SplitStep) -> tuple[str | None, str]:
     group = ConditionGroup(match=step.match, conditions=step.conditions)
@@ -38,6 +43,8 @@ async def _evaluate(
 ) -> list[bool]:
     if wait:
         until = workflow.now() + wait
+        if ctx.credit and workflow.patched(SPLIT_WAIT_CREDIT_PATCH):
+            until = ctx.deadline(wait)
         await wait_until(ctx, until, waiting_for="timer", summary=f"{step_id}: wait {wait}")
     result: EvaluateResult = await workflow.execute_activity(
         EVALUATE_ACTIVITY,
