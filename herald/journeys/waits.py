@@ -55,9 +55,11 @@ def attribute_date(
         parsed = datetime.fromisoformat(raw)
     except ValueError:
         return None, f"{spec.name!r} value {raw!r} is not an ISO date; not waiting"
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=zone)
-    return parsed.astimezone(UTC) + spec.offset, f"{spec.name} {raw} {_signed(spec.offset)}"
+    local = parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed.astimezone(zone)
+    # On the participant's wall clock (aware datetimes add so): three days before a renewal
+    # is that calendar day at the same local time, even with a clock change in between.
+    until = (local + spec.offset).astimezone(UTC)
+    return until, f"{spec.name} {raw} {_signed(spec.offset)}"
 
 
 def _signed(offset: timedelta) -> str:

@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from herald.journeys.waits import next_local_time
+from herald.journeys.waits import next_local_time, plan_wait
+from herald.models import Endpoint
+from herald.models.journey_steps import WaitStep
 from tests.workflows.engine import Engine, endpoint, journey, template
+
+PARIS = "Europe/Paris"
 
 
 def test_next_local_time_keeps_wall_clock_across_dst_in_two_zones() -> None:
@@ -20,6 +24,28 @@ def test_next_local_time_keeps_wall_clock_across_dst_in_two_zones() -> None:
     assert in_ny == datetime(2027, 3, 27, 13, 0, tzinfo=UTC)  # EDT: UTC-4
     monday = next_local_time(now, time(9, 0), paris, ["MON"])
     assert monday == datetime(2027, 3, 29, 7, 0, tzinfo=UTC)
+
+
+def _paris_renewal(renewal: str, offset: str) -> datetime:
+    """When a wait for `renewal` (an attribute, Paris time) plus `offset` ends, in Paris."""
+    doc = endpoint("rene", Attributes={"Renewal": [renewal]}, Demographic={"Timezone": PARIS})
+    doc.pop("kind")
+    spec = {"type": "wait", "attribute_date": {"name": "Renewal", "offset": offset}}
+    plan = plan_wait(
+        Endpoint.model_validate(doc),
+        WaitStep.model_validate(spec),
+        datetime(2027, 3, 1, tzinfo=UTC),
+        "UTC",
+    )
+    return plan.until.astimezone(ZoneInfo(PARIS))
+
+
+def test_an_attribute_date_offset_counts_days_on_the_participants_calendar() -> None:
+    """Europe's clocks move on 28 March 2027: three days before a renewal on the 30th is the
+    27th at midnight, not 72 hours before (23:00 on the 26th)."""
+    paris = ZoneInfo(PARIS)
+    assert _paris_renewal("2027-03-30", "-P3D") == datetime(2027, 3, 27, tzinfo=paris)
+    assert _paris_renewal("2027-03-29T09:00:00", "-P2D") == datetime(2027, 3, 27, 9, tzinfo=paris)
 
 
 async def test_local_time_wait_lands_at_that_hour_in_each_participants_zone(
