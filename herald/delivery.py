@@ -38,7 +38,7 @@ from herald.store.journey_progress import record_progress
 from herald.store.messages import claim_message, finish_message
 from herald.store.suppressions import find_suppression, mark_unreachable
 from herald.store.templates import get_template
-from herald.templates import TemplateRenderError, render_message
+from herald.templates import TemplateRenderError, journey_variables, render_message
 
 
 class PermanentSendError(Exception):
@@ -223,13 +223,9 @@ def _skip_reason(endpoint: Endpoint, req: SendRequest, stored: TemplateVersion) 
 
 
 def _render(endpoint: Endpoint, req: SendRequest, stored: TemplateVersion) -> OutgoingMessage:
-    journey: dict[str, object] = {
-        "Name": req.journey,
-        "Version": req.journey_version,
-        "StepId": req.step_id,
-    }
-    if req.event_type:
-        journey["Event"] = {"Type": req.event_type, "Attributes": req.event or {}}
+    journey = journey_variables(
+        req.journey, req.journey_version, req.step_id, req.event_type, req.event
+    )
     try:
         # The same call `herald templates render` makes, so a preview is the message sent.
         content = render_message(

@@ -10,14 +10,17 @@ import httpx
 from herald.journeys.errors import PermanentStepError, RetryableStepError
 from herald.models import Endpoint
 from herald.models.journey_ops import WebhookRequest, WebhookResult
-from herald.templates import TemplateRenderError, build_context
+from herald.templates import TemplateRenderError, build_context, journey_variables
 from herald.templates.render import render_part
 
 
 def render_body(request: WebhookRequest, endpoint: Endpoint) -> str | None:
     if request.body is None:
         return None
-    context = build_context(endpoint, journey={"Name": request.journey, "StepId": request.step_id})
+    journey = journey_variables(
+        request.journey, request.journey_version, request.step_id, request.event_type, request.event
+    )
+    context = build_context(endpoint, journey=journey)
     try:
         return render_part(f"webhook {request.step_id}", "body", request.body, context, html=False)
     except TemplateRenderError as exc:
@@ -66,8 +69,17 @@ def _saved(request: WebhookRequest, response: httpx.Response) -> dict[str, list[
     for attribute, path in request.save.items():
         value = _dig(document, path)
         if value is not None:
-            saved[attribute] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+            values = value if isinstance(value, list) else [value]
+            saved[attribute] = [_as_text(v) for v in values]
     return saved
+
+
+def _as_text(value: Any) -> str:
+    """A JSON string as it is; any other JSON value as its JSON text (`true`, `1.5`,
+    `{"a": 1}`), which is what a split's `values` are written against, not Python's repr."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _dig(document: Any, path: str) -> Any:

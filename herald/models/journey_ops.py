@@ -72,6 +72,14 @@ class WebhookRequest(HeraldModel):
     body: str | None = None
     save: dict[str, str] = Field(default_factory=dict)
     timeout: timedelta
+    # Defaults keep requests scheduled by workflows started before these fields existed valid.
+    journey_version: int | None = Field(
+        default=None, description="The journey version the participant is on."
+    )
+    event_type: str | None = Field(default=None, description="The event that entered it.")
+    event: dict[str, str] | None = Field(
+        default=None, description="Attributes of the event that entered the journey."
+    )
 
 
 class WebhookResult(HeraldModel):

@@ -1,6 +1,6 @@
 """Template rendering: sandboxed Jinja2, Pinpoint-named variables, per-channel parts."""
 
-from herald.templates.context import build_context, endpoint_context
+from herald.templates.context import build_context, endpoint_context, journey_variables
 from herald.templates.render import (
     TemplateRenderError,
     render_message,
@@ -13,6 +13,7 @@ __all__ = [
     "TemplateRenderError",
     "build_context",
     "endpoint_context",
+    "journey_variables",
     "render_message",
     "render_part",
     "render_template",

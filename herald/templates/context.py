@@ -192,6 +192,21 @@ def build_context(
     return context
 
 
+def journey_variables(
+    name: str | None,
+    version: int | None,
+    step_id: str | None,
+    event_type: str | None = None,
+    event: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """`Journey.*` for a message or a webhook body: one shape, so a body reads as a message
+    does. `Event` only when an event entered the participant."""
+    journey: dict[str, Any] = {"Name": name, "Version": version, "StepId": step_id}
+    if event_type:
+        journey["Event"] = {"Type": event_type, "Attributes": dict(event or {})}
+    return journey
+
+
 def endpoint_context(endpoint: Endpoint) -> dict[str, Any]:
     """Every endpoint variable, built: what `{{ ... }}` can read about this endpoint."""
     scope = Scope(endpoint, {}, {})
