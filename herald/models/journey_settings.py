@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from herald.models.base import HeraldModel
 from herald.models.channel import MessageChannel
@@ -16,7 +16,10 @@ from herald.models.zones import known_timezone
 
 class SegmentEntry(HeraldModel):
     segment: ResourceName
-    refresh: timedelta | None = Field(default=None, description="Admit new members this often.")
+    # Zero or less would re-walk the segment with no pause between walks.
+    refresh: timedelta | None = Field(
+        default=None, gt=timedelta(0), description="Admit new members this often."
+    )
     page_size: int = Field(default=500, ge=1, le=10_000, description="Members admitted per page.")
 
 
@@ -50,7 +53,11 @@ class Entry(HeraldModel):
 class ReEntry(HeraldModel):
     allowed: bool = False
     max_entries: int | None = Field(default=None, ge=1, description="Per participant, ever.")
-    min_interval: timedelta | None = Field(default=None, description="Between two entries.")
+    # Zero is no minimum (Pinpoint exports carry EndpointReentryInterval PT0S); negative is
+    # a mistake.
+    min_interval: timedelta | None = Field(
+        default=None, ge=timedelta(0), description="Between two entries; unset: no minimum."
+    )
 
 
 class Schedule(HeraldModel):
@@ -98,8 +105,26 @@ class QuietTime(HeraldModel):
 
 
 class Window(HeraldModel):
+    """One day's opening, `start` to `end` on that day. Unlike quiet time it does not wrap
+    past midnight: a night is two windows, one on each day."""
+
     start: time
     end: time
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: time, info: ValidationInfo) -> time:
+        start = info.data.get("start")
+        # An end at or before the start would be a window that is never open, so every
+        # message on the channel would be deferred until it is given up. Any offset on the
+        # times is dropped: sending applies them in the participant's timezone.
+        if start is not None and end.replace(tzinfo=None) <= start.replace(tzinfo=None):
+            raise ValueError(
+                f"`end` {end.isoformat()} must be after `start` {start.isoformat()}: a window "
+                "ends after it starts on the same day; to cover a night, use two windows on the "
+                "two days, e.g. MON 22:00-23:59:59 and TUE 00:00-06:00"
+            )
+        return end
 
 
 class OpenHours(HeraldModel):
@@ -109,9 +134,28 @@ class OpenHours(HeraldModel):
 
 
 class ClosedDay(HeraldModel):
+    """Closed from `start` to `end`; without a UTC offset both are the participant's local time."""
+
     name: str = ""
     start: datetime
     end: datetime
+
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: datetime, info: ValidationInfo) -> datetime:
+        start = info.data.get("start")
+        if start is None:
+            return end
+        # A local and an absolute time cannot be ordered without the participant's timezone.
+        if (start.tzinfo is None) != (end.tzinfo is None):
+            raise ValueError(
+                "give `start` and `end` both with a UTC offset (e.g. 2030-12-25T00:00:00Z) "
+                "or both without one (the participant's local time)"
+            )
+        # An end at or before the start is a closure that never holds anything.
+        if end <= start:
+            raise ValueError(f"`end` {end.isoformat()} must be after `start` {start.isoformat()}")
+        return end
 
 
 class JourneySettings(HeraldModel):

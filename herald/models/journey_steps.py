@@ -135,7 +135,11 @@ class SplitStep(StepBase):
     type: Literal["split"]
     match: Literal["ALL", "ANY"] = "ALL"
     conditions: list[Condition] = Field(min_length=1)
-    evaluation_wait: timedelta | None = Field(default=None, description="Wait, then evaluate.")
+    # Negative is a mistake; zero (evaluate at once, as with none) stays accepted, as
+    # journeys stored and running with it must still read.
+    evaluation_wait: timedelta | None = Field(
+        default=None, ge=timedelta(0), description="Wait, then evaluate."
+    )
     yes: StepId | None = None
     no: StepId | None = None
 
@@ -150,7 +154,9 @@ class MultiSplitBranch(ConditionGroup):
 class MultiSplitStep(StepBase):
     type: Literal["multi_split"]
     branches: list[MultiSplitBranch] = Field(min_length=1, max_length=5)
-    evaluation_wait: timedelta | None = None
+    evaluation_wait: timedelta | None = Field(
+        default=None, ge=timedelta(0), description="Wait, then evaluate."
+    )
     else_next: StepId | None = None
 
     def links(self) -> list[tuple[str, str]]:

@@ -140,3 +140,89 @@ def test_an_unknown_channel_lists_the_channels_and_the_step_still_counts(
         f"steps.first.channel: Input should be {CHANNELS}",
         "steps.first: loop with no wait (first -> tag -> first)",
     ]
+
+
+SPLIT = "{type: split, conditions: [{kind: attribute, name: x, op: exists}], yes: bye"
+MULTI_SPLIT = (
+    "{type: multi_split, else_next: bye, "
+    "branches: [{conditions: [{kind: attribute, name: x, op: exists}], next: bye}]"
+)
+
+
+def _timed(duration: str) -> str:
+    return (
+        f"  first: {SPLIT}, evaluation_wait: {duration}, no: again}}\n"
+        f"  again: {MULTI_SPLIT}, evaluation_wait: {duration}}}\n"
+        "  bye: {type: exit}\n"
+        "settings:\n"
+        f"  entry: {{segment: {{segment: everyone, refresh: {duration}}}}}\n"
+        f"  re_entry: {{allowed: true, min_interval: {duration}}}\n"
+    )
+
+
+def test_a_negative_duration_is_refused_naming_its_field(tmp_path: Path) -> None:
+    positive = "Input should be greater than 0 seconds"
+    not_negative = "Input should be greater than or equal to 0 seconds"
+    assert _problems(tmp_path, _journey(_timed("-PT1H"))) == [
+        f"steps.first.evaluation_wait: {not_negative}",
+        f"steps.again.evaluation_wait: {not_negative}",
+        f"settings.entry.segment.refresh: {positive}",
+        f"settings.re_entry.min_interval: {not_negative}",
+    ]
+
+
+def test_zero_means_none_except_for_a_segment_refresh(tmp_path: Path) -> None:
+    """A zero evaluation wait evaluates at once and a zero interval is no minimum (Pinpoint
+    exports carry EndpointReentryInterval PT0S); a zero refresh would re-walk the segment
+    without a pause."""
+    assert _problems(tmp_path, _journey(_timed("PT0S"))) == [
+        "settings.entry.segment.refresh: Input should be greater than 0 seconds"
+    ]
+
+
+def test_an_open_hours_window_ending_before_it_starts_is_refused(tmp_path: Path) -> None:
+    # The night written as two windows, and quiet time wrapping past midnight, are fine.
+    steps = (
+        "  first: {type: send, template: hi}\n"
+        "settings:\n"
+        "  quiet_time: {start: '22:00', end: '07:00'}\n"
+        "  open_hours:\n"
+        "    channels:\n"
+        "      EMAIL:\n"
+        "        MON: [{start: '09:00', end: '12:00'}, {start: '17:00', end: '09:00'}]\n"
+        "      SMS:\n"
+        "        MON: [{start: '22:00', end: '23:59:59'}]\n"
+        "        TUE: [{start: '00:00', end: '06:00'}, {start: '12:00', end: '12:00'}]\n"
+    )
+    night = (
+        "a window ends after it starts on the same day; to cover a night, use two windows "
+        "on the two days, e.g. MON 22:00-23:59:59 and TUE 00:00-06:00"
+    )
+    assert _problems(tmp_path, _journey(steps)) == [
+        "settings.open_hours.channels.EMAIL.MON.1.end: "
+        f"`end` 09:00:00 must be after `start` 17:00:00: {night}",
+        "settings.open_hours.channels.SMS.TUE.1.end: "
+        f"`end` 12:00:00 must be after `start` 12:00:00: {night}",
+    ]
+
+
+def test_a_closed_day_ending_before_it_starts_is_refused(tmp_path: Path) -> None:
+    steps = (
+        "  first: {type: send, template: hi}\n"
+        "settings:\n"
+        "  closed_days:\n"
+        "    EMAIL:\n"
+        "      - {name: ok, start: '2030-12-25T00:00:00', end: '2030-12-26T00:00:00'}\n"
+        "      - {name: xmas, start: '2030-12-26T00:00:00Z', end: '2030-12-25T00:00:00Z'}\n"
+        "      - {name: zero, start: '2030-12-25T01:00:00+01:00', end: '2030-12-25T00:00:00Z'}\n"
+        "    SMS:\n"
+        "      - {name: half, start: '2030-12-25T00:00:00', end: '2030-12-26T00:00:00Z'}\n"
+    )
+    assert _problems(tmp_path, _journey(steps)) == [
+        "settings.closed_days.EMAIL.1.end: "
+        "`end` 2030-12-25T00:00:00+00:00 must be after `start` 2030-12-26T00:00:00+00:00",
+        "settings.closed_days.EMAIL.2.end: "
+        "`end` 2030-12-25T00:00:00+00:00 must be after `start` 2030-12-25T01:00:00+01:00",
+        "settings.closed_days.SMS.0.end: give `start` and `end` both with a UTC offset "
+        "(e.g. 2030-12-25T00:00:00Z) or both without one (the participant's local time)",
+    ]

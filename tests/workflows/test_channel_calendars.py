@@ -15,9 +15,9 @@ async def test_email_closed_day_and_open_hours_do_not_hold_an_sms_step(engine: E
         "start": (now - timedelta(hours=1)).isoformat(),
         "end": (now + timedelta(days=1)).isoformat(),
     }
-    # EMAIL opens only in an hour-long window that starts two hours from now, every day.
-    opens = (now + timedelta(hours=2)).strftime("%H:%M")
-    shuts = (now + timedelta(hours=3)).strftime("%H:%M")
+    # EMAIL opens only in an hour-long window, every day, hours away from now (and within
+    # one day: a window may not wrap past midnight).
+    opens, shuts = ("12:00", "13:00") if now.hour < 6 else ("03:00", "04:00")
     every_day = {
         day: [{"start": opens, "end": shuts}]
         for day in ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
