@@ -52,7 +52,7 @@ class EventCondition(HeraldModel):
     kind: Literal["event"]
     event_type: str = Field(min_length=1)
     attributes: dict[str, str] = Field(default_factory=dict)
-    within: timedelta | None = None
+    within: timedelta | None = Field(default=None, gt=timedelta(0))
     min_count: int = Field(default=1, ge=0)
     performed: bool = Field(default=True, description="False: true when it did NOT happen.")
 

@@ -226,3 +226,14 @@ def test_a_closed_day_ending_before_it_starts_is_refused(tmp_path: Path) -> None
         "settings.closed_days.SMS.0.end: give `start` and `end` both with a UTC offset "
         "(e.g. 2030-12-25T00:00:00Z) or both without one (the participant's local time)",
     ]
+
+
+def test_an_event_condition_window_must_be_positive(tmp_path: Path) -> None:
+    steps = (
+        "  first: {type: split, conditions: [{kind: event, event_type: buy, within: -P1D}],"
+        " yes: bye}\n"
+        "  bye: {type: exit}\n"
+    )
+    assert _problems(tmp_path, _journey(steps)) == [
+        "steps.first.conditions.0.event.within: Input should be greater than 0 seconds"
+    ]
