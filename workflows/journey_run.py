@@ -17,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from herald.models.journey_run import (
         ADMIT_PAGE_ACTIVITY,
         JOURNEY_RUN_WORKFLOW,
+        PUBLISHED_SIGNAL,
         AdmitPageRequest,
         AdmitPageResult,
         JourneyRunInput,
@@ -29,12 +30,16 @@ ADMIT_TIMEOUT = timedelta(minutes=5)
 # and the page (idempotent: deterministic workflow ids) retried, instead of after ADMIT_TIMEOUT.
 ADMIT_HEARTBEAT = timedelta(seconds=10)
 PAUSED_RECHECK = timedelta(minutes=5)
+# Before this a run slept out its wait for the schedule's start or its next pass whatever was
+# published meanwhile; now a newly published version wakes it to read that version.
+WAKES_ON_PUBLISH_PATCH = "run-wakes-on-publish"
 
 
 @workflow.defn(name=JOURNEY_RUN_WORKFLOW)
 class JourneyRunWorkflow:
     def __init__(self) -> None:
         self._admitted = 0
+        self._published = False  # since the last page was admitted
 
     @workflow.run
     async def run(self, inp: JourneyRunInput) -> int:
@@ -54,14 +59,31 @@ class JourneyRunWorkflow:
                 workflow.set_current_details(
                     f"admitted {self._admitted}; next pass in {page.refresh}"
                 )
-                await workflow.sleep(page.refresh, summary=f"refresh every {page.refresh}")
+                await self._sleep(page.refresh, f"refresh every {page.refresh}")
                 inp = inp.model_copy(update={"passes": inp.passes + 1})
                 cursor = ""
         workflow.continue_as_new(
             inp.model_copy(update={"cursor": cursor, "admitted": self._admitted})
         )
 
+    async def _sleep(self, length: timedelta, summary: str) -> None:
+        """Wait `length`, or until a version published since the last page was read."""
+        if not workflow.patched(WAKES_ON_PUBLISH_PATCH):
+            await workflow.sleep(length, summary=summary)
+            return
+        try:
+            await workflow.wait_condition(
+                lambda: self._published, timeout=length, timeout_summary=summary
+            )
+        except TimeoutError:
+            return
+
+    @workflow.signal(name=PUBLISHED_SIGNAL)
+    def published(self) -> None:
+        self._published = True
+
     async def _admit(self, inp: JourneyRunInput, cursor: str) -> AdmitPageResult:
+        self._published = False  # the page reads the latest version
         workflow.set_current_details(f"pass {inp.passes + 1}: admitting after {cursor!r}")
         result: AdmitPageResult = await workflow.execute_activity(
             ADMIT_PAGE_ACTIVITY,
@@ -82,9 +104,9 @@ class JourneyRunWorkflow:
         if page.schedule_end and now >= page.schedule_end:
             return True
         if page.schedule_start and now < page.schedule_start:
-            await workflow.sleep(page.schedule_start - now, summary="until the journey starts")
+            await self._sleep(page.schedule_start - now, "until the journey starts")
         elif page.journey_state == "PAUSED":
-            await workflow.sleep(PAUSED_RECHECK, summary="journey paused")
+            await self._sleep(PAUSED_RECHECK, "journey paused")
         return False
 
     @workflow.query

@@ -13,16 +13,17 @@ from temporalio.common import (
 from herald.models.journey_run import (
     HERALD_JOURNEY,
     JOURNEY_RUN_WORKFLOW,
+    PUBLISHED_SIGNAL,
     JourneyRunInput,
     journey_run_workflow_id,
 )
 
 
 async def ensure_run(temporal: Client, journey: str, task_queue: str, page_size: int = 500) -> str:
-    """Start the journey's run unless one is running (it reads the latest version on every
-    page, so a newly published version needs no restart). Returns the workflow id."""
+    """Start the journey's run unless one is running, and tell it a version was published (it
+    reads the latest version on every page, so it needs no restart). Returns the workflow id."""
     workflow_id = journey_run_workflow_id(journey)
-    await temporal.start_workflow(
+    handle = await temporal.start_workflow(
         JOURNEY_RUN_WORKFLOW,
         JourneyRunInput(journey=journey, page_size=page_size),
         id=workflow_id,
@@ -32,4 +33,7 @@ async def ensure_run(temporal: Client, journey: str, task_queue: str, page_size:
         search_attributes=TypedSearchAttributes([SearchAttributePair(HERALD_JOURNEY, journey)]),
         static_summary=f"segment entry of journey {journey}",
     )
+    # A run already waiting (for its start, or to walk again) wakes to read the version just
+    # published: an earlier start or a shorter refresh applies now, not after the old wait.
+    await handle.signal(PUBLISHED_SIGNAL)
     return workflow_id

@@ -28,6 +28,8 @@ PAUSE_SIGNAL = "pause"
 RESUME_SIGNAL = "resume"
 CANCEL_SIGNAL = "cancel"
 MIGRATE_SIGNAL = "migrate"
+# To a journey's segment walk: a version was published; its schedule or refresh may differ.
+PUBLISHED_SIGNAL = "published"
 
 HERALD_JOURNEY = SearchAttributeKey.for_keyword("HeraldJourney")
 HERALD_JOURNEY_VERSION = SearchAttributeKey.for_int("HeraldJourneyVersion")

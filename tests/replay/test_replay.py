@@ -13,6 +13,7 @@ import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from temporalio.client import WorkflowHistory
@@ -22,7 +23,7 @@ from temporalio.worker import Replayer
 
 from herald.client import HeraldClient
 from herald.models import DEFINITION_ADAPTER, Definition
-from herald.models.journey_run import HERALD_JOURNEY_VERSION
+from herald.models.journey_run import HERALD_JOURNEY_VERSION, journey_run_workflow_id
 from herald.settings import Settings
 from herald.store import Database, upgrade
 from tests.helpers import definitions, eventually, until_waiting
@@ -53,6 +54,7 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     `migrated-wait` (a day into its three-day wait, the participant is migrated to a version
     whose wait is two days; the history saved is the run that continued on version 2);
     `migrated-split` (the same, a day into a split's two-day evaluation wait, to 30 hours);
+    `segment-walk` records a journey's segment walk instead (`record_walk`);
     `paused-until` (waiting until a time a day ahead, the participant is paused for a day
     from halfway, past that time, then resumed); `cancelled-held` (quiet time holds the
     first send, and the journey is cancelled meanwhile)."""
@@ -60,10 +62,7 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     from worker import build_worker
 
     env = await start_time_skipping()
-    url = f"sqlite:///{tempfile.mkdtemp()}/h.db"
-    upgrade(url)
-    database = Database(url)
-    herald = HeraldClient(Settings(database_url=url, task_queue="record"), database, env.client)
+    database, herald = _herald(env)
     now = await env.get_current_time()
     until = (now + timedelta(days=1)).isoformat()
     quiet = {
@@ -110,7 +109,42 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     await env.shutdown()
 
 
-def _split_journey(evaluation_wait: str) -> Definition:
+def _herald(env: WorkflowEnvironment) -> tuple[Database, HeraldClient]:
+    url = f"sqlite:///{tempfile.mkdtemp()}/h.db"
+    upgrade(url)
+    database = Database(url)
+    settings = Settings(database_url=url, task_queue="record")
+    return database, HeraldClient(settings, database, env.client)
+
+
+async def record_walk(name: str) -> None:
+    """The segment walk of a journey that starts in two days, published again meanwhile to
+    start in one: its JourneyRunWorkflow history, saved as NAME.json."""
+    from tests.conftest import start_time_skipping
+    from worker import build_worker
+
+    env = await start_time_skipping()
+    database, herald = _herald(env)
+    now = await env.get_current_time()
+    everyone = {"kind": "Segment", "name": "everyone", "endpoint_ids": ["ann"]}
+    await herald.apply([*definitions()[:2], DEFINITION_ADAPTER.validate_python(everyone)])
+    handle = env.client.get_workflow_handle(journey_run_workflow_id("onboarding"))
+    async with build_worker(env.client, task_queue="record", database=database):
+        for days in (2, 1):
+            start = (now + timedelta(days=days)).isoformat()
+            await herald.apply([_split_journey("P1D", {"segment": {"segment": "everyone"}}, start)])
+            await eventually(lambda: handle.query("admitted"), lambda n: n == 0, what="the walk")
+        await env.sleep(timedelta(days=2))
+        await handle.result()
+        history = await handle.fetch_history()
+    (HISTORIES / f"{name}.json").write_text(history.to_json())
+    await database.dispose()
+    await env.shutdown()
+
+
+def _split_journey(
+    evaluation_wait: str, entry: dict[str, Any] | None = None, start: str | None = None
+) -> Definition:
     """The sample journey as one split that waits `evaluation_wait` before it looks."""
     check = {
         "type": "split",
@@ -120,7 +154,10 @@ def _split_journey(evaluation_wait: str) -> Definition:
         "no": "bye",
     }
     steps = {"check": check, "bye": {"type": "exit"}}
-    doc = {"kind": "Journey", "name": "onboarding", "start": "check", "steps": steps}
+    doc: dict[str, Any] = {"kind": "Journey", "name": "onboarding", "start": "check"}
+    doc["steps"] = steps
+    if entry or start:
+        doc["settings"] = {"entry": entry or {}, "schedule": {"start": start} if start else {}}
     return DEFINITION_ADAPTER.validate_python(doc)
 
 
@@ -153,4 +190,7 @@ async def _pause_past_the_deadline(env: WorkflowEnvironment, herald: HeraldClien
 
 
 if __name__ == "__main__":
-    asyncio.run(record(*sys.argv[1:3]))
+    if sys.argv[2:3] == ["segment-walk"]:
+        asyncio.run(record_walk(sys.argv[1]))
+    else:
+        asyncio.run(record(*sys.argv[1:3]))

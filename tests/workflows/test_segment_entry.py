@@ -58,3 +58,48 @@ async def test_segment_entry_waits_for_the_schedule_start(engine: Engine) -> Non
     await engine.skip(timedelta(days=2, minutes=1))
     assert await run.result() == 2
     assert len(await engine.outbox("scheduled")) == 2
+
+
+async def test_the_segment_walk_takes_an_earlier_start_of_a_new_version(
+    engine: Engine,
+) -> None:
+    name = "walk-earlier"
+    now = await engine.now()
+    seg = {"kind": "Segment", "name": "walk-early", "endpoint_ids": ["se1", "se2"]}
+    await engine.apply(endpoint("se1"), endpoint("se2"), seg, template("hi"))
+    late = {"entry": {"segment": {"segment": "walk-early"}},
+            "schedule": {"start": (now + timedelta(days=10)).isoformat()}}  # fmt: skip
+    await engine.apply(journey(name, "hello", HELLO, **late))
+    run = engine.env.client.get_workflow_handle(journey_run_workflow_id(name))
+    await eventually(lambda: run.query("admitted"), lambda n: n == 0, what="the run to report")
+    # Version 2 starts tomorrow instead.
+    soon = {**late, "schedule": {"start": (now + timedelta(days=1)).isoformat()}}
+    await engine.apply(journey(name, "hello", HELLO, **soon))
+    await engine.skip(timedelta(days=1, hours=1))
+    await eventually(
+        lambda: engine.outbox(name),
+        lambda m: len(m) == 2,
+        what="admission at the new start",
+        deadline_s=5,
+    )
+
+
+async def test_the_segment_walk_takes_a_shorter_refresh_of_a_new_version(
+    engine: Engine,
+) -> None:
+    name = "walk-refresh"
+    seg = {"kind": "Segment", "name": "walk-ref", "endpoint_ids": ["sr1"]}
+    await engine.apply(endpoint("sr1"), endpoint("sr2"), seg, template("hi"))
+    weekly = {"entry": {"segment": {"segment": "walk-ref", "refresh": "P7D"}}}
+    await engine.apply(journey(name, "hello", HELLO, **weekly))
+    await eventually(lambda: engine.outbox(name), lambda m: len(m) == 1, what="first walk")
+    hourly = {"entry": {"segment": {"segment": "walk-ref", "refresh": "PT1H"}}}
+    await engine.apply(journey(name, "hello", HELLO, **hourly))
+    await engine.apply({**seg, "endpoint_ids": ["sr1", "sr2"]})
+    await engine.skip(timedelta(hours=2))
+    await eventually(
+        lambda: engine.outbox(name),
+        lambda m: len(m) == 2,
+        what="sr2 within the new refresh",
+        deadline_s=5,
+    )
