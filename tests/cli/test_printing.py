@@ -42,9 +42,7 @@ def test_a_problem_quoting_a_pattern_with_brackets_is_printed_as_is(
     assert "steps.wait.branches.0" in printed and "([/a-z]+" in printed
 
 
-def test_a_numbered_steps_field_path_keeps_its_brackets(
-    runner: CliRunner, tmp_path: Path
-) -> None:
+def test_a_numbered_steps_field_path_keeps_its_brackets(runner: CliRunner, tmp_path: Path) -> None:
     path = tmp_path / "keys.yaml"
     path.write_text("kind: Journey\nname: keys\nstart: a\nsteps:\n  a: {type: exit}\n  1: {}\n")
     result = runner.invoke(app, ["apply", str(path)])
