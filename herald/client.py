@@ -146,7 +146,11 @@ class HeraldClient(
     async def _start_walk(self, result: ApplyResult, page_size: int) -> ApplyResult:
         try:
             workflow_id = await runs.ensure_run(
-                await self.temporal(), result.name, self.settings.task_queue, page_size
+                await self.temporal(),
+                result.name,
+                self.settings.task_queue,
+                page_size,
+                published=result.version if result.changed else None,
             )
         except RuntimeError as exc:  # Temporal unreachable: the journey is published anyway
             note = f"segment entry not started ({exc}); run `herald journeys start {result.name}`"

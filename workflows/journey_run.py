@@ -39,7 +39,8 @@ WAKES_ON_PUBLISH_PATCH = "run-wakes-on-publish"
 class JourneyRunWorkflow:
     def __init__(self) -> None:
         self._admitted = 0
-        self._published = False  # since the last page was admitted
+        self._read = 0  # the journey version the last page read
+        self._published = 0  # the newest version published, as signalled
 
     @workflow.run
     async def run(self, inp: JourneyRunInput) -> int:
@@ -67,23 +68,22 @@ class JourneyRunWorkflow:
         )
 
     async def _sleep(self, length: timedelta, summary: str) -> None:
-        """Wait `length`, or until a version published since the last page was read."""
+        """Wait `length`, or until a version newer than the last page read is published."""
         if not workflow.patched(WAKES_ON_PUBLISH_PATCH):
             await workflow.sleep(length, summary=summary)
             return
         try:
             await workflow.wait_condition(
-                lambda: self._published, timeout=length, timeout_summary=summary
+                lambda: self._published > self._read, timeout=length, timeout_summary=summary
             )
         except TimeoutError:
             return
 
     @workflow.signal(name=PUBLISHED_SIGNAL)
-    def published(self) -> None:
-        self._published = True
+    def published(self, version: int) -> None:
+        self._published = max(self._published, version)
 
     async def _admit(self, inp: JourneyRunInput, cursor: str) -> AdmitPageResult:
-        self._published = False  # the page reads the latest version
         workflow.set_current_details(f"pass {inp.passes + 1}: admitting after {cursor!r}")
         result: AdmitPageResult = await workflow.execute_activity(
             ADMIT_PAGE_ACTIVITY,
@@ -96,6 +96,7 @@ class JourneyRunWorkflow:
             retry_policy=LOOKUP_RETRY,
             summary=f"admit up to {inp.page_size} of {inp.journey}'s segment after {cursor!r}",
         )
+        self._read = max(self._read, result.version or 0)
         return result
 
     async def _wait_for_window(self, page: AdmitPageResult) -> bool:

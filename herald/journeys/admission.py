@@ -42,6 +42,7 @@ async def admit_page(
         refresh=rule.refresh,
         schedule_start=settings.schedule.start,
         schedule_end=settings.schedule.end,
+        version=published.version,
     )
     start, end = settings.schedule.start, settings.schedule.end
     if state != "ACTIVE" or (start and req.now < start) or (end and req.now >= end):

@@ -19,9 +19,16 @@ from herald.models.journey_run import (
 )
 
 
-async def ensure_run(temporal: Client, journey: str, task_queue: str, page_size: int = 500) -> str:
-    """Start the journey's run unless one is running, and tell it a version was published (it
-    reads the latest version on every page, so it needs no restart). Returns the workflow id."""
+async def ensure_run(
+    temporal: Client,
+    journey: str,
+    task_queue: str,
+    page_size: int = 500,
+    published: int | None = None,
+) -> str:
+    """Start the journey's run unless one is running (it reads the latest version on every
+    page, so it needs no restart); `published`: the version just published, which a run
+    already waiting wakes to read. Returns the workflow id."""
     workflow_id = journey_run_workflow_id(journey)
     handle = await temporal.start_workflow(
         JOURNEY_RUN_WORKFLOW,
@@ -33,7 +40,9 @@ async def ensure_run(temporal: Client, journey: str, task_queue: str, page_size:
         search_attributes=TypedSearchAttributes([SearchAttributePair(HERALD_JOURNEY, journey)]),
         static_summary=f"segment entry of journey {journey}",
     )
-    # A run already waiting (for its start, or to walk again) wakes to read the version just
-    # published: an earlier start or a shorter refresh applies now, not after the old wait.
-    await handle.signal(PUBLISHED_SIGNAL)
+    if published is not None:
+        # A run already waiting (for its start, or to walk again) wakes to read the version
+        # just published: an earlier start or a shorter refresh applies now, not after the old
+        # wait. A run that read it already (just started) ignores it.
+        await handle.signal(PUBLISHED_SIGNAL, published)
     return workflow_id

@@ -181,3 +181,4 @@ class AdmitPageResult(HeraldModel):
     refresh: timedelta | None = None
     schedule_end: datetime | None = None
     schedule_start: datetime | None = None
+    version: int | None = Field(default=None, description="The journey version the page read.")
