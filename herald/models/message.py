@@ -11,11 +11,16 @@ from herald.models.base import HeraldModel
 from herald.models.channel import ChannelType, MessageChannel
 from herald.models.template import RenderedMessage
 
+# The longest key a send makes: `journey:{name}:{participant}:{n}:{step}:{uuid}`, plus
+# `:{endpoint}` for each endpoint of a user (100, 200, 64, 36 and 200 characters at most:
+# 623). Within PostgreSQL's unique-index entry limit even if every character took 4 bytes.
+MESSAGE_KEY_LENGTH = 640
+
 
 class OutgoingMessage(HeraldModel):
     """One rendered message for one address, with the key that makes sending it idempotent."""
 
-    idempotency_key: str = Field(min_length=1, max_length=300)
+    idempotency_key: str = Field(min_length=1, max_length=MESSAGE_KEY_LENGTH)
     channel: MessageChannel
     endpoint_id: str
     address: str

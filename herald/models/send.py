@@ -18,6 +18,7 @@ from herald.models.journey_settings import (
     ParticipantKind,
     QuietTime,
 )
+from herald.models.message import MESSAGE_KEY_LENGTH
 from herald.models.template import Template
 
 
@@ -25,7 +26,7 @@ class SendRequest(HeraldModel):
     """One message to one endpoint, or to each of a user's endpoints on the channel (their
     keys are this key plus the endpoint id). The idempotency key is made in the workflow."""
 
-    idempotency_key: str = Field(min_length=1, max_length=300)
+    idempotency_key: str = Field(min_length=1, max_length=MESSAGE_KEY_LENGTH)
     endpoint_id: str = Field(description="The endpoint id, or the user id for a user.")
     participant: ParticipantKind = "endpoint"
     channel: MessageChannel

@@ -26,6 +26,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from herald.models.message import MESSAGE_KEY_LENGTH
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -173,7 +175,7 @@ class MessageRow(Base):
     __tablename__ = "messages"
     __table_args__ = (UniqueConstraint("idempotency_key"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    idempotency_key: Mapped[str] = mapped_column(String(300))
+    idempotency_key: Mapped[str] = mapped_column(String(MESSAGE_KEY_LENGTH))
     channel: Mapped[str] = mapped_column(String(16))
     endpoint_id: Mapped[str] = mapped_column(String(200), index=True)
     status: Mapped[str] = mapped_column(String(16))
@@ -199,7 +201,7 @@ class OutboxRow(Base):
     __tablename__ = "outbox"
     __table_args__ = (UniqueConstraint("idempotency_key"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    idempotency_key: Mapped[str] = mapped_column(String(300))
+    idempotency_key: Mapped[str] = mapped_column(String(MESSAGE_KEY_LENGTH))
     channel: Mapped[str] = mapped_column(String(16))
     endpoint_id: Mapped[str] = mapped_column(String(200), index=True)
     address: Mapped[str] = mapped_column(String(320))
@@ -248,7 +250,7 @@ class InAppMessageRow(Base):
     __tablename__ = "in_app_messages"
     __table_args__ = (UniqueConstraint("idempotency_key"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    idempotency_key: Mapped[str] = mapped_column(String(300))
+    idempotency_key: Mapped[str] = mapped_column(String(MESSAGE_KEY_LENGTH))
     endpoint_id: Mapped[str] = mapped_column(String(200), index=True)
     content: Mapped[Json]
     priority: Mapped[int] = mapped_column(Integer)

@@ -272,6 +272,20 @@ async def test_skipping_pending_claims_leaves_settled_ones_alone(database: Datab
     assert rows == {"held": (MessageStatus.SKIPPED, "left"), "gone": (MessageStatus.SENT, None)}
 
 
+async def test_the_longest_key_a_journey_send_makes_is_stored(database: Database) -> None:
+    """A user's endpoint in a journey of a 100-character name, ids of 200, a 64-character
+    step, its twelfth entry: 615 characters (300 were allowed)."""
+    workflow_id = f"journey:{'j' * 100}:{'u' * 200}:12"
+    key = f"{workflow_id}:{'s' * 64}:{'0' * 36}:{'e' * 200}"
+    assert len(key) == 615
+    async with database.session() as session:
+        await claim_message(
+            session, idempotency_key=key, channel=MessageChannel.EMAIL, endpoint_id="e" * 200
+        )
+        finished = await finish_message(session, key, MessageStatus.SENT, provider="outbox")
+    assert finished.idempotency_key == key
+
+
 async def test_outbox_keeps_a_message_once_per_key(database: Database) -> None:
     async with database.session() as session:
         first_id = await add_to_outbox(session, _outgoing("k-1", "first"))

@@ -165,3 +165,17 @@ async def test_a_users_sms_reply_through_the_inbound_path_takes_its_branch(
     )
     assert (await engine.herald.receive(reply)).routed_to == 1
     assert engine.path(await engine.finish("user-asks", "rae")) == ["ask", "answer", "glad"]
+
+
+async def test_a_send_to_long_ids_goes(engine: Engine) -> None:
+    """The longest journey name and ids allowed make a key of over 500 characters for each of
+    the user's endpoints: the message still goes (keys of 300 were allowed, and it failed)."""
+    name, user = "j" * 100, "u" * 200
+    steps = {"hello": {"type": "send", "template": "hi"}}
+    await engine.apply(
+        device("e" * 200, user), template("hi"), journey(name, "hello", steps, **USERS)
+    )
+    await engine.herald.enter(name, user_id=user)
+    await engine.finish(name, user)
+    [sent] = await engine.outbox(name)
+    assert sent.endpoint_id == "e" * 200 and len(sent.idempotency_key) > 500
