@@ -2,8 +2,8 @@
 
 A translator reads each field knowing its type; checking the whole request first means
 `"Percentage": "50"` or an activity that is null is refused with its JSON path, every such
-problem at once, instead of failing somewhere inside the translation. Members the model does
-not know are left to the translator (a request exported with `get-journey` carries a few).
+problem at once, instead of failing somewhere inside the translation; so is a member the
+model does not have (a misspelling), except those the caller passes over.
 """
 
 from __future__ import annotations
@@ -40,15 +40,19 @@ def json_type(value: Any) -> str:
     return names.get(type(value), "null")
 
 
-def type_problems(value: Any, shape: str, path: str = "$") -> list[str]:
-    """Every place in `value` whose JSON type is not the one `shape` gives it, with its path.
+def type_problems(
+    value: Any, shape: str, path: str = "$", ignored: frozenset[str] = frozenset()
+) -> list[str]:
+    """Every place in `value` whose JSON type is not the one `shape` gives it, with its path,
+    and every member the model does not have (a misspelt `NextActivty` would otherwise drop
+    its link without a word); `ignored`: members of the top structure to pass over.
 
     A structure's member that is null counts as absent, as Pinpoint reads it; a null in a
     list or as a map's value is a problem."""
     spec = shapes()[shape]
     kind = spec["type"]
     if kind == "structure":
-        return _structure(value, spec, shape, path)
+        return _structure(value, spec, shape, path, ignored)
     if kind == "list":
         return _list(value, spec["member"]["shape"], path)
     if kind == "map":
@@ -56,11 +60,17 @@ def type_problems(value: Any, shape: str, path: str = "$") -> list[str]:
     return _scalar(value, spec, shape, path)
 
 
-def _structure(value: Any, spec: dict[str, Any], shape: str, path: str) -> list[str]:
+def _structure(
+    value: Any, spec: dict[str, Any], shape: str, path: str, ignored: frozenset[str]
+) -> list[str]:
     if not isinstance(value, dict):
         return [f"{path}: expected an object ({shape}), got {_said(value)}"]
     members = spec["members"]
+    unknown = [key for key in value if key not in members and key not in ignored]
     return [
+        f"{path}.{key}: not a field of Pinpoint's {shape}; allowed: {', '.join(members)}"
+        for key in unknown
+    ] + [
         problem
         for key, item in value.items()
         if key in members and item is not None

@@ -436,3 +436,26 @@ def test_any_of_conditions_with_one_dimension_each_stays_any() -> None:
     assert isinstance(step, SplitStep)
     assert step.match == "ANY"
     assert [c.kind for c in step.conditions] == ["attribute", "segment"]
+
+
+def test_a_misspelt_field_is_refused_at_its_path_not_dropped() -> None:
+    """`NextActivty` would otherwise be ignored, and the send would end the journey."""
+    typo = {"hi": {"EMAIL": {"TemplateName": "Hi", "NextActivty": "bye"}}, "bye": {}}
+    problem = refused(request(typo))
+    assert problem.startswith("$.Activities.hi.EMAIL.NextActivty: not a field of Pinpoint's")
+    assert "allowed: MessageConfig, NextActivity," in problem
+
+
+def test_an_exported_journey_response_imports_as_its_request() -> None:
+    """`aws pinpoint get-journey` prints the journey in a JourneyResponse wrapper, with the
+    fields Pinpoint adds (Id, ApplicationId, tags); they describe the export and are passed
+    over."""
+    exported = request(ONE_EMAIL) | {
+        "Id": "j",
+        "ApplicationId": "app",
+        "CreationDate": "2026-01-01T00:00:00Z",
+        "LastModifiedDate": "2026-01-02T00:00:00Z",
+        "tags": {"team": "growth"},
+    }
+    journey = imported({"JourneyResponse": exported})
+    assert journey == imported(request(ONE_EMAIL))

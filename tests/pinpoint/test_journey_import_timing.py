@@ -116,7 +116,8 @@ def test_open_hours_and_closed_days_per_channel() -> None:
         ),
         (
             {"OpenHours": {"FAX": {"MONDAY": []}}},
-            "$.OpenHours.FAX: allowed EMAIL, SMS, PUSH, VOICE, CUSTOM",
+            "$.OpenHours.FAX: not a field of Pinpoint's OpenHours; "
+            "allowed: EMAIL, SMS, PUSH, VOICE, CUSTOM",
         ),
         (
             {"OpenHours": {"EMAIL": {"MON": []}}},
