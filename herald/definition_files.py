@@ -58,7 +58,10 @@ def read_documents(path: Path) -> list[tuple[int, Any]]:
 
 
 def _text(path: Path) -> str:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # permissions, a directory named like a file, a file gone since
+        raise UnreadableFile([f"{path}: cannot be read: {exc.strerror or exc}"]) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from herald.client import HeraldClient
-from herald.definitions import DefinitionError, load_files
+from herald.definitions import DefinitionError, load_file, load_files
 from herald.models import (
     DEFINITION_ADAPTER,
     EmailTemplate,
@@ -374,3 +374,13 @@ async def test_a_journey_naming_a_missing_segment_is_refused_with_its_path(
         "Journey 'vip-only': steps.check.conditions.0.segment: segment 'vips' does not exist; "
         "apply it first or with it",
     ]
+
+
+def test_a_file_that_cannot_be_read_is_named_with_why(tmp_path: Path) -> None:
+    """Root reads any file, so the test makes reading fail another way: a directory named
+    like a definition file, given as one."""
+    path = tmp_path / "odd.yaml"
+    path.mkdir()
+    with pytest.raises(DefinitionError) as raised:
+        load_file(path)
+    assert raised.value.problems == [f"{path}: cannot be read: Is a directory"]
