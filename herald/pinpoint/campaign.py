@@ -14,6 +14,7 @@ from herald.pinpoint.handlebars import to_jinja
 from herald.pinpoint.journey_parts import get, resource_name
 from herald.pinpoint.journey_timing import TIMEZONES
 from herald.pinpoint.registry import PinpointImportError
+from herald.pinpoint.request_types import read_request
 
 TEMPLATES = {
     "EmailTemplate": "EMAIL",
@@ -34,8 +35,11 @@ ODD_OFFSETS = {
 
 
 def translate_campaign(document: Any, name: str) -> list[Definition]:
-    if not isinstance(document, dict):
-        raise PinpointImportError("$: expected a WriteCampaignRequest object")
+    """The campaign (a WriteCampaignRequest, or `get-campaign`'s CampaignResponse, bare or
+    in its wrapper), or PinpointImportError listing every problem, one a line."""
+    document, problems = read_request(document, "WriteCampaignRequest", "CampaignResponse")
+    if problems:
+        raise PinpointImportError("\n".join(problems))
     if not document.get("SegmentId"):
         raise PinpointImportError("$.SegmentId: required (the segment the campaign sends to)")
     doc: dict[str, Any] = {
@@ -63,10 +67,16 @@ def translate_campaign(document: Any, name: str) -> list[Definition]:
     try:
         return [Campaign.model_validate({k: v for k, v in doc.items() if v is not None})]
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(campaign)"
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise PinpointImportError(f"$: translated {where}: {message}") from None
+        raise PinpointImportError("\n".join(_translated(exc))) from None
+
+
+def _translated(exc: ValidationError) -> list[str]:
+    """Each of the translated campaign's problems, at its Herald path."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        where = ".".join(str(p) for p in error["loc"]) or "(campaign)"
+        problems.append(f"$: translated {where}: {str(error['msg']).removeprefix('Value error, ')}")
+    return problems
 
 
 def treatment(node: dict[str, Any], path: str, campaign_schedule: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,6 @@ description says so when one was given.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
@@ -25,7 +24,7 @@ from herald.pinpoint.journey_parts import get
 from herald.pinpoint.journey_paths import JourneyPaths
 from herald.pinpoint.journey_settings import settings
 from herald.pinpoint.registry import PinpointImportError
-from herald.pinpoint.request_types import shapes, type_problems
+from herald.pinpoint.request_types import read_request
 
 # Pinpoint's State on a WriteJourneyRequest: DRAFT saves it, ACTIVE publishes it. The others
 # describe a journey that has run; Herald's lifecycle commands reach them from ACTIVE.
@@ -37,8 +36,8 @@ T = TypeVar("T")
 def translate_journey(document: Any, name: str) -> list[Definition]:
     """The journey (a WriteJourneyRequest, or `get-journey`'s JourneyResponse, bare or in
     its wrapper), or PinpointImportError listing every problem, one a line."""
-    document = _unwrapped(document)
-    if problems := type_problems(document, "WriteJourneyRequest", ignored=_response_only()):
+    document, problems = read_request(document, "WriteJourneyRequest", "JourneyResponse")
+    if problems:
         raise PinpointImportError("\n".join(problems))
     activities, start = document.get("Activities"), document.get("StartActivity")
     if not activities or not start:
@@ -106,26 +105,6 @@ def _attempt(problems: list[str], work: Callable[[], T]) -> T | None:
     except PinpointImportError as exc:
         problems += str(exc).splitlines()
         return None
-
-
-_WRAPPERS = ("WriteJourneyRequest", "JourneyResponse")
-
-
-def _unwrapped(document: Any) -> Any:
-    """The request inside `{"JourneyResponse": {...}}`, as `aws pinpoint get-journey`
-    prints it, or `{"WriteJourneyRequest": {...}}`, as `create-journey` takes it."""
-    if isinstance(document, dict) and len(document) == 1:
-        [(key, inner)] = document.items()
-        if key in _WRAPPERS and isinstance(inner, dict):
-            return inner
-    return document
-
-
-@cache
-def _response_only() -> frozenset[str]:
-    """What an exported journey carries besides its request (Arn, Id, CreationDate...)."""
-    response = set(shapes()["JourneyResponse"]["members"])
-    return frozenset(response - set(shapes()["WriteJourneyRequest"]["members"]))
 
 
 def _refuse_unsupported(document: dict[str, Any]) -> None:

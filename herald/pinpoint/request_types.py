@@ -34,6 +34,23 @@ def shapes() -> dict[str, Any]:
     return found
 
 
+def read_request(document: Any, request: str, response: str) -> tuple[Any, list[str]]:
+    """The request in `document` (bare, or in its `{request: ...}` or `{response: ...}`
+    wrapper, as the AWS CLI takes and prints it) and its problems against `request`'s shape.
+    Members only the response has (Id, ApplicationId, tags...) describe an export: passed
+    over."""
+    if isinstance(document, dict) and len(document) == 1:
+        [(key, inner)] = document.items()
+        if key in (request, response) and isinstance(inner, dict):
+            document = inner
+    return document, type_problems(document, request, ignored=_response_only(request, response))
+
+
+@cache
+def _response_only(request: str, response: str) -> frozenset[str]:
+    return frozenset(set(shapes()[response]["members"]) - set(shapes()[request]["members"]))
+
+
 def json_type(value: Any) -> str:
     names = {bool: "a boolean", int: "a number", float: "a number", str: "a string"}
     names |= {list: "a list", dict: "an object"}

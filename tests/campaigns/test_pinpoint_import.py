@@ -173,3 +173,38 @@ async def test_an_imported_campaign_runs(engine: Engine, sqlite_database: Databa
     assert (await finished(engine, name)).counts.sent == 50
     [message] = await engine.herald.outbox(endpoint_id="e000007")
     assert message.content.subject == "Hello e000007"
+
+
+def _refused(document: object) -> list[str]:
+    with pytest.raises(PinpointImportError) as raised:
+        translate("campaign", document, "spring-sale")
+    return str(raised.value).splitlines()
+
+
+def test_malformed_json_is_refused_at_every_path_not_with_a_traceback() -> None:
+    bad = REQUEST | {
+        "AdditionalTreatments": [None],
+        "HoldoutPercent": "10",
+        "Limts": {"Daily": 1},
+    }
+    problems = _refused(bad)
+    assert "$.AdditionalTreatments.0: expected an object (WriteTreatmentResource), got null" in (
+        problems
+    )
+    assert '$.HoldoutPercent: expected an integer, got a string ("10")' in problems
+    assert any(
+        p.startswith("$.Limts: not a field of Pinpoint's WriteCampaignRequest") for p in problems
+    )
+
+
+def test_every_problem_of_the_translated_campaign_is_listed() -> None:
+    both = REQUEST | {"HoldoutPercent": 101, "Limits": {"Daily": -1}}
+    problems = _refused(both)
+    assert len(problems) >= 2 and all(p.startswith("$: translated ") for p in problems), problems
+
+
+def test_an_exported_campaign_response_imports_as_its_request() -> None:
+    exported = {"CampaignResponse": REQUEST | {"Id": "c1", "ApplicationId": "app", "Version": 3}}
+    assert translate("campaign", exported, "spring-sale") == translate(
+        "campaign", REQUEST, "spring-sale"
+    )
