@@ -58,6 +58,9 @@ with workflow.unsafe.imports_passed_through():
 # time it had waited counts and it stays held. Only a run continued with either carried
 # asks, so other participants' histories gain no marker.
 MIGRATION_CARRIES_PATCH = "migration-carries-wait-and-pause"
+# A participant that entered on an event and migrated lost the event: the new version's sends
+# failed on `Journey.Event`. The continued run now carries it.
+TRIGGER_CARRIED_PATCH = "migration-carries-trigger"
 # Loops must pass through a wait (validated at apply), so this bound is only reached by a
 # participant looping for a very long time; it keeps history bounded all the same.
 MAX_STEPS = 1000
@@ -231,6 +234,7 @@ class JourneyWorkflow:
                 participant_id=ctx.inp.participant_id,
                 entry_n=ctx.inp.entry_n,
                 start_at=resume_at,
+                trigger=self._carried_trigger(ctx),
                 carried=Carried(
                     entered_at=ctx.state.visits[0].entered_at
                     if ctx.state.visits
@@ -243,6 +247,13 @@ class JourneyWorkflow:
             ),
             search_attributes=attributes,
         )
+
+    @staticmethod
+    def _carried_trigger(ctx: StepContext) -> EventSignal | None:
+        """The event that entered the participant, for the new version's sends to render
+        (`Journey.Event.*`). Asked only by an event-entered participant that migrates."""
+        trigger = ctx.inp.trigger
+        return trigger if trigger is not None and workflow.patched(TRIGGER_CARRIED_PATCH) else None
 
     def _finish(self, ctx: StepContext) -> JourneyResult:
         state = ctx.state

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
 
 from pydantic import Field
@@ -26,6 +27,7 @@ from herald.models import JourneyVersion
 from herald.models.base import HeraldModel
 from herald.models.journey_run import (
     CANCEL_SIGNAL,
+    HERALD_JOURNEY_VERSION,
     HERALD_STEP,
     MIGRATE_SIGNAL,
     PAUSE_SIGNAL,
@@ -207,7 +209,8 @@ async def _all_entries(database: Database, name: str) -> AsyncIterator[EntryReco
 async def participants(
     temporal: Client, database: Database, name: str
 ) -> AsyncIterator[tuple[EntryRecord, str, str | None]]:
-    """(entry, workflow status, current step) for every entry of the journey.
+    """(entry, workflow status, current step) for every entry of the journey, the entry's
+    version being the one its workflow runs.
 
     Read from each participant's workflow rather than from visibility, which lags behind
     and which not every server (the time-skipping test server) serves.
@@ -221,8 +224,13 @@ async def participants(
                 continue
             raise
         status_name = described.status.name if described.status else "UNKNOWN"
-        step = described.typed_search_attributes.get(HERALD_STEP)
-        yield entry, status_name, step
+        found = described.typed_search_attributes
+        # The version it runs: a migration is recorded when signalled, but the participant
+        # moves only when it next looks, and may still be on the version it came from.
+        running = found.get(HERALD_JOURNEY_VERSION)
+        if running is not None and running != entry.version:
+            entry = replace(entry, version=running)
+        yield entry, status_name, found.get(HERALD_STEP)
 
 
 async def status(
@@ -286,14 +294,14 @@ async def migrate(
         raise LifecycleError(
             f"--map targets not in version {version}: {bad}; its steps: {', '.join(sorted(steps))}"
         )
-    checked = await _versions_running(temporal, database, name, exclude=version)
+    # Only forward: participants on a newer version than the target stay on it.
+    movers = [e async for e in _running(temporal, database, name) if e.version < version]
+    checked = {e.version for e in movers}
     await _check_mapping(database, name, checked, target, step_map)
     signal = MigrateSignal(journey=target.journey, version=version, step_map=step_map)
     moved = 0
-    async for entry in _all_entries(database, name):
-        if entry.version in checked and await signal_quietly(
-            temporal, entry.workflow_id, MIGRATE_SIGNAL, signal
-        ):
+    for entry in movers:
+        if await signal_quietly(temporal, entry.workflow_id, MIGRATE_SIGNAL, signal):
             moved += 1
             async with database.session() as session:
                 await set_entry_version(session, entry, version)
@@ -311,6 +319,7 @@ async def _check_mapping(
     names a step no running version has."""
     version, steps = target.version, target.journey.steps
     sources: set[str] = set()
+    problems = []
     for old in sorted(checked):
         async with database.session() as session:
             source = await get_journey(session, name, old)
@@ -318,11 +327,12 @@ async def _check_mapping(
         sources |= set(old_steps)
         lost = sorted(s for s in old_steps if step_map.get(s, s) not in steps)
         if lost:
-            raise LifecycleError(
-                f"participants on version {old} could be at steps {lost} that version "
-                f"{version} does not have; map each with --map OLD=NEW "
-                f"(version {version}'s steps: {', '.join(sorted(steps))})"
-            )
+            problems.append(f"participants on version {old} could be at steps {lost}")
+    if problems:  # every version's at once, so one try shows every step to map
+        raise LifecycleError(
+            f"{'; '.join(problems)}, which version {version} does not have; map each with "
+            f"--map OLD=NEW (version {version}'s steps: {', '.join(sorted(steps))})"
+        )
     # A key naming no step participants could be on is a typo that would otherwise pass.
     unknown = sorted(set(step_map) - sources)
     if checked and unknown:
@@ -333,13 +343,9 @@ async def _check_mapping(
         )
 
 
-async def _versions_running(
-    temporal: Client, database: Database, name: str, exclude: int
-) -> set[int]:
-    """The versions running participants are on, other than `exclude`."""
+async def _running(temporal: Client, database: Database, name: str) -> AsyncIterator[EntryRecord]:
+    """The journey's running participants, each with the version it runs."""
     running = WorkflowExecutionStatus.RUNNING.name
-    return {
-        entry.version
-        async for entry, status_name, _ in participants(temporal, database, name)
-        if status_name == running and entry.version != exclude
-    }
+    async for entry, status_name, _ in participants(temporal, database, name):
+        if status_name == running:
+            yield entry

@@ -1,0 +1,135 @@
+"""Migrations across versions: a participant keeps the event that entered it, every version's
+lost steps are named at once, nobody moves backwards, and a migration is checked against the
+version a participant still runs, not the one it was last signalled to move to."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from herald.journeys.lifecycle import LifecycleError
+from herald.models import Event
+from tests.helpers import eventually
+from tests.loopback_http import loopback_server
+from tests.workflows.engine import SERIES, Engine, endpoint, journey, template
+
+
+async def test_an_event_entered_participant_keeps_its_event_after_migration(
+    engine: Engine,
+) -> None:
+    """A send rendering `Journey.Event` after the participant was migrated."""
+    name = "mig-trigger"
+    mail = {
+        "kind": "Template",
+        "name": "cart-mail",
+        "channel": "EMAIL",
+        "subject": "Your cart",
+        "text": "{{ Journey.Event.Type }}: {{ Journey.Event.Attributes.sku }}",
+    }
+    entry = {"event": {"event_type": "cart.left"}}
+
+    def steps(nap: str) -> dict[str, Any]:
+        return {
+            "nap": {"type": "wait", "duration": nap, "next": "mail"},
+            "mail": {"type": "send", "template": "cart-mail"},
+        }
+
+    await engine.apply(endpoint("cara"), mail, journey(name, "nap", steps("P1D"), entry=entry))
+    await engine.herald.put_event(
+        Event(endpoint_id="cara", event_type="cart.left", attributes={"sku": "A1"})
+    )
+    await engine.waiting(name, "cara", on="nap")
+    await engine.apply(journey(name, "nap", steps("PT30H"), entry=entry))
+    assert await engine.herald.migrate(name, 2, {}) == 1
+    await engine.migrated(name, "cara", 2)
+    await engine.skip(timedelta(hours=31))
+    try:
+        result = await engine.finish(name, "cara")
+    except Exception as exc:
+        pytest.fail(f"the migrated participant failed at its send: {exc!r} {exc.__cause__!r}")
+    assert result.version == 2
+    [sent] = await engine.outbox(name)
+    assert sent.content.text == "cart.left: A1", sent.content.text
+
+
+async def test_a_refusal_names_the_lost_steps_of_every_version(engine: Engine) -> None:
+    """Participants on v1 (at `nap`) and v2 (at `pause`); v3 has neither. The refusal
+    should list every step that would lose someone at once."""
+    name = "mig-lost"
+    await engine.apply(
+        endpoint("ava"), endpoint("ben"), template("t1"), template("t2"),
+        journey(name, "one", SERIES),
+    )  # fmt: skip
+    await engine.herald.enter(name, "ava")
+    await engine.waiting(name, "ava", on="nap")
+    v2 = {**SERIES, "one": {**SERIES["one"], "next": "pause"}, "pause": SERIES["nap"]}
+    del v2["nap"]
+    await engine.apply(journey(name, "one", v2))
+    await engine.herald.enter(name, "ben")
+    await engine.waiting(name, "ben", on="pause")
+    v3 = {**SERIES, "one": {**SERIES["one"], "next": "rest"}, "rest": SERIES["nap"]}
+    del v3["nap"]
+    await engine.apply(journey(name, "one", v3))
+    with pytest.raises(LifecycleError) as refused:
+        await engine.herald.migrate(name, 3, {})
+    assert str(refused.value).startswith(
+        "participants on version 1 could be at steps ['nap']; participants on version 2 "
+        "could be at steps ['pause'], which version 3 does not have"
+    ), refused.value
+
+
+async def test_a_second_migration_is_checked_against_the_version_still_run(
+    engine: Engine,
+) -> None:
+    """Busy in a webhook call on version 1, the participant has not yet taken the migration
+    to version 2 when one to version 3 comes: that one must map version 1's steps too, and
+    then takes it to version 3 at the mapped step."""
+    with loopback_server() as server:
+        server.gate.clear()
+        try:
+            call = {"type": "webhook", "url": f"{server.url}/hold", "timeout": "PT30S"}
+            v1 = {"call": {**call, "next": "nap"}, "nap": SERIES["nap"], "two": SERIES["two"]}
+            await engine.apply(
+                endpoint("tia"), template("t2"), template("t3"), journey("busy", "call", v1)
+            )
+            await engine.herald.enter("busy", "tia")
+            await eventually(lambda: _calls(server), bool, what="the webhook call")
+            pause = {**SERIES["nap"], "duration": "PT1H"}
+            v2 = {"call": {**call, "next": "pause"}, "pause": pause, "two": SERIES["two"]}
+            await engine.apply(journey("busy", "call", v2))
+            assert await engine.herald.migrate("busy", 2, {"nap": "pause"}) == 1
+            v3 = {**v2, "two": {**SERIES["two"], "template": "t3"}}
+            await engine.apply(journey("busy", "call", v3))
+            with pytest.raises(LifecycleError, match=r"version 1 could be at steps \['nap'\]"):
+                await engine.herald.migrate("busy", 3, {})
+            assert await engine.herald.migrate("busy", 3, {"nap": "pause"}) == 1
+        finally:
+            server.gate.set()
+        await engine.migrated("busy", "tia", 3)
+        state = await engine.waiting("busy", "tia", on="pause")
+    assert (state.version, state.migration_refused) == (3, None)
+
+
+async def _calls(server: Any) -> int:
+    return len(server.requests)
+
+
+async def test_a_migration_moves_nobody_back_to_an_older_version(engine: Engine) -> None:
+    """`herald journeys migrate` moves participants onto a newer version (its help): the one
+    on version 2 stays there; the one on version 1 is already there."""
+    name = "mig-back"
+    await engine.apply(
+        endpoint("old"), endpoint("new"), template("t1"), template("t2"), template("t3"),
+        journey(name, "one", SERIES),
+    )  # fmt: skip
+    await engine.herald.enter(name, "old")
+    await engine.waiting(name, "old", on="nap")
+    v2 = {**SERIES, "two": {**SERIES["two"], "template": "t3"}}
+    await engine.apply(journey(name, "one", v2))
+    await engine.herald.enter(name, "new")
+    await engine.waiting(name, "new", on="nap")
+    assert await engine.herald.migrate(name, 1, {}) == 0
+    await engine.skip(timedelta(days=2, minutes=1))
+    assert (await engine.finish(name, "new")).version == 2
