@@ -10,6 +10,7 @@ resume, cancel, and a migration to a newer version (which continues as new on th
 # new participant, and temporalio reads the run and signal methods' type hints each time;
 # as strings they were compiled anew on every run (about a quarter of that cost).
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.common import SearchAttributePair
@@ -58,6 +59,9 @@ with workflow.unsafe.imports_passed_through():
 # time it had waited counts and it stays held. Only a run continued with either carried
 # asks, so other participants' histories gain no marker.
 MIGRATION_CARRIES_PATCH = "migration-carries-wait-and-pause"
+# A participant migrated with events or replies already received at the step it waited at
+# lost them: the new run began with an empty inbox. Asked only when there are some.
+MIGRATION_INBOX_PATCH = "migration-carries-inbox"
 # A participant that entered on an event and migrated lost the event: the new version's sends
 # failed on `Journey.Event`. The continued run now carries it.
 TRIGGER_CARRIED_PATCH = "migration-carries-trigger"
@@ -81,8 +85,10 @@ class JourneyWorkflow:
         state = self._initial_state(inp)
         ctx = StepContext(inp=inp, state=state, inbox=self._inbox)
         self._carry_over(ctx)
-        if inp.trigger is not None:
+        if inp.trigger is not None and inp.carried is None:
             self.event(inp.trigger)
+        elif inp.trigger is not None:  # carried by a migration for sends to render: old news
+            self._inbox.seen_ids.add(inp.trigger.id)
         step_id: str | None = inp.start_at or inp.journey.start
         _refuse_missing_start(inp)
         try:
@@ -90,7 +96,7 @@ class JourneyWorkflow:
                 if step_id is None:
                     break
                 step_id = await self._run_one(ctx, step_id)
-                ctx.credit = timedelta()
+                ctx.credit, ctx.inbox_mark, ctx.from_start = timedelta(), None, False
         except Stopped as stop:
             state.exit_reason = f"{CANCELLED} {stop}"
             await release_held(ctx, f"held, then the participant left: {state.exit_reason}")
@@ -110,12 +116,29 @@ class JourneyWorkflow:
         """From the version a migration moved the participant off: the time it had waited
         (for the step it resumes at only) and the journey's pause."""
         carried = ctx.inp.carried
-        if carried is None or (carried.waited is None and not carried.paused):
+        if carried is None:
+            return
+        # Moved from a wait (or with signals in hand): the first step counts what the old
+        # run had received there, and what reaches this one before it begins (a hold).
+        moved_waiting = carried.waited is not None or carried.events or carried.replies
+        if moved_waiting and workflow.patched(MIGRATION_INBOX_PATCH):
+            self._take_carried_inbox(ctx, carried)
+        if carried.waited is None and not carried.paused:
             return
         if workflow.patched(MIGRATION_CARRIES_PATCH):
             ctx.credit = carried.waited or timedelta()
             if not self._inbox.pause_signalled:  # a resume may reach the new run first
                 self._inbox.paused = carried.paused
+
+    def _take_carried_inbox(self, ctx: StepContext, carried: Carried) -> None:
+        """What the participant had received at the step it moved from goes ahead of what
+        reached this run already (by id, once), and its first step counts it all."""
+        inbox = self._inbox
+        events = [e for e in carried.events if e.id not in inbox.seen_ids]
+        replies = [r for r in carried.replies if r.id not in inbox.seen_ids]
+        inbox.events[:0], inbox.replies[:0] = events, replies
+        inbox.seen_ids |= {e.id for e in events} | {r.id for r in replies}
+        ctx.from_start = True
 
     def _initial_state(self, inp: JourneyInput) -> JourneyState:
         carried = inp.carried
@@ -243,10 +266,22 @@ class JourneyWorkflow:
                     message_keys=ctx.state.message_keys,
                     waited=ctx.waited,
                     paused=self._inbox.paused,
+                    **self._inbox_since_mark(ctx),
                 ),
             ),
             search_attributes=attributes,
         )
+
+    def _inbox_since_mark(self, ctx: StepContext) -> dict[str, list[Any]]:
+        """Events and replies received since the waiting step began, for the new run. Asked
+        only by a participant that moves with some in hand."""
+        if ctx.inbox_mark is None:
+            return {}
+        events = self._inbox.events[ctx.inbox_mark[0] :]
+        replies = self._inbox.replies[ctx.inbox_mark[1] :]
+        if not (events or replies) or not workflow.patched(MIGRATION_INBOX_PATCH):
+            return {}
+        return {"events": events, "replies": replies}
 
     @staticmethod
     def _carried_trigger(ctx: StepContext) -> EventSignal | None:

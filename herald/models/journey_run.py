@@ -75,6 +75,12 @@ class Carried(HeraldModel):
     paused: bool = Field(
         default=False, description="Its journey was paused: the new run starts held."
     )
+    events: list[EventSignal] = Field(
+        default_factory=list,
+        description="Events received since the step it was waiting at began: the new run's "
+        "first step counts them, as the old one would have on resume.",
+    )
+    replies: list[ReplySignal] = Field(default_factory=list, description="The same, replies.")
 
 
 class EventSignal(HeraldModel):

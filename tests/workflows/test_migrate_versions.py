@@ -4,13 +4,14 @@ version a participant still runs, not the one it was last signalled to move to."
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from herald.journeys.lifecycle import LifecycleError
 from herald.models import Event
+from herald.models.journey_run import ReplySignal
 from tests.helpers import eventually
 from tests.loopback_http import loopback_server
 from tests.workflows.engine import SERIES, Engine, endpoint, journey, template
@@ -133,3 +134,89 @@ async def test_a_migration_moves_nobody_back_to_an_older_version(engine: Engine)
     assert await engine.herald.migrate(name, 1, {}) == 0
     await engine.skip(timedelta(days=2, minutes=1))
     assert (await engine.finish(name, "new")).version == 2
+
+
+def _watch(timeout: str) -> dict[str, Any]:
+    return {
+        "one": {"type": "send", "template": "t1", "next": "watch"},
+        "watch": {
+            "type": "wait_for_event",
+            "event_type": "purchase",
+            "timeout": timeout,
+            "on_event": "yes",
+            "on_timeout": "no",
+        },
+        "yes": {"type": "send", "template": "t2"},
+        "no": {"type": "send", "template": "t3"},
+    }
+
+
+async def _paused_at_watch(engine: Engine, name: str, person: str) -> None:
+    await engine.apply(
+        endpoint(person), template("t1"), template("t2"), template("t3"),
+        journey(name, "one", _watch("P1D")),
+    )  # fmt: skip
+    await engine.herald.enter(name, person)
+    await engine.waiting(name, person, on="watch")
+    assert await engine.herald.journey_transition(name, "pause") == 1
+    await eventually(
+        lambda: engine.state(name, person), lambda s: s is not None and s.paused, what="paused"
+    )
+
+
+@pytest.mark.parametrize("event_first", [True, False])
+async def test_an_event_received_around_a_paused_migration_still_counts(
+    engine: Engine, event_first: bool
+) -> None:
+    """Paused at `watch`, the participant receives the purchase before the migration (the
+    new run must bring it along) or after it (the new run holds before its first step, which
+    must count it): either way, as without a migration, it takes `yes` on resume."""
+    name, person = f"mig-watch-{event_first}".lower(), f"wes-{event_first}".lower()
+    await _paused_at_watch(engine, name, person)
+    purchase = Event(id=f"{name}-1", endpoint_id=person, event_type="purchase")
+    if event_first:
+        await engine.herald.put_event(purchase)
+    await engine.apply(journey(name, "one", _watch("PT30H")))
+    assert await engine.herald.migrate(name, 2, {}) == 1
+    await engine.migrated(name, person, 2)
+    if not event_first:
+        await engine.herald.put_event(purchase)
+    await engine.herald.journey_transition(name, "resume")
+    assert engine.path(await engine.finish(name, person)) == ["one", "watch", "watch", "yes"]
+
+
+def _survey(timeout: str) -> dict[str, Any]:
+    return {
+        "ask": {"type": "send", "channel": "SMS", "template": "ask", "next": "answer"},
+        "answer": {
+            "type": "wait_for_reply",
+            "after_step": "ask",
+            "branches": [{"keywords": ["YES"], "next": "glad"}],
+            "timeout": timeout,
+            "on_timeout": "nudge",
+        },
+        "glad": {"type": "exit"},
+        "nudge": {"type": "exit"},
+    }
+
+
+async def test_a_reply_received_while_paused_survives_a_migration(engine: Engine) -> None:
+    phone = endpoint("rex", ChannelType="SMS", Address="+15555550166")
+    await engine.apply(phone, template("ask", "SMS"), journey("mig-ask", "ask", _survey("P1D")))
+    await engine.herald.enter("mig-ask", "rex")
+    await engine.waiting("mig-ask", "rex", on="answer")
+    await engine.herald.journey_transition("mig-ask", "pause")
+    await eventually(
+        lambda: engine.state("mig-ask", "rex"), lambda s: s is not None and s.paused, what="held"
+    )
+    yes = ReplySignal(
+        id="r1", channel="SMS", text="yes", from_address="+15555550166",
+        received_at=datetime.now(UTC),
+    )  # fmt: skip
+    assert await engine.herald.deliver_reply("rex", yes) == 1
+    await engine.apply(journey("mig-ask", "ask", _survey("PT30H")))
+    assert await engine.herald.migrate("mig-ask", 2, {}) == 1
+    await engine.migrated("mig-ask", "rex", 2)
+    await engine.herald.journey_transition("mig-ask", "resume")
+    path = engine.path(await engine.finish("mig-ask", "rex"))
+    assert path == ["ask", "answer", "answer", "glad"]

@@ -54,9 +54,19 @@ class StepContext:
     # timeout counts as already waited.
     waited: timedelta | None = None
     credit: timedelta = timedelta()
+    # Where the inbox stood (events, replies) when the current waiting step began, and, in
+    # a migrated run, whether its first step counts what the inbox holds from the start.
+    inbox_mark: tuple[int, int] | None = None
+    from_start: bool = False
     # The key of the send that quiet time (open hours, a closed day) holds: its claim stays
     # PENDING until the send goes, so a participant leaving meanwhile settles it.
     held_key: str | None = None
+
+    def mark_inbox(self) -> tuple[int, int]:
+        """The step begins waiting: what it counts starts here (events, replies)."""
+        here = (len(self.inbox.events), len(self.inbox.replies))
+        self.inbox_mark = (0, 0) if self.from_start else here
+        return self.inbox_mark
 
     def deadline(self, length: timedelta) -> datetime:
         """When a wait of `length` starting now ends, less any credit from a migration."""

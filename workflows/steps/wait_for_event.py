@@ -21,8 +21,9 @@ def matches(event: EventSignal, step: WaitForEventStep) -> bool:
 async def run_wait_for_event(
     ctx: StepContext, step_id: str, step: WaitForEventStep
 ) -> tuple[str | None, str]:
-    # Only events that arrive after the participant reached this step count.
-    start = len(ctx.inbox.events)
+    # Only events that arrive after the participant reached this step count (in a migrated
+    # run, also those it had received at the step it moved from).
+    start, _ = ctx.mark_inbox()
 
     def happened() -> bool:
         return any(matches(e, step) for e in ctx.inbox.events[start:])

@@ -30,7 +30,7 @@ async def run_wait_for_reply(
 ) -> tuple[str | None, str]:
     sent = ctx.inp.journey.steps[step.after_step]
     channel = sent.channel.value if isinstance(sent, SendStep) else ""
-    start = len(ctx.inbox.replies)
+    _, start = ctx.mark_inbox()
 
     def reply() -> ReplySignal | None:
         return next((r for r in ctx.inbox.replies[start:] if r.channel == channel), None)
