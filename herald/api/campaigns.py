@@ -26,17 +26,8 @@ async def campaign_status(client: Client, name: str) -> CampaignStatus:
         raise HTTPException(404, str(exc)) from None
 
 
-@router.post("/{name}/{action}")
-async def control(
-    client: Client, name: str, action: Literal["pause", "resume", "cancel"]
-) -> dict[str, list[str]]:
-    """Pause, resume or cancel; 409 with the reason when the campaign refuses."""
-    try:
-        return {"done": await client.campaign_control(name, action)}
-    except CampaignError as exc:
-        raise HTTPException(409, str(exc)) from None
-
-
+# Before `/{name}/{action}`: routes match in order, and `runs` would be taken for an
+# action and refused as one.
 @router.post("/{name}/runs")
 async def start_run(
     client: Client, name: str, run: Annotated[str, Body(embed=True)]
@@ -44,5 +35,16 @@ async def start_run(
     """Start a run now, outside the schedule; 409 when the run id was used."""
     try:
         return {"workflow_id": await client.start_run(name, run)}
+    except CampaignError as exc:
+        raise HTTPException(409, str(exc)) from None
+
+
+@router.post("/{name}/{action}")
+async def control(
+    client: Client, name: str, action: Literal["pause", "resume", "cancel"]
+) -> dict[str, list[str]]:
+    """Pause, resume or cancel; 409 with the reason when the campaign refuses."""
+    try:
+        return {"done": await client.campaign_control(name, action)}
     except CampaignError as exc:
         raise HTTPException(409, str(exc)) from None

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from pydantic import Field
 
 from herald.apply import ApplyResult
 from herald.client import HeraldClient
-from herald.definitions import validate_documents
-from herald.journeys.entry import EnterResult
+from herald.definition_files import json_repeats
+from herald.definitions import DefinitionError, validate_documents
+from herald.journeys.entry import EnterResult, EntryError
 from herald.models import Endpoint, Event, OutboxMessage
 
 router = APIRouter()
@@ -30,16 +34,38 @@ async def health() -> dict[str, str]:
 
 @router.post("/v1/definitions")
 async def apply_definitions(
-    client: Client, documents: Annotated[list[dict[str, Any]], Body()]
+    client: Client, request: Request, documents: Annotated[list[dict[str, Any]], Body()]
 ) -> list[ApplyResult]:
     """Apply definition documents (the same shapes as files): all of them or none."""
+    _refuse_repeated_keys(await request.body())
     valid = await client.validated(lambda: validate_documents(documents, "request body"))
     return await client.apply(valid)
 
 
+def _refuse_repeated_keys(body: bytes) -> None:
+    """The JSON parser keeps the last of a repeated key; `herald apply` refuses such a file,
+    so the same document is refused here with the same words, before anything is applied.
+    Decoded as `json.loads` decodes bytes, so the text is the one FastAPI parsed."""
+    repeats = json_repeats(body.decode(json.detect_encoding(body), "surrogatepass"))
+    if repeats:
+        where = Path("request body")
+        raise DefinitionError([repeat.describe(where, "an object") for repeat in repeats])
+
+
+class EndpointUpdate(Endpoint):
+    """Pinpoint's UpdateEndpoint body: the path names the endpoint, so `Id` may be left out."""
+
+    id: str | None = Field(default=None, min_length=1, max_length=200)  # type: ignore[assignment]
+
+
 @router.put("/v1/endpoints/{endpoint_id}")
-async def put_endpoint(client: Client, endpoint_id: str, endpoint: Endpoint) -> Endpoint:
-    endpoint = endpoint.model_copy(update={"id": endpoint_id})
+async def put_endpoint(client: Client, endpoint_id: str, update: EndpointUpdate) -> Endpoint:
+    if update.id is not None and update.id != endpoint_id:
+        # Which one to write would be a guess: the caller may have meant either endpoint.
+        raise HTTPException(
+            422, f"Id {update.id!r} differs from the path's {endpoint_id!r}: leave Id out"
+        )
+    endpoint = Endpoint.model_validate(update.model_dump() | {"id": endpoint_id})
     await client.upsert_endpoints([endpoint])
     return endpoint
 
@@ -49,15 +75,33 @@ async def put_event(client: Client, event: Event) -> dict[str, str]:
     return {"id": await client.put_event(event)}
 
 
+ONE_PARTICIPANT = (
+    "give one of endpoint_id (a journey of endpoints) or user_id (a journey whose "
+    "participants are users) in the body"
+)
+
+
 @router.post("/v1/journeys/{journey}/participants")
 async def enter(
     client: Client,
     journey: str,
-    endpoint_id: Annotated[str | None, Body(embed=True)] = None,
-    user_id: Annotated[str | None, Body(embed=True)] = None,
+    endpoint_id: Annotated[str | None, Body(embed=True, min_length=1)] = None,
+    user_id: Annotated[str | None, Body(embed=True, min_length=1)] = None,
 ) -> EnterResult:
     """Enter `endpoint_id`, or `user_id` in a journey whose participants are users."""
-    return await client.enter(journey, endpoint_id, user_id=user_id)
+    if (endpoint_id is None) == (user_id is None):
+        raise HTTPException(422, ONE_PARTICIPANT)
+    try:
+        return await client.enter(journey, endpoint_id, user_id=user_id)
+    except EntryError:
+        # The client's message names the CLI's flags; here the body's fields are what to fix.
+        raise HTTPException(422, _wrong_participant(journey, user_id is None)) from None
+
+
+def _wrong_participant(journey: str, gave_endpoint: bool) -> str:
+    """With exactly one field given, a refusal means the journey wants the other one."""
+    want, gave = ("user", "endpoint") if gave_endpoint else ("endpoint", "user")
+    return f"journey {journey!r} has {want} participants: give {want}_id, not {gave}_id"
 
 
 @router.get("/v1/outbox")

@@ -13,11 +13,12 @@ import time
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import AwareDatetime, Field, ValidationError, ValidationInfo, field_validator
 
 from herald.channels.webhook import signature
 from herald.inbound.errors import BadPayload, Unauthenticated
 from herald.inbound.models import InboundMessage
+from herald.models.addresses import AddressError, normalise_phone
 from herald.models.base import HeraldModel
 
 TOLERANCE_S = 300
@@ -30,7 +31,20 @@ class GenericReply(HeraldModel):
     from_: str = Field(alias="from", min_length=1, max_length=320)
     to: str | None = Field(default=None, max_length=320)
     text: str = Field(max_length=20_000)
-    received_at: datetime | None = None
+    # With an offset: a naive time could be any zone's, and it is compared with aware ones.
+    received_at: AwareDatetime | None = None
+
+    @field_validator("from_")
+    @classmethod
+    def _e164_sender(cls, sender: str, info: ValidationInfo) -> str:
+        """An SMS sender in E.164, as endpoints store numbers, so `+1 555-555-0123` finds
+        the endpoint at +15555550123; a number without `+` has no country to be read in."""
+        if info.data.get("channel") != "SMS":
+            return sender
+        try:
+            return normalise_phone(sender, None)
+        except AddressError as exc:
+            raise ValueError(str(exc)) from None
 
 
 def verify(secret: str, header: str | None, body: bytes, now: float | None = None) -> None:

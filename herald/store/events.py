@@ -80,7 +80,9 @@ async def _checked(
 def _missing(event: Event, users: dict[str, str | None], known_users: set[str]) -> str | None:
     if event.endpoint_id and event.endpoint_id not in users:
         return f"endpoint {event.endpoint_id!r} does not exist"
-    if event.endpoint_id is None and event.user_id not in known_users:
+    # Checked with an endpoint too: the event is recorded for the user given, and a journey
+    # whose participants are users would enter one that no endpoint can reach.
+    if event.user_id is not None and event.user_id not in known_users:
         return f"user {event.user_id!r} does not exist (no endpoint has that user id)"
     return None
 
