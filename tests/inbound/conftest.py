@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
+import json
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +64,15 @@ def call(settings: Settings, work: Callable[[HeraldClient], Awaitable[T]]) -> T:
             return await work(herald)
 
     return asyncio.run(go())
+
+
+def signed_post(http: httpx.Client, reply: dict[str, str]) -> httpx.Response:
+    """POST `reply` to the generic inbound webhook, signed as a provider would sign it."""
+    body = json.dumps(reply).encode()
+    stamp = int(time.time())
+    digest = hmac.new(WEBHOOK_SECRET.encode(), f"{stamp}.".encode() + body, hashlib.sha256)
+    header = f"t={stamp},v1={digest.hexdigest()}"
+    return http.post("/v1/webhooks/inbound", content=body, headers={"X-Herald-Signature": header})
 
 
 def sms_endpoint(endpoint_id: str, number: str) -> Endpoint:

@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import time
-
-import httpx
-
-from tests.inbound.conftest import WEBHOOK_SECRET, TwoWay, call, sms_endpoint
+from tests.inbound.conftest import TwoWay, call, signed_post, sms_endpoint
 
 NUMBER = "+15555550123"
-
-
-def signed_post(http: httpx.Client, reply: dict[str, str]) -> httpx.Response:
-    body = json.dumps(reply).encode()
-    stamp = int(time.time())
-    digest = hmac.new(WEBHOOK_SECRET.encode(), f"{stamp}.".encode() + body, hashlib.sha256)
-    header = f"t={stamp},v1={digest.hexdigest()}"
-    return http.post("/v1/webhooks/inbound", content=body, headers={"X-Herald-Signature": header})
 
 
 def sms_reply(message_id: str, sender: str, **more: str) -> dict[str, str]:

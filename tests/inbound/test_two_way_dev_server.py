@@ -5,14 +5,9 @@ later send is skipped with the reason recorded."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
-import json
-import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
@@ -27,7 +22,7 @@ from herald.models import (
     journey_workflow_id,
 )
 from tests.helpers import eventually
-from tests.inbound.conftest import WEBHOOK_SECRET
+from tests.inbound.conftest import WEBHOOK_SECRET, signed_post
 from tests.inbound.dev_herald import dev_herald
 from tests.loopback_http import serve_app
 from tests.workflows.engine import endpoint, journey, template
@@ -49,14 +44,6 @@ STEPS = {
     "later": {"type": "send", "channel": "SMS", "template": "later", "next": "done"},
     "done": {"type": "exit"},
 }
-
-
-def signed_post(http: httpx.Client, reply: dict[str, str]) -> httpx.Response:
-    body = json.dumps(reply).encode()
-    stamp = int(time.time())
-    digest = hmac.new(WEBHOOK_SECRET.encode(), f"{stamp}.".encode() + body, hashlib.sha256)
-    header = f"t={stamp},v1={digest.hexdigest()}"
-    return http.post("/v1/webhooks/inbound", content=body, headers={"X-Herald-Signature": header})
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from herald.cli import app
-from tests.pinpoint.test_journey_import import ONE_EMAIL, request
+from tests.pinpoint.journey_requests import ONE_EMAIL, request
 
 
 def import_hi_template(runner: CliRunner, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.pinpoint.test_journey_import import ONE_EMAIL, imported, refused, request
+from tests.pinpoint.journey_requests import ONE_EMAIL, imported, refused, request
 
 # Schedule
 

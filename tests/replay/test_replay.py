@@ -27,6 +27,7 @@ from herald.models.journey_run import HERALD_JOURNEY_VERSION, journey_run_workfl
 from herald.settings import Settings
 from herald.store import Database, upgrade
 from tests.helpers import definitions, eventually, until_waiting
+from tests.workflows.engine import quiet_around
 from worker.build import SANDBOX
 from workflows.registry import WORKFLOWS
 
@@ -65,14 +66,10 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     database, herald = _herald(env)
     now = await env.get_current_time()
     until = (now + timedelta(days=1)).isoformat()
-    quiet = {
-        "start": (now - timedelta(hours=1)).strftime("%H:%M"),
-        "end": (now + timedelta(hours=2)).strftime("%H:%M"),
-    }
     sample = definitions(
         wait="P3D",
         until=until if scenario == "paused-until" else None,
-        quiet_time=quiet if scenario == "cancelled-held" else None,
+        quiet_time=quiet_around(now) if scenario == "cancelled-held" else None,
     )
     if scenario == "migrated-split":  # Ann and the template, and a split for the journey
         sample = [*sample[:-1], _split_journey("P2D")]

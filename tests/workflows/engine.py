@@ -54,6 +54,26 @@ SERIES: dict[str, Any] = {
 }
 
 
+def quiet_around(now: datetime) -> dict[str, str]:
+    """Quiet time that holds messages, from an hour before `now` to two hours after (in the
+    participant's zone; the tests' participants are in UTC)."""
+    return {
+        "start": (now - timedelta(hours=1)).strftime("%H:%M"),
+        "end": (now + timedelta(hours=2)).strftime("%H:%M"),
+        "mode": "wait",
+    }
+
+
+# A template that renders the event that entered its participant.
+CART_MAIL: dict[str, Any] = {
+    "kind": "Template",
+    "name": "cart-mail",
+    "channel": "EMAIL",
+    "subject": "Your cart",
+    "text": "{{ Journey.Event.Type }}: {{ Journey.Event.Attributes.sku }}",
+}
+
+
 def close_to(a: datetime | None, b: datetime) -> bool:
     """Whether `a` is `b`, give or take the few seconds a test's own steps take."""
     return a is not None and abs(a - b) < timedelta(seconds=5)

@@ -9,7 +9,7 @@ import pytest
 from temporalio.service import RPCError, RPCStatusCode
 
 from herald.models import Event
-from tests.workflows.engine import Engine, endpoint, journey, template
+from tests.workflows.engine import CART_MAIL, Engine, endpoint, journey, template
 
 HELLO = {"hello": {"type": "send", "template": "update"}}
 
@@ -111,16 +111,9 @@ async def _never_entered(engine: Engine, journey: str, n: int) -> None:
 
 
 async def test_a_send_renders_the_event_that_entered_its_participant(engine: Engine) -> None:
-    mail = {
-        "kind": "Template",
-        "name": "cart-mail",
-        "channel": "EMAIL",
-        "subject": "Your cart",
-        "text": "{{ Journey.Event.Type }}: {{ Journey.Event.Attributes.sku }}",
-    }
     entry = {"event": {"event_type": "cart.left"}}
     await engine.apply(
-        endpoint("carla"), mail, journey("cart-left", "mail", {"mail": {
+        endpoint("carla"), CART_MAIL, journey("cart-left", "mail", {"mail": {
             "type": "send", "template": "cart-mail"}}, entry=entry),
     )  # fmt: skip
     await engine.herald.put_event(

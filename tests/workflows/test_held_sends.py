@@ -5,24 +5,13 @@ claim as SKIPPED, saying why, instead of leaving it PENDING for good."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from herald.models import MessageRecord, MessageStatus
-from tests.workflows.engine import Engine, endpoint, journey, template
+from tests.workflows.engine import Engine, endpoint, journey, quiet_around, template
 from tests.workflows.test_user_participants import USERS, device
 from workflows.steps.send import MAX_DEFERRALS
 
 HELLO = {"hello": {"type": "send", "template": "t1"}}
-
-
-async def _quiet_now(engine: Engine) -> dict[str, Any]:
-    """Quiet time from an hour ago to two hours ahead (participants in UTC)."""
-    now = await engine.now()
-    return {
-        "start": (now - timedelta(hours=1)).strftime("%H:%M"),
-        "end": (now + timedelta(hours=2)).strftime("%H:%M"),
-        "mode": "wait",
-    }
 
 
 def _log(messages: list[MessageRecord]) -> list[tuple[str, MessageStatus, str | None]]:
@@ -30,7 +19,7 @@ def _log(messages: list[MessageRecord]) -> list[tuple[str, MessageStatus, str | 
 
 
 async def test_cancelling_a_participant_skips_its_held_send(engine: Engine) -> None:
-    quiet = await _quiet_now(engine)
+    quiet = quiet_around(await engine.now())
     await engine.apply(
         endpoint("hal", Demographic={"Timezone": "UTC"}), template("t1"),
         journey("held-cancel", "hello", HELLO, quiet_time=quiet),
@@ -52,7 +41,7 @@ async def test_cancelling_a_participant_skips_its_held_send(engine: Engine) -> N
 
 
 async def test_a_migrated_participant_skips_the_old_versions_held_send(engine: Engine) -> None:
-    quiet = await _quiet_now(engine)
+    quiet = quiet_around(await engine.now())
     await engine.apply(
         endpoint("mia", Demographic={"Timezone": "UTC"}), template("t1"), template("t2"),
         journey("held-move", "hello", HELLO, quiet_time=quiet),
@@ -77,7 +66,7 @@ async def test_a_migrated_participant_skips_the_old_versions_held_send(engine: E
 async def test_a_cancelled_users_held_sends_are_skipped_on_each_endpoint(
     engine: Engine,
 ) -> None:
-    quiet = await _quiet_now(engine)
+    quiet = quiet_around(await engine.now())
     utc = {"Timezone": "UTC"}
     await engine.apply(
         device("uma-work", "uma", Demographic=utc), device("uma-home", "uma", Demographic=utc),

@@ -14,7 +14,7 @@ from herald.models import Event
 from herald.models.journey_run import ReplySignal
 from tests.helpers import eventually
 from tests.loopback_http import loopback_server
-from tests.workflows.engine import SERIES, Engine, endpoint, journey, template
+from tests.workflows.engine import CART_MAIL, SERIES, Engine, endpoint, journey, template
 
 
 async def test_an_event_entered_participant_keeps_its_event_after_migration(
@@ -22,13 +22,6 @@ async def test_an_event_entered_participant_keeps_its_event_after_migration(
 ) -> None:
     """A send rendering `Journey.Event` after the participant was migrated."""
     name = "mig-trigger"
-    mail = {
-        "kind": "Template",
-        "name": "cart-mail",
-        "channel": "EMAIL",
-        "subject": "Your cart",
-        "text": "{{ Journey.Event.Type }}: {{ Journey.Event.Attributes.sku }}",
-    }
     entry = {"event": {"event_type": "cart.left"}}
 
     def steps(nap: str) -> dict[str, Any]:
@@ -37,7 +30,7 @@ async def test_an_event_entered_participant_keeps_its_event_after_migration(
             "mail": {"type": "send", "template": "cart-mail"},
         }
 
-    await engine.apply(endpoint("cara"), mail, journey(name, "nap", steps("P1D"), entry=entry))
+    await engine.apply(endpoint("cara"), CART_MAIL, journey(name, "nap", steps("P1D"), entry=entry))
     await engine.herald.put_event(
         Event(endpoint_id="cara", event_type="cart.left", attributes={"sku": "A1"})
     )

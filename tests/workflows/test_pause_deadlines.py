@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.helpers import eventually
-from tests.workflows.engine import Engine, close_to, endpoint, journey, template
+from tests.workflows.engine import Engine, close_to, endpoint, journey, quiet_around, template
 
 
 async def _pause(engine: Engine, name: str, person: str) -> None:
@@ -52,11 +52,7 @@ async def test_a_fixed_time_stays_put_and_a_resume_after_it_goes_on(engine: Engi
 
 async def test_quiet_time_ends_when_it_ends_however_long_a_pause(engine: Engine) -> None:
     now = await engine.now()
-    quiet = {
-        "start": (now - timedelta(hours=1)).strftime("%H:%M"),
-        "end": (now + timedelta(hours=2)).strftime("%H:%M"),
-        "mode": "wait",
-    }
+    quiet = quiet_around(now)
     hello = {"hello": {"type": "send", "template": "t1"}}
     await engine.apply(
         endpoint("quinn", Demographic={"Timezone": "UTC"}), template("t1"),
