@@ -52,7 +52,6 @@ from herald.store import messages as message_store
 from herald.store import outbox as outbox_store
 from herald.store import templates as template_store
 from herald.store.entries import last_entry
-from herald.store.tables import EventRow
 from herald.templates.preview import PreviewLookupError, preview
 from herald.temporal import connect
 from herald.transactional.client import TransactionalMethods
@@ -206,16 +205,19 @@ class HeraldClient(
         )  # fmt: skip
 
     async def put_event(self, event: Event, *, route: bool = True) -> str:
-        """Record an event once (by id) and, the first time, bring it to the journeys that
-        enter on it or wait for it."""
+        """Record an event once (by id) and bring it, once, to the journeys that enter on it
+        or wait for it. Recorded but not routed (Temporal unreachable: TemporalUnavailable),
+        it is routed when put again with its id."""
         async with self.database.session() as session:
             [result] = await event_store.check_events(session, [event])
             if result.reason is not None:
                 raise NotFoundError(result.reason)
-            seen = event.id is not None and await session.get(EventRow, event.id) is not None
+            done = event.id is not None and bool(await event_store.routed(session, [event.id]))
             event_id = await event_store.put_event(session, event)
-        if route and not seen:
+        if route and not done:
             await self._route(event, event_id)
+            async with self.database.session() as session:
+                await event_store.mark_routed(session, [event_id])
         return event_id
 
     async def events(

@@ -114,22 +114,20 @@ class AudienceMethods:
 
     async def put_events(self, events: Sequence[Event]) -> list[EventResult]:
         """Record a batch; each event is accepted or rejected (unknown endpoint or user) on
-        its own. New events are routed to journeys as `put_event` routes one."""
+        its own. Events not yet routed are routed to journeys as `put_event` routes one; a
+        batch cut short by Temporal is routed on from where it stopped when it is retried."""
         async with self.database.session() as session:
-            ids = [e.id for e in events if e.id]
-            seen = (
-                set(
-                    (
-                        await session.execute(select(EventRow.id).where(EventRow.id.in_(ids)))
-                    ).scalars()
-                )
-                if ids
-                else set()
-            )
+            done = await event_store.routed(session, [e.id for e in events if e.id])
             results = await event_store.put_events(session, events)
-        for event, result in zip(events, results, strict=True):
-            if result.status == "ACCEPTED" and result.id not in seen:
-                await self._route(event, result.id)
+        routed: list[str] = []
+        try:
+            for event, result in zip(events, results, strict=True):
+                if result.status == "ACCEPTED" and result.id not in done:
+                    await self._route(event, result.id)
+                    routed.append(result.id)
+        finally:
+            async with self.database.session() as session:
+                await event_store.mark_routed(session, routed)
         return results
 
     async def _route(self, event: Event, event_id: str) -> None:

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from sqlalchemy import insert, literal, select
+from sqlalchemy import insert, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import Event
@@ -55,6 +55,27 @@ async def put_events(session: AsyncSession, events: Sequence[Event]) -> list[Eve
     ]
     await _insert(session, rows)
     return results
+
+
+async def routed(session: AsyncSession, ids: Sequence[str]) -> set[str]:
+    """Of these event ids, the ones recorded and already routed: a repeat of one of them is
+    a duplicate. One recorded but not routed (Temporal was down) is routed on its retry."""
+    found: set[str] = set()
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
+        rows = await session.execute(
+            select(EventRow.id).where(EventRow.id.in_(chunk), EventRow.routed_at.is_not(None))
+        )
+        found.update(rows.scalars())
+    return found
+
+
+async def mark_routed(session: AsyncSession, ids: Sequence[str]) -> None:
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
+        await session.execute(
+            update(EventRow).where(EventRow.id.in_(chunk)).values(routed_at=utcnow())
+        )
 
 
 async def check_events(session: AsyncSession, events: Sequence[Event]) -> list[EventResult]:

@@ -110,6 +110,10 @@ class EventRow(Base):
     metrics: Mapped[Json]
     session_id: Mapped[str | None] = mapped_column(String(200))
     received_at: Mapped[datetime]
+    # When the event was brought to the journeys and campaigns that want it. NULL: an app
+    # event recorded but not yet routed (Temporal was unreachable: the client's retry routes
+    # it), or an engagement event Herald records itself, which is never routed.
+    routed_at: Mapped[datetime | None]
 
 
 class TemplateRow(Base):
