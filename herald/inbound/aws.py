@@ -8,7 +8,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from herald.inbound.email_text import reply_text
+from herald.inbound.email_text import reply_sender, reply_text
 from herald.inbound.errors import BadPayload
 from herald.inbound.models import InboundMessage, Receipt
 from herald.models import AddressProblem
@@ -89,7 +89,7 @@ def ses_received(message: dict[str, Any]) -> InboundMessage:
         provider=SES,
         provider_message_id=str(_field(message, "mail.messageId")),
         channel="EMAIL",
-        from_address=str(_field(message, "mail.source")).lower(),
+        from_address=reply_sender(str(_field(message, "mail.source"))),
         to_address=str(destination[0]).lower() if destination else None,
         text=reply_text(raw) if raw else subject,
     )

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import AwareDatetime, Field, ValidationError, ValidationInfo, field_validator
 
 from herald.channels.webhook import signature
+from herald.inbound.email_text import reply_sender
 from herald.inbound.errors import BadPayload, Unauthenticated
 from herald.inbound.models import InboundMessage
 from herald.models.addresses import AddressError, normalise_phone
@@ -36,11 +37,15 @@ class GenericReply(HeraldModel):
 
     @field_validator("from_")
     @classmethod
-    def _e164_sender(cls, sender: str, info: ValidationInfo) -> str:
-        """An SMS sender in E.164, as endpoints store numbers, so `+1 555-555-0123` finds
-        the endpoint at +15555550123; a number without `+` has no country to be read in."""
-        if info.data.get("channel") != "SMS":
-            return sender
+    def _canonical_sender(cls, sender: str, info: ValidationInfo) -> str:
+        """The sender in the form endpoints store addresses. An SMS sender in E.164, so
+        `+1 555-555-0123` finds the endpoint at +15555550123 (a number without `+` has no
+        country to be read in); an email sender as `reply_sender` writes it."""
+        channel = info.data.get("channel")
+        if channel == "EMAIL":
+            return reply_sender(sender)
+        if channel != "SMS":
+            return sender  # a bad channel is reported on its own field
         try:
             return normalise_phone(sender, None)
         except AddressError as exc:
@@ -73,7 +78,7 @@ def parse(body: bytes) -> InboundMessage:
         provider="webhook",
         provider_message_id=reply.id,
         channel=reply.channel,
-        from_address=reply.from_.lower() if reply.channel == "EMAIL" else reply.from_,
+        from_address=reply.from_,
         to_address=reply.to,
         text=reply.text,
         received_at=reply.received_at or datetime.now(UTC),

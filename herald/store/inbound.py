@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.inbound.models import InboundMessage, InboundOutcome, InboundResult
@@ -66,10 +66,22 @@ async def list_inbound(session: AsyncSession, limit: int = 100) -> list[InboundM
 
 
 async def endpoints_at(session: AsyncSession, channel: str, address: str) -> list[str]:
-    """Ids of the endpoints of a channel with this address (a person may have several)."""
+    """Ids of the endpoints of a channel with this address (a person may have several).
+
+    An email address matches whatever its case: endpoints keep the local part as imported
+    (`Jane.Doe@example.com`), while mail systems treat it case-insensitively and a reply may
+    come from `JANE.DOE@example.com`; every endpoint that differs only by case is the
+    sender's. Phone numbers are E.164 on both sides and compared as they are.
+    """
+    matches = EndpointRow.address == address
+    if channel == "EMAIL":
+        # The database folds both sides, so they fold alike: SQLite's lower() folds ASCII
+        # only, and a sender folded by Python would miss even an exact non-ASCII match. This
+        # is the expression of ix_endpoints_address_lower, so it is an index look-up.
+        matches = func.lower(EndpointRow.address) == func.lower(address)
     rows = await session.execute(
         select(EndpointRow.id)
-        .where(EndpointRow.channel_type == channel, EndpointRow.address == address)
+        .where(EndpointRow.channel_type == channel, matches)
         .order_by(EndpointRow.id)
     )
     return list(rows.scalars())

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -86,6 +87,11 @@ class EndpointRow(Base):
     geo_y: Mapped[float | None] = mapped_column(Float)
     geo_z: Mapped[float | None] = mapped_column(Float, index=True)
     checksum: Mapped[str | None] = mapped_column(String(32))
+
+
+# An email reply finds its endpoints by lower(address) (mail systems ignore the local part's
+# case, endpoints keep it): without this index that comparison reads every endpoint.
+Index("ix_endpoints_address_lower", func.lower(EndpointRow.address))
 
 
 class UserRow(Base):
