@@ -36,8 +36,8 @@ from herald.store import campaigns as store
 from herald.store.bulk import insert_rows, time_value
 from herald.store.clock import utcnow
 from herald.store.endpoints import get_endpoints
-from herald.store.suppressions import mark_unreachable
-from herald.store.tables import MessageRow, SuppressionRow
+from herald.store.suppressions import mark_unreachable, suppressions_of
+from herald.store.tables import EndpointRow, MessageRow, SuppressionRow
 from herald.store.templates import get_template
 
 RETRY_LATER = timedelta(seconds=30)  # a provider that said "later" without saying when
@@ -84,15 +84,40 @@ async def _load(
     session: AsyncSession, campaign: Campaign, ids: Sequence[str], now: datetime
 ) -> Known:
     endpoints = {e.id: e for e in await get_endpoints(session, ids)}
-    pairs = {(e.channel_type.family.value, e.address) for e in endpoints.values()}
+    email = [e.id for e in endpoints.values() if e.channel_type.family is MessageChannel.EMAIL]
+    pairs = {
+        (e.channel_type.family.value, e.address)
+        for e in endpoints.values()
+        if e.channel_type.family is not MessageChannel.EMAIL
+    }
+    # Keyed by the endpoint's own address, as `decide` looks it up.
     suppressed: dict[tuple[str, str], str] = {}
+    if email:
+        # An email suppression matches whatever the case (see herald.store.suppressions),
+        # folded by the database, so the endpoints' own rows are compared there. A correlated
+        # subquery, not a join: given a join, both planners chose to read every EMAIL
+        # suppression and probe the endpoints; this way each endpoint of the batch is one
+        # look-up of its lower(address) in ix_suppressions_address_lower, however long the
+        # list grows.
+        reason = (
+            select(SuppressionRow.reason)
+            .where(suppressions_of(MessageChannel.EMAIL, EndpointRow.address))
+            .limit(1)
+            .scalar_subquery()
+        )
+        found = await session.execute(
+            select(EndpointRow.id, reason).where(EndpointRow.id.in_(email))
+        )
+        for endpoint_id, why in found.all():
+            if why is not None:
+                suppressed[(MessageChannel.EMAIL.value, endpoints[endpoint_id].address)] = why
     if pairs:
         rows = await session.execute(
             select(SuppressionRow.channel, SuppressionRow.address, SuppressionRow.reason).where(
                 tuple_(SuppressionRow.channel, SuppressionRow.address).in_(list(pairs))
             )
         )
-        suppressed = {(c, a): r for c, a, r in rows.all()}
+        suppressed |= {(c, a): r for c, a, r in rows.all()}
     limits = campaign.limits
     total = await _sent(session, campaign.name, ids, None) if limits.total else {}
     today = (

@@ -3,11 +3,19 @@
 A provider that says an address is invalid (or that its owner opted out there) is believed
 at once: the endpoint is marked and the address suppressed on that channel, so the next send
 to it is skipped at send time instead of being refused again.
+
+An email suppression matches its address whatever the case: endpoints keep the local part as
+imported (`Jane.Doe@example.com`), while a person who asked not to be mailed may be listed as
+`jane.doe@example.com`, and mail systems (SES's suppression list, Pinpoint) treat the local
+part case-insensitively. Other channels compare exactly: phone numbers are E.164 on both
+sides, and a push token differing by case is another device.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, CursorResult, SQLColumnExpression, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import AddressProblem, MessageChannel
@@ -16,10 +24,34 @@ from herald.store.dialect import insert_for
 from herald.store.tables import EndpointRow, SuppressionRow
 
 
+def suppressions_of(
+    channel: MessageChannel, address: str | SQLColumnExpression[str]
+) -> ColumnElement[bool]:
+    """The suppressions of `address` (a value, or a column such as an endpoint's address) on
+    `channel`: for email, whatever the case.
+
+    The database folds both sides, so they fold alike: SQLite's lower() folds ASCII only, and
+    an address folded by Python would miss even an exact non-ASCII match. With the channel,
+    this is the expression of ix_suppressions_address_lower, so it is an index look-up."""
+    on_channel = SuppressionRow.channel == channel.value
+    if channel is MessageChannel.EMAIL:
+        return on_channel & (func.lower(SuppressionRow.address) == func.lower(address))
+    return on_channel & (SuppressionRow.address == address)
+
+
 async def find_suppression(
     session: AsyncSession, channel: MessageChannel, address: str
 ) -> SuppressionRow | None:
-    return await session.get(SuppressionRow, (channel.value, address))
+    """The address's suppression on the channel, if any. Runs before every send.
+
+    When rows differ only by case (see `suppress`), whichever the index gives first answers:
+    any of them means the person is not to be mailed."""
+    if channel is not MessageChannel.EMAIL:
+        return await session.get(SuppressionRow, (channel.value, address))
+    found = await session.execute(
+        select(SuppressionRow).where(suppressions_of(channel, address)).limit(1)
+    )
+    return found.scalars().first()
 
 
 async def suppress(
@@ -29,7 +61,21 @@ async def suppress(
     reason: AddressProblem,
     detail: str | None = None,
 ) -> None:
-    """Add (or refresh) an address on the channel's suppression list."""
+    """Add (or refresh) an address on the channel's suppression list.
+
+    An email address already listed in another case is refreshed (reason and detail), keeping
+    the address as first listed, rather than listed again: one row per person, as for an
+    exact repeat. Two first suppressions racing in different cases may still make two rows;
+    lookups match either and `lift_suppression` removes every case variant, so both hold.
+    """
+    if channel is MessageChannel.EMAIL:
+        refreshed = await session.execute(
+            update(cast(Table, SuppressionRow.__table__))
+            .where(suppressions_of(channel, address))
+            .values(reason=reason.value, detail=detail)
+        )
+        if cast(CursorResult[Any], refreshed).rowcount:
+            return
     values = {
         "channel": channel.value,
         "address": address,
@@ -47,12 +93,15 @@ async def suppress(
 
 
 async def lift_suppression(session: AsyncSession, channel: MessageChannel, address: str) -> bool:
-    """Remove an address from the list (a customer fixed it, or opted back in)."""
-    row = await find_suppression(session, channel, address)
-    if row is None:
-        return False
-    await session.delete(row)
-    return True
+    """Remove an address from the list (a customer fixed it, or opted back in).
+
+    For email, every case variant goes: one left behind would keep suppressing the person
+    after they opted back in."""
+    rows = await session.execute(select(SuppressionRow).where(suppressions_of(channel, address)))
+    lifted = list(rows.scalars())
+    for row in lifted:
+        await session.delete(row)
+    return bool(lifted)
 
 
 async def mark_unreachable(

@@ -246,6 +246,12 @@ class SuppressionRow(Base):
     created_at: Mapped[datetime]
 
 
+# An email suppression matches its address whatever the case of the local part (mail systems
+# ignore it, endpoints keep it as imported), so every send looks it up by (channel,
+# lower(address)): without this index that comparison reads the whole list on every send.
+Index("ix_suppressions_address_lower", SuppressionRow.channel, func.lower(SuppressionRow.address))
+
+
 class ProviderThrottleRow(Base):
     """One rate limiter per provider, shared by every worker: the next free send time (GCRA)."""
 
