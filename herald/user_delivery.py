@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from herald.channels import ChannelRegistry
 from herald.delivery import PermanentSendError, deliver
-from herald.models import SendOutcome, SendRequest, SendResult
-from herald.models.send import user_endpoint_key
+from herald.journeys.participants import Participant
+from herald.models import Endpoint, SendOutcome, SendRequest, SendResult
+from herald.models.send import SendPolicy, user_endpoint_key
 from herald.store import Database
 from herald.store.endpoints import list_user_endpoints
 from herald.store.journey_progress import record_progress
@@ -41,6 +42,7 @@ async def _deliver_each(
             idempotency_key=req.idempotency_key,
             reason=f"user {req.endpoint_id!r} has no {req.channel.value} endpoint",
         )
+    policy = _in_users_zone(req, endpoints)
     results: list[SendResult] = []
     failures: list[PermanentSendError] = []
     for endpoint in on_channel:
@@ -50,6 +52,7 @@ async def _deliver_each(
                 "participant": "endpoint",
                 "idempotency_key": user_endpoint_key(req.idempotency_key, endpoint.id),
                 "user_send_key": req.idempotency_key,
+                "policy": policy,
             }
         )
         try:
@@ -59,6 +62,17 @@ async def _deliver_each(
     if not results:
         raise failures[0]
     return combine(req.idempotency_key, results, failed=len(failures))
+
+
+def _in_users_zone(req: SendRequest, endpoints: list[Endpoint]) -> SendPolicy | None:
+    """The journey's rules, with the user's timezone (the one their waits use) standing for
+    an endpoint that has none: a phone with no timezone must not be texted at 23:00 in the
+    city the user's other endpoints say they live in."""
+    if req.policy is None or not endpoints:
+        return req.policy
+    primary = Participant("user", req.endpoint_id, sorted(endpoints, key=lambda e: e.id)).primary
+    zone = primary.demographic.timezone
+    return req.policy.model_copy(update={"default_timezone": zone}) if zone else req.policy
 
 
 def combine(key: str, results: list[SendResult], failed: int = 0) -> SendResult:

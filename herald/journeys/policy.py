@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
 
 from pydantic import TypeAdapter
@@ -153,8 +153,26 @@ def _within(at: time, start: time, end: time) -> bool:
 
 
 def _next(local: datetime, at: time) -> datetime:
-    candidate = datetime.combine(local.date(), at, tzinfo=local.tzinfo)
-    return candidate if candidate > local else candidate + timedelta(days=1)
+    """The first instant after `local` at which the participant's clock reads `at`."""
+    for days in range(3):
+        found = _first_after(local.date() + timedelta(days=days), at, local)
+        if found is not None:
+            return found
+    raise AssertionError(f"no {at} on the clock within two days of {local}")
+
+
+def _first_after(day: date, at: time, local: datetime) -> datetime | None:
+    """The first instant of `day` whose wall time is `at` and that comes after `local`, or
+    None. Compared in UTC: two times of one zone compare by their wall times alone, so in the
+    hour a fall-back repeats, 01:30 of the first pass would pass for being after 01:15 of the
+    second, and a message would be held until a time already gone. That hour's second pass
+    (fold 1) is an instant of its own."""
+    after = local.astimezone(UTC)
+    for fold in (0, 1):
+        candidate = datetime.combine(day, at, tzinfo=local.tzinfo).replace(fold=fold)
+        if candidate.astimezone(UTC) > after:
+            return candidate
+    return None
 
 
 def _aware(value: datetime, local: datetime) -> datetime:
@@ -163,15 +181,15 @@ def _aware(value: datetime, local: datetime) -> datetime:
 
 
 def _next_open(local: datetime, hours: Mapping[Weekday, list[Window]]) -> datetime:
-    """`local` itself if a window is open now, else the start of the next window."""
+    """`local` itself if a window is open now (by the participant's clock), else the start
+    of the next window."""
     for days in range(8):
-        day = (local + timedelta(days=days)).date()
+        day = local.date() + timedelta(days=days)
         weekday = cast(Weekday, WEEKDAYS[day.weekday()])
         for window in sorted(hours.get(weekday, []), key=lambda w: w.start):
-            start = datetime.combine(day, window.start, tzinfo=local.tzinfo)
-            end = datetime.combine(day, window.end, tzinfo=local.tzinfo)
-            if start <= local < end:
+            if days == 0 and window.start <= local.time() < window.end:
                 return local
-            if start > local:
+            start = _first_after(day, window.start, local)
+            if start is not None:
                 return start
     return local  # no windows at all: never blocked

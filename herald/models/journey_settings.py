@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from herald.models.base import HeraldModel
 from herald.models.channel import MessageChannel
@@ -94,11 +94,21 @@ class Limits(HeraldModel):
     messages_per_second: int | None = Field(default=None, ge=1)
 
 
+def _wall_clock(at: time) -> time:
+    return at.replace(tzinfo=None)
+
+
+# A time on the participant's own clock. An offset written on it ("22:00Z") is dropped, as
+# sending reads it in the participant's timezone; kept, it could not be compared with a
+# local time at all.
+WallTime = Annotated[time, AfterValidator(_wall_clock)]
+
+
 class QuietTime(HeraldModel):
     """Local hours (in the participant's timezone) when nothing is sent."""
 
-    start: time
-    end: time
+    start: WallTime
+    end: WallTime
     mode: Literal["wait", "skip"] = Field(
         default="wait", description="Hold until it ends, or skip."
     )
@@ -108,17 +118,16 @@ class Window(HeraldModel):
     """One day's opening, `start` to `end` on that day. Unlike quiet time it does not wrap
     past midnight: a night is two windows, one on each day."""
 
-    start: time
-    end: time
+    start: WallTime
+    end: WallTime
 
     @field_validator("end")
     @classmethod
     def _after_start(cls, end: time, info: ValidationInfo) -> time:
         start = info.data.get("start")
         # An end at or before the start would be a window that is never open, so every
-        # message on the channel would be deferred until it is given up. Any offset on the
-        # times is dropped: sending applies them in the participant's timezone.
-        if start is not None and end.replace(tzinfo=None) <= start.replace(tzinfo=None):
+        # message on the channel would be deferred until it is given up.
+        if start is not None and end <= start:
             raise ValueError(
                 f"`end` {end.isoformat()} must be after `start` {start.isoformat()}: a window "
                 "ends after it starts on the same day; to cover a night, use two windows on the "
