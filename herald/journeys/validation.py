@@ -1,6 +1,7 @@
-"""Checks of a journey against the store at apply time: the templates and segments it names
-exist. They run on a whole journey, or on the parts of a journey document that failed its
-field checks that did parse, so one apply lists the store's problems with the field's."""
+"""Checks of a journey at apply time beyond its fields: the templates and segments it names
+exist, its webhook steps' bodies parse as templates and their urls are not written as ones.
+They run on a whole journey, or on the parts of a journey document that failed its field
+checks that did parse, so one apply lists these problems with the field's."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from herald.journeys.webhook import body_problem
 from herald.models import Journey
 from herald.models.conditions import Condition, SegmentCondition
 from herald.models.journey_graph import parsed_step
 from herald.models.journey_settings import Entry
-from herald.models.journey_steps import MultiSplitStep, SendStep, SplitStep, Step
+from herald.models.journey_steps import MultiSplitStep, SendStep, SplitStep, Step, WebhookStep
 from herald.store.segments import get_segment
 from herald.templates.stored_reference import reference_problem
 
@@ -57,7 +59,33 @@ def _parsed_entry(value: Any) -> Entry | None:
 
 
 async def reference_problems(session: AsyncSession, refs: References) -> list[str]:
-    return await missing_templates(session, refs) + await missing_segments(session, refs)
+    return (
+        await missing_templates(session, refs)
+        + await missing_segments(session, refs)
+        + webhook_problems(refs)
+    )
+
+
+# Jinja's markers, as written and as a URL percent-encodes them (`{{` in a path is `%7B%7B`).
+_TEMPLATE_MARKS = ("{{", "{%", "%7b%7b", "%7b%25")
+
+
+def webhook_problems(refs: References) -> list[str]:
+    """Webhook steps every participant would fail at, or call the wrong URL from: a `body`
+    that does not parse as a template, and a `url` written as one (it is called as it is)."""
+    problems = []
+    for step_id, step in refs.steps.items():
+        if not isinstance(step, WebhookStep):
+            continue
+        where = f"Journey {refs.name!r}: steps.{step_id}"
+        if step.body is not None and (problem := body_problem(step.body)):
+            problems.append(f"{where}.body: {problem}")
+        if any(mark in str(step.url).lower() for mark in _TEMPLATE_MARKS):
+            problems.append(
+                f"{where}.url: the url is called as written, not rendered as a template "
+                "(only `body` is); put the participant's values in the body"
+            )
+    return problems
 
 
 async def missing_templates(session: AsyncSession, refs: References) -> list[str]:

@@ -55,11 +55,29 @@ def attribute_date(
         parsed = datetime.fromisoformat(raw)
     except ValueError:
         return None, f"{spec.name!r} value {raw!r} is not an ISO date; not waiting"
-    local = parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed.astimezone(zone)
-    # On the participant's wall clock (aware datetimes add so): three days before a renewal
-    # is that calendar day at the same local time, even with a clock change in between.
-    until = (local + spec.offset).astimezone(UTC)
-    return until, f"{spec.name} {raw} {_signed(spec.offset)}"
+    described = f"{spec.name} {raw} {_signed(spec.offset)}"
+    try:
+        local = parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed.astimezone(zone)
+        # On the participant's wall clock (aware datetimes add so): three days before a
+        # renewal is that calendar day at the same local time, even with a clock change.
+        until = (local + spec.offset).astimezone(UTC)
+    except OverflowError:
+        # Outside what a datetime holds (years 1 to 9999). Before it, e.g. .NET's "no date"
+        # 0001-01-01 minus an offset or moved to UTC from east of it, the date is long past:
+        # the wait ends at once, as for any past date. Beyond it (9999-12-31 plus an offset)
+        # is no instant Herald can wait for: treated as a value that is not a date is, the
+        # participant goes on at once and the note says why.
+        if _before_year_1(parsed, spec.offset):
+            return datetime.min.replace(tzinfo=UTC), f"{described} is before year 1: long past"
+        return None, f"{described} is after year 9999; not waiting"
+    return until, described
+
+
+def _before_year_1(parsed: datetime, offset: timedelta) -> bool:
+    """Whether a date plus `offset` that overflowed falls before the calendar, not after it:
+    on which side of its middle it lands (in seconds, which cannot overflow)."""
+    middle = datetime(5000, 1, 1)
+    return (parsed.replace(tzinfo=None) - middle).total_seconds() + offset.total_seconds() < 0
 
 
 def _signed(offset: timedelta) -> str:

@@ -235,3 +235,68 @@ def test_an_event_condition_window_must_be_positive(tmp_path: Path) -> None:
     assert _problems(tmp_path, _journey(steps)) == [
         "steps.first.conditions.0.event.within: Input should be greater than 0 seconds"
     ]
+
+
+HOOKS_JOURNEY_YAML = """\
+kind: Journey
+name: hooks
+start: score
+steps:
+  score:
+    type: webhook
+    url: https://api.example.com/score
+    body: '{"email": "{{ Address }"}'
+    next: shout
+  shout:
+    type: webhook
+    url: https://api.example.com/shout
+    body: "{\\"plan\\": \\"{{ Attributes.Plan | upcase }}\\"}"
+    next: find
+  find: {type: webhook, method: GET, url: 'https://api.example.com/users/{{ Id }}?x={{ Address }}'}
+"""
+
+
+async def test_apply_refuses_webhook_bodies_that_do_not_parse_naming_step_and_line(
+    tmp_path: Path, sqlite_database: Database
+) -> None:
+    """Every participant would fail at such a step (its body is rendered as a template), or
+    call a URL holding `{{ Id }}` as it is written (the url is not rendered)."""
+    herald = HeraldClient(Settings(database_url=sqlite_database.url), sqlite_database)
+    path = tmp_path / "hooks.yaml"
+    path.write_text(HOOKS_JOURNEY_YAML, "utf-8")
+
+    with pytest.raises(DefinitionError) as raised:
+        await herald.apply_files([path])
+
+    where = f"{path}: document 1 (Journey 'hooks'): "
+    assert raised.value.problems == [
+        f"{where}steps.score.body: line 1 column 23: unexpected '}}'",
+        f"{where}steps.shout.body: line 1: No filter named 'upcase'.",
+        f"{where}steps.find.url: the url is called as written, not rendered as a template "
+        "(only `body` is); put the participant's values in the body",
+    ]
+    async with sqlite_database.session() as session:
+        assert await get_journey(session, "hooks") is None
+
+
+async def test_a_webhook_body_is_checked_in_a_journey_refused_for_its_fields(
+    tmp_path: Path, sqlite_database: Database
+) -> None:
+    herald = HeraldClient(Settings(database_url=sqlite_database.url), sqlite_database)
+    path = tmp_path / "hooks.yaml"
+    steps = (
+        "  first: {type: send, channel: FAX, template: hi, next: call}\n"
+        "  call: {type: webhook, url: 'https://api.example.com/x', body: '{% if Id %}'}\n"
+    )
+    path.write_text(_journey(steps), "utf-8")
+
+    with pytest.raises(DefinitionError) as raised:
+        await herald.apply_files([path])
+
+    where = f"{path}: document 1 (Journey 'broken'): "
+    assert raised.value.problems == [
+        f"{where}steps.first.channel: Input should be {CHANNELS}",
+        f"{where}steps.call.body: line 1 column 12: Unexpected end of template. Jinja was "
+        "looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block "
+        "that needs to be closed is 'if'.",
+    ]
