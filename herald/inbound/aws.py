@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 from datetime import UTC, datetime
+from email.utils import parseaddr
 from typing import Any
 
 from herald.inbound.email_text import reply_sender, reply_text
@@ -84,15 +85,30 @@ def ses_received(message: dict[str, Any]) -> InboundMessage:
     if isinstance(content, str):
         raw = base64.b64decode(content) if encoding == "BASE64" else content.encode()
     subject = ((mail.get("commonHeaders") or {}).get("subject")) or ""
-    destination = mail.get("destination") or []
+    # The addresses the receipt rule received it for (envelope RCPT TO), not `destination`,
+    # which lists every To and Cc of the headers: a reply-all may name others first.
+    recipients = (message.get("receipt") or {}).get("recipients") or mail.get("destination")
+    first_recipient = recipients[0] if isinstance(recipients, list) and recipients else None
     return InboundMessage(
         provider=SES,
         provider_message_id=str(_field(message, "mail.messageId")),
         channel="EMAIL",
-        from_address=reply_sender(str(_field(message, "mail.source"))),
-        to_address=str(destination[0]).lower() if destination else None,
+        from_address=reply_sender(_ses_sender(message)),
+        to_address=str(first_recipient).lower() if first_recipient else None,
         text=reply_text(raw) if raw else subject,
     )
+
+
+def _ses_sender(message: dict[str, Any]) -> str:
+    """Who wrote the reply: its From header's address. `mail.source` is the envelope sender
+    (Return-Path), which a "send mail as" alias, a forwarder's SRS address or a VERP bounce
+    address makes another; it is only the fallback, for mail whose From names no address."""
+    written = ((message.get("mail") or {}).get("commonHeaders") or {}).get("from") or []
+    if isinstance(written, list) and written:
+        _, address = parseaddr(str(written[0]))
+        if "@" in address:
+            return address
+    return str(_field(message, "mail.source"))
 
 
 def ses_event(message: dict[str, Any]) -> Receipt:

@@ -17,6 +17,7 @@ from herald.models import (
     SmsOptions,
 )
 from herald.store import Database
+from herald.store.inbound import KEYWORD_REPLY_PREFIX
 from herald.store.messages import claim_message, finish_message
 
 
@@ -30,7 +31,7 @@ async def send_keyword_reply(
     from_number: str | None,
     text: str,
 ) -> MessageStatus:
-    key = f"keyword-reply:{inbound_id}"
+    key = f"{KEYWORD_REPLY_PREFIX}{inbound_id}"
     async with database.session() as session:
         record = await claim_message(
             session, idempotency_key=key, channel=MessageChannel.SMS, endpoint_id=endpoint_id

@@ -10,6 +10,7 @@ signalled to the participant's journeys that wait in `wait_for_reply`.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -94,10 +95,10 @@ async def _keyword(
     word: str,
     keywords: Keywords,
 ) -> InboundResult:
-    if word in _upper(keywords.help):
+    if word in _forms(keywords.help):
         outcome, answer, event_type = InboundOutcome.HELP, keywords.help_text, None
     else:
-        out = word in _upper(keywords.opt_out)
+        out = word in _forms(keywords.opt_out)
         async with ctx.database.session() as session:
             await set_opt_out(
                 session, MessageChannel.SMS, message.from_address, result.endpoint_ids, out
@@ -121,16 +122,37 @@ async def _keyword(
 
 
 def first_word(text: str) -> str:
+    """The reply's first word as keywords are compared: see `keyword_form`."""
     words = text.strip().split()
-    return words[0].upper().strip(".,!?") if words else ""
+    return keyword_form(words[0]) if words else ""
 
 
-def _upper(words: list[str]) -> set[str]:
-    return {w.upper() for w in words}
+def keyword_form(word: str) -> str:
+    """A word as keywords are compared: upper case, without accents (phones autocorrect
+    ARRET to "Arrêt") and without the punctuation and symbols around it ("Stop:", "STOP🛑")."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    start, end = 0, len(bare)
+    while start < end and _decoration(bare[start]):
+        start += 1
+    while end > start and _decoration(bare[end - 1]):
+        end -= 1
+    return bare[start:end].upper()
+
+
+def _decoration(char: str) -> bool:
+    # Punctuation (P*), symbols such as emoji (S*), and the marks and joiners emoji are
+    # written with (variation selectors are Mn, the zero-width joiner Cf).
+    category = unicodedata.category(char)
+    return category[0] in "PS" or category in {"Mn", "Cf"}
+
+
+def _forms(words: list[str]) -> set[str]:
+    return {keyword_form(w) for w in words}
 
 
 def _all(keywords: Keywords) -> set[str]:
-    return _upper(keywords.opt_out) | _upper(keywords.opt_in) | _upper(keywords.help)
+    return _forms(keywords.opt_out) | _forms(keywords.opt_in) | _forms(keywords.help)
 
 
 def _event(message: InboundMessage, endpoint_id: str, event_type: str, **extra: str) -> Event:

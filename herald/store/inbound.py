@@ -15,6 +15,9 @@ from herald.store.suppressions import find_suppression, lift_suppression, suppre
 from herald.store.tables import EndpointRow, JourneyEntryRow, MessageRow
 from herald.store.twoway_tables import InboundMessageRow
 
+# The key of Herald's answer to a keyword, before the inbound message's id.
+KEYWORD_REPLY_PREFIX = "keyword-reply:"
+
 
 async def claim_inbound(session: AsyncSession, message: InboundMessage) -> tuple[int, bool]:
     """(id, whether it still needs handling). A provider's retry of a message handled
@@ -93,7 +96,13 @@ async def answered_messages(
     """Per endpoint, the message a reply from it answers: the last one sent to it on the
     channel, as (idempotency key, provider message id). An SMS carries no thread, and an
     email's In-Reply-To names the provider's id only when the provider kept it; the last
-    message is what Pinpoint's two-way messaging answered too."""
+    message is what Pinpoint's two-way messaging answered too.
+
+    Herald's own answers to keywords (HELP, STOP, START, keyed `KEYWORD_REPLY_PREFIX` and the
+    inbound id) are not it: a person who texts HELP and then answers the
+    question answers the question. Nothing but their key tells them apart (they carry no
+    journey, campaign or template, and neither do direct sends), so the key's prefix does;
+    the look-up is still by endpoint_id's index."""
     answered: dict[str, tuple[str, str | None]] = {}
     for endpoint_id in endpoint_ids:
         row = (
@@ -103,6 +112,7 @@ async def answered_messages(
                     MessageRow.endpoint_id == endpoint_id,
                     MessageRow.channel == channel,
                     MessageRow.status == "SENT",
+                    MessageRow.idempotency_key.not_like(f"{KEYWORD_REPLY_PREFIX}%"),
                 )
                 .order_by(MessageRow.created_at.desc())
                 .limit(1)
