@@ -22,12 +22,13 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
 from herald.client import HeraldClient
+from herald.inbound.models import InboundMessage
 from herald.models import DEFINITION_ADAPTER, Definition
 from herald.models.journey_run import HERALD_JOURNEY_VERSION, journey_run_workflow_id
 from herald.settings import Settings
 from herald.store import Database, upgrade
 from tests.helpers import definitions, eventually, until_waiting
-from tests.workflows.engine import quiet_around
+from tests.workflows.engine import endpoint, journey, quiet_around, template
 from worker.build import SANDBOX
 from workflows.registry import WORKFLOWS
 
@@ -55,7 +56,8 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     `migrated-wait` (a day into its three-day wait, the participant is migrated to a version
     whose wait is two days; the history saved is the run that continued on version 2);
     `migrated-split` (the same, a day into a split's two-day evaluation wait, to 30 hours);
-    `segment-walk` records a journey's segment walk instead (`record_walk`);
+    `segment-walk` records a journey's segment walk instead (`record_walk`), and
+    `early-reply` a participant answering before its `wait_for_reply` (`record_early_reply`);
     `paused-until` (waiting until a time a day ahead, the participant is paused for a day
     from halfway, past that time, then resumed); `cancelled-held` (quiet time holds the
     first send, and the journey is cancelled meanwhile)."""
@@ -139,6 +141,70 @@ async def record_walk(name: str) -> None:
     await env.shutdown()
 
 
+# A question by SMS, a split that gives it an hour to be delivered, then a wait for the
+# answer: the answer arrives during the split's hour, before the wait begins.
+RSVP_NUMBER = "+15555550160"
+RSVP = [
+    endpoint("rae", ChannelType="SMS", Address=RSVP_NUMBER),
+    template("ask", "SMS"),
+    journey(
+        "rsvp",
+        "ask",
+        {
+            "ask": {"type": "send", "channel": "SMS", "template": "ask", "next": "check"},
+            "check": {
+                "type": "split",
+                "conditions": [{"kind": "engagement", "step": "ask", "engagement": "delivered"}],
+                "evaluation_wait": "PT1H",
+                "yes": "answer",
+                "no": "answer",
+            },
+            "answer": {
+                "type": "wait_for_reply",
+                "after_step": "ask",
+                "branches": [{"keywords": ["YES"], "next": "glad"}],
+                "timeout": "P2D",
+                "on_timeout": "nudge",
+            },
+            "glad": {"type": "exit"},
+            "nudge": {"type": "exit"},
+        },
+    ),
+]
+
+
+async def record_early_reply(name: str) -> None:
+    """The `rsvp` journey, its answer texted ten minutes into the split's hour: the
+    participant's history, saved as NAME.json."""
+    from tests.conftest import start_time_skipping
+    from worker import build_worker
+
+    env = await start_time_skipping()
+    database, herald = _herald(env)
+    await herald.apply([DEFINITION_ADAPTER.validate_python(d) for d in RSVP])
+    async with build_worker(env.client, task_queue="record", database=database):
+        entered = await herald.enter("rsvp", "rae")
+        await until_waiting(herald, "rsvp", "rae")
+        await env.sleep(timedelta(minutes=10))
+        await herald.receive(
+            InboundMessage(
+                provider="twilio",
+                provider_message_id="SM-early-1",
+                channel="SMS",
+                from_address=RSVP_NUMBER,
+                to_address=None,
+                text="Yes",
+            )
+        )
+        await env.sleep(timedelta(days=2, hours=2))
+        handle = env.client.get_workflow_handle(entered.workflow_id)
+        await handle.result()
+        history = await handle.fetch_history()
+    (HISTORIES / f"{name}.json").write_text(history.to_json())
+    await database.dispose()
+    await env.shutdown()
+
+
 def _split_journey(
     evaluation_wait: str, entry: dict[str, Any] | None = None, start: str | None = None
 ) -> Definition:
@@ -189,5 +255,7 @@ async def _pause_past_the_deadline(env: WorkflowEnvironment, herald: HeraldClien
 if __name__ == "__main__":
     if sys.argv[2:3] == ["segment-walk"]:
         asyncio.run(record_walk(sys.argv[1]))
+    elif sys.argv[2:3] == ["early-reply"]:
+        asyncio.run(record_early_reply(sys.argv[1]))
     else:
         asyncio.run(record(*sys.argv[1:3]))

@@ -61,6 +61,11 @@ class StepContext:
     # The key of the send that quiet time (open hours, a closed day) holds: its claim stays
     # PENDING until the send goes, so a participant leaving meanwhile settles it.
     held_key: str | None = None
+    # Where the replies stood when each send step's message went, and how many replies waits
+    # have taken: a wait for the reply to a message counts from the message, not from the
+    # wait, less what an earlier wait took.
+    reply_marks: dict[str, int] = field(default_factory=dict)
+    replies_taken: int = 0
 
     def mark_inbox(self) -> tuple[int, int]:
         """The step begins waiting: what it counts starts here (events, replies)."""

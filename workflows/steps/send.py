@@ -82,6 +82,7 @@ async def run_send(ctx: StepContext, step_id: str, step: SendStep) -> tuple[str 
         progress=ctx.progress,
     )
     for _ in range(MAX_DEFERRALS):
+        ctx.reply_marks[step_id] = len(ctx.inbox.replies)  # a reply after this answers it
         result = await _send(ctx, step, request.model_copy(update={"at": workflow.now()}))
         if result.outcome is not SendOutcome.DEFERRED or result.not_before is None:
             ctx.held_key = None

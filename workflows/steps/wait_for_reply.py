@@ -25,12 +25,32 @@ def branch_for(text: str, branches: list[ReplyBranch]) -> ReplyBranch | None:
     return None
 
 
+# A reply that came after the message but before the wait began (during a split's evaluation
+# wait, say) counts: before this patch it was taken by the workflow and never read.
+EARLY_REPLIES = "reply-counts-from-its-message"
+
+
+def first_counted(ctx: StepContext, step: WaitForReplyStep, channel: str) -> int:
+    """The first reply the wait counts: from its message, or from the wait's start."""
+    events, start = ctx.mark_inbox()
+    sent = ctx.reply_marks.get(step.after_step)
+    if sent is None or ctx.from_start:
+        return start  # the message went in an earlier run; a migrated run counts from 0
+    since = max(sent, ctx.replies_taken)
+    early = any(r.channel == channel for r in ctx.inbox.replies[since:start])
+    # Asked only when such a reply is there, so every other wait's history is as it was.
+    if early and workflow.patched(EARLY_REPLIES):
+        ctx.inbox_mark = (events, since)  # a migration meanwhile carries it too
+        return since
+    return start
+
+
 async def run_wait_for_reply(
     ctx: StepContext, step_id: str, step: WaitForReplyStep
 ) -> tuple[str | None, str]:
     sent = ctx.inp.journey.steps[step.after_step]
     channel = sent.channel.value if isinstance(sent, SendStep) else ""
-    _, start = ctx.mark_inbox()
+    start = first_counted(ctx, step, channel)
 
     def reply() -> ReplySignal | None:
         return next((r for r in ctx.inbox.replies[start:] if r.channel == channel), None)
@@ -43,6 +63,7 @@ async def run_wait_for_reply(
         return step.on_timeout, "timed out"
     got = reply()
     assert got is not None
+    ctx.replies_taken = ctx.inbox.replies.index(got) + 1
     branch = branch_for(got.text, step.branches)
     if branch is None:
         return step.on_other_reply, f"reply {got.text[:40]!r} matched no branch"
