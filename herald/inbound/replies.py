@@ -10,7 +10,6 @@ signalled to the participant's journeys that wait in `wait_for_reply`.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from herald.inbound.models import InboundMessage, InboundOutcome, InboundResult
 from herald.inbound.settings import Keywords, TwoWaySettings
 from herald.models import Event, MessageChannel
 from herald.models.journey_run import ReplySignal
+from herald.models.reply_words import keyword_form
 from herald.store import Database
 from herald.store.inbound import (
     answered_messages,
@@ -125,26 +125,6 @@ def first_word(text: str) -> str:
     """The reply's first word as keywords are compared: see `keyword_form`."""
     words = text.strip().split()
     return keyword_form(words[0]) if words else ""
-
-
-def keyword_form(word: str) -> str:
-    """A word as keywords are compared: upper case, without accents (phones autocorrect
-    ARRET to "Arrêt") and without the punctuation and symbols around it ("Stop:", "STOP🛑")."""
-    decomposed = unicodedata.normalize("NFKD", word)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    start, end = 0, len(bare)
-    while start < end and _decoration(bare[start]):
-        start += 1
-    while end > start and _decoration(bare[end - 1]):
-        end -= 1
-    return bare[start:end].upper()
-
-
-def _decoration(char: str) -> bool:
-    # Punctuation (P*), symbols such as emoji (S*), and the marks and joiners emoji are
-    # written with (variation selectors are Mn, the zero-width joiner Cf).
-    category = unicodedata.category(char)
-    return category[0] in "PS" or category in {"Mn", "Cf"}
 
 
 def _forms(words: list[str]) -> set[str]:

@@ -57,7 +57,8 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     whose wait is two days; the history saved is the run that continued on version 2);
     `migrated-split` (the same, a day into a split's two-day evaluation wait, to 30 hours);
     `segment-walk` records a journey's segment walk instead (`record_walk`), and
-    `early-reply` a participant answering before its `wait_for_reply` (`record_early_reply`);
+    `early-reply` a participant answering before its `wait_for_reply` (`record_early_reply`),
+    and `accented-reply` the same answering "Sí" to keywords YES and SI;
     `paused-until` (waiting until a time a day ahead, the participant is paused for a day
     from halfway, past that time, then resumed); `cancelled-held` (quiet time holds the
     first send, and the journey is cancelled meanwhile)."""
@@ -162,19 +163,21 @@ RSVP = [
             "answer": {
                 "type": "wait_for_reply",
                 "after_step": "ask",
-                "branches": [{"keywords": ["YES"], "next": "glad"}],
+                "branches": [{"keywords": ["YES", "SI"], "next": "glad"}],
+                "on_other_reply": "huh",
                 "timeout": "P2D",
                 "on_timeout": "nudge",
             },
             "glad": {"type": "exit"},
+            "huh": {"type": "exit"},
             "nudge": {"type": "exit"},
         },
     ),
 ]
 
 
-async def record_early_reply(name: str) -> None:
-    """The `rsvp` journey, its answer texted ten minutes into the split's hour: the
+async def record_early_reply(name: str, text: str = "Yes") -> None:
+    """The `rsvp` journey, its answer `text` texted ten minutes into the split's hour: the
     participant's history, saved as NAME.json."""
     from tests.conftest import start_time_skipping
     from worker import build_worker
@@ -193,7 +196,7 @@ async def record_early_reply(name: str) -> None:
                 channel="SMS",
                 from_address=RSVP_NUMBER,
                 to_address=None,
-                text="Yes",
+                text=text,
             )
         )
         await env.sleep(timedelta(days=2, hours=2))
@@ -257,5 +260,7 @@ if __name__ == "__main__":
         asyncio.run(record_walk(sys.argv[1]))
     elif sys.argv[2:3] == ["early-reply"]:
         asyncio.run(record_early_reply(sys.argv[1]))
+    elif sys.argv[2:3] == ["accented-reply"]:
+        asyncio.run(record_early_reply(sys.argv[1], "Sí"))
     else:
         asyncio.run(record(*sys.argv[1:3]))

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from herald.models.journey_run import ReplySignal
 from tests.workflows.engine import Engine, endpoint, journey, template
 
-SURVEY = {
+SURVEY: dict[str, dict[str, Any]] = {
     "ask": {"type": "send", "channel": "SMS", "template": "ask", "next": "answer"},
     "answer": {
         "type": "wait_for_reply",
@@ -63,3 +64,28 @@ async def test_no_reply_times_out(engine: Engine) -> None:
     await engine.skip(timedelta(days=2, minutes=1))
     result = await engine.finish("survey-quiet", "silent")
     assert engine.path(result) == ["ask", "answer", "nudge"]
+
+
+@pytest.mark.parametrize(
+    ("n", "text"), [(1, "Sí"), (2, "Yes!🙂"), (3, "¡SI!"), (4, "yes.")], ids=str
+)
+async def test_a_keyword_matches_as_phones_write_it(engine: Engine, n: int, text: str) -> None:
+    """Accents, emoji and punctuation around the first word do not hide a keyword, as they
+    do not hide STOP (before, "Sí" to SI went to `on_other_reply`)."""
+    branches = [
+        {"keywords": ["YES", "SI"], "next": "glad"},
+        {"pattern": "^[1-5]$", "next": "score"},
+    ]
+    answer = {**SURVEY["answer"], "branches": branches}
+    survey = {**SURVEY, "answer": answer}
+    who = f"sms-kw-{n}"
+    await engine.apply(
+        endpoint(who, ChannelType="SMS", Address="+15555550123"),
+        template("ask", "SMS"),
+        journey(f"survey-kw-{n}", "ask", survey),
+    )
+    await engine.herald.enter(f"survey-kw-{n}", who)
+    await engine.waiting(f"survey-kw-{n}", who, on="answer")
+    assert await engine.herald.deliver_reply(who, reply(text, n)) == 1
+    result = await engine.finish(f"survey-kw-{n}", who)
+    assert engine.path(result) == ["ask", "answer", "glad"]

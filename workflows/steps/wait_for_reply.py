@@ -9,20 +9,41 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from herald.models.journey_run import ReplySignal
     from herald.models.journey_steps import ReplyBranch, SendStep, WaitForReplyStep
+    from herald.models.reply_words import keyword_form
 
 from workflows.steps.context import StepContext
 from workflows.steps.waiting import wait_until
 
+# Keywords compare as STOP does (`keyword_form`): "Sí" is SI, "Yes!🙂" is YES. Before this
+# patch only case and .,!? around the first word were ignored.
+FOLDED_KEYWORDS = "reply-keywords-folded"
 
-def branch_for(text: str, branches: list[ReplyBranch]) -> ReplyBranch | None:
+
+def branch_for(
+    text: str, branches: list[ReplyBranch], *, folded: bool = True
+) -> ReplyBranch | None:
     words = text.strip().split()
-    first = words[0].casefold().strip(".,!?") if words else ""
+    form = keyword_form if folded else _plain_form
+    first = form(words[0]) if words else ""
     for branch in branches:
-        if first and first in {k.casefold() for k in branch.keywords}:
+        if first and first in {form(k) for k in branch.keywords}:
             return branch
         if branch.pattern and re.search(branch.pattern, text.strip()):
             return branch
     return None
+
+
+def _plain_form(word: str) -> str:
+    return word.casefold().strip(".,!?")
+
+
+def chosen_branch(text: str, branches: list[ReplyBranch]) -> ReplyBranch | None:
+    """The reply's branch; the patch is asked only when folding changes it, so the history
+    of every other reply is as it was."""
+    plain, folded = branch_for(text, branches, folded=False), branch_for(text, branches)
+    if folded is not plain and workflow.patched(FOLDED_KEYWORDS):
+        return folded
+    return plain
 
 
 # A reply that came after the message but before the wait began (during a split's evaluation
@@ -64,7 +85,7 @@ async def run_wait_for_reply(
     got = reply()
     assert got is not None
     ctx.replies_taken = ctx.inbox.replies.index(got) + 1
-    branch = branch_for(got.text, step.branches)
+    branch = chosen_branch(got.text, step.branches)
     if branch is None:
         return step.on_other_reply, f"reply {got.text[:40]!r} matched no branch"
     return branch.next, f"reply {got.text[:40]!r}"
