@@ -42,10 +42,20 @@ def reply_text(raw: bytes) -> str:
     parsed = message_from_bytes(raw, policy=policy.default)
     assert isinstance(parsed, EmailMessage)
     part = parsed.get_body(preferencelist=("plain", "html"))
-    body = part.get_content() if part is not None else ""
+    body = _content(part) if part is not None else ""
     if part is not None and part.get_content_type() == "text/html":
         body = html_text(body)
     return new_text(body) or str(parsed.get("Subject", ""))
+
+
+def _content(part: EmailMessage) -> str:
+    """The part's text. A charset Python does not know (a mail client's own label) is read
+    as UTF-8, with what does not decode replaced: the reply is still kept and routed."""
+    try:
+        return str(part.get_content())
+    except LookupError:
+        payload = part.get_payload(decode=True)
+        return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
 
 
 def new_text(body: str) -> str:

@@ -30,21 +30,25 @@ def mime(content_type: str, body: str) -> bytes:
 
 def reply_via_ses(two_way: TwoWay, n: int, content_type: str, body: str) -> str:
     """POST an SES receiving notification of a reply from cy; the text Herald recorded."""
+    post_ses(two_way, f"rx-{n}", mime(content_type, body))
+    [event] = [e for e in call(two_way.settings, lambda h: h.events("cy"))
+               if e.attributes.get("message_body") is not None][-1:]  # fmt: skip
+    return str(event.attributes["message_body"])
+
+
+def post_ses(two_way: TwoWay, message_id: str, raw: bytes) -> None:
     cy = Endpoint.model_validate({"Id": "cy", "ChannelType": "EMAIL", "Address": "cy@example.com"})
     call(two_way.settings, lambda h: h.upsert_endpoints([cy]))
     received = {
         "notificationType": "Received",
-        "mail": {"messageId": f"rx-{n}", "source": "cy@example.com",
+        "mail": {"messageId": message_id, "source": "cy@example.com",
                  "destination": ["news@acme.test"]},
         "receipt": {"recipients": ["news@acme.test"],
                     "action": {"type": "SNS", "encoding": "BASE64"}},
-        "content": base64.b64encode(mime(content_type, body)).decode(),
+        "content": base64.b64encode(raw).decode(),
     }  # fmt: skip
     answer = two_way.http.post(SNS, content=two_way.sns.notification(received))
     assert answer.status_code == 200, answer.text
-    [event] = [e for e in call(two_way.settings, lambda h: h.events("cy"))
-               if e.attributes.get("message_body") is not None][-1:]  # fmt: skip
-    return str(event.attributes["message_body"])
 
 
 # Gmail's HTML part of a reply: the new text, then the quote in a div.gmail_quote.
@@ -150,3 +154,11 @@ def test_a_reply_that_starts_with_on_keeps_its_text(body: str, text: str) -> Non
     """Kept (these pass before the quote-cutting change too: they guard it against cutting
     a reply's own "On ..." line that is no attribution)."""
     assert reply_text(mime("text/plain", body)) == text
+
+
+def test_a_reply_in_a_charset_python_does_not_know_is_still_read(two_way: TwoWay) -> None:
+    """A mail client's own charset label made reading the reply raise, so the webhook
+    answered 500 and SNS redelivered it for hours; it is read as UTF-8 instead."""
+    labelled = mime("text/plain", "4\r\n").replace(b"charset=UTF-8", b"charset=x-mac-unknown")
+    post_ses(two_way, "rx-charset", labelled)
+    assert reply_text(labelled) == "4"
