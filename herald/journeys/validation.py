@@ -17,7 +17,15 @@ from herald.models import Journey
 from herald.models.conditions import Condition, SegmentCondition
 from herald.models.journey_graph import parsed_step
 from herald.models.journey_settings import Entry
-from herald.models.journey_steps import MultiSplitStep, SendStep, SplitStep, Step, WebhookStep
+from herald.models.journey_steps import (
+    MultiSplitStep,
+    SendStep,
+    SplitStep,
+    Step,
+    WaitForReplyStep,
+    WebhookStep,
+)
+from herald.models.reply_words import keyword_form
 from herald.store.segments import get_segment
 from herald.templates.stored_reference import reference_problem
 
@@ -63,6 +71,7 @@ async def reference_problems(session: AsyncSession, refs: References) -> list[st
         await missing_templates(session, refs)
         + await missing_segments(session, refs)
         + webhook_problems(refs)
+        + reply_problems(refs)
     )
 
 
@@ -85,6 +94,24 @@ def webhook_problems(refs: References) -> list[str]:
                 f"{where}.url: the url is called as written, not rendered as a template "
                 "(only `body` is); put the participant's values in the body"
             )
+    return problems
+
+
+def reply_problems(refs: References) -> list[str]:
+    """Reply keywords that can never match: a reply's first word is what keywords compare
+    with, so a keyword of several words, or of punctuation alone, is never it."""
+    problems = []
+    for step_id, step in refs.steps.items():
+        if not isinstance(step, WaitForReplyStep):
+            continue
+        for n, branch in enumerate(step.branches):
+            problems += [
+                f"Journey {refs.name!r}: steps.{step_id}.branches.{n}.keywords: {keyword!r} "
+                "can never match: keywords are compared with a reply's first word; for a "
+                "phrase, use `pattern`"
+                for keyword in branch.keywords
+                if len(keyword.split()) != 1 or not keyword_form(keyword)
+            ]
     return problems
 
 

@@ -300,3 +300,35 @@ async def test_a_webhook_body_is_checked_in_a_journey_refused_for_its_fields(
         "looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block "
         "that needs to be closed is 'if'.",
     ]
+
+
+async def test_apply_refuses_reply_keywords_that_can_never_match(
+    tmp_path: Path, sqlite_database: Database
+) -> None:
+    """Keywords are compared with a reply's first word: "NOT NOW" (or "!!") never is one,
+    and every reply meant for it went to `on_other_reply`."""
+    herald = HeraldClient(Settings(database_url=sqlite_database.url), sqlite_database)
+    path = tmp_path / "rsvp.yaml"
+    steps = (
+        "  first: {type: send, channel: SMS, template: ask, next: answer}\n"
+        "  answer:\n"
+        "    type: wait_for_reply\n"
+        "    after_step: first\n"
+        "    timeout: P1D\n"
+        "    branches:\n"
+        "      - {keywords: [YES, NOT NOW], next: done}\n"
+        "      - {keywords: ['!!'], next: done}\n"
+        "  done: {type: exit}\n"
+    )
+    ask = "---\nkind: Template\nname: ask\nchannel: SMS\nbody: Coming?\n"
+    path.write_text(_journey(steps) + ask, "utf-8")
+
+    with pytest.raises(DefinitionError) as raised:
+        await herald.apply_files([path])
+
+    where = f"{path}: document 1 (Journey 'broken'): steps.answer.branches"
+    advice = "can never match: keywords are compared with a reply's first word; for a phrase, "
+    assert raised.value.problems == [
+        f"{where}.0.keywords: 'NOT NOW' {advice}use `pattern`",
+        f"{where}.1.keywords: '!!' {advice}use `pattern`",
+    ]
