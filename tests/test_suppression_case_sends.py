@@ -5,9 +5,8 @@ asked not to be mailed as `jane.doe@example.com`; the endpoint says `Jane.Doe@ex
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from herald.apply import apply_definitions
 from herald.campaigns.batch import send_batch
@@ -30,6 +29,7 @@ from herald.store.tables import MessageRow
 from herald.store.templates import put_template
 from herald.transactional.suppression_client import SuppressionMethods
 from tests.campaigns.harness import SEGMENT, TEMPLATE, campaign
+from tests.sql_capture import statements_run
 from tests.store.test_suppression_case import assert_looked_up_by_lower_address
 
 SUPPRESSED = "address suppressed on EMAIL: OPTED_OUT"
@@ -114,14 +114,7 @@ async def test_a_campaign_batch_skips_addresses_suppressed_in_another_case(
     )
     assert started.members == 203
 
-    statements: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        statements.append((statement, params))
-
-    sync_engine = database.engine.sync_engine
-    event.listen(sync_engine, "before_cursor_execute", capture)
-    try:
+    with statements_run(database) as statements:
         result = await send_batch(
             database,
             ChannelRegistry.outbox_for_all(database),
@@ -130,8 +123,6 @@ async def test_a_campaign_batch_skips_addresses_suppressed_in_another_case(
                 now=now, nominal=now,
             ),
         )  # fmt: skip
-    finally:
-        event.remove(sync_engine, "before_cursor_execute", capture)
 
     assert (result.processed, result.counts.sent, result.counts.skipped) == (203, 101, 102)
     async with database.session() as session:
@@ -148,5 +139,5 @@ async def test_a_campaign_batch_skips_addresses_suppressed_in_another_case(
     assert "Jane.Doe@example.com" not in outbox and "JANE.DOE@example.com" not in outbox
     assert len(outbox) == 101
 
-    [(statement, params)] = [s for s in statements if "suppressions" in s[0]]
-    await assert_looked_up_by_lower_address(database, statement, params)
+    [looked_up] = [s for s in statements if "suppressions" in s[0]]
+    await assert_looked_up_by_lower_address(database, looked_up)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from email import message_from_bytes, policy
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from html.parser import HTMLParser
 
 from herald.models.addresses import AddressError, normalise_email
@@ -48,7 +48,7 @@ def reply_text(raw: bytes) -> str:
     return new_text(body) or str(parsed.get("Subject", ""))
 
 
-def _content(part: EmailMessage) -> str:
+def _content(part: MIMEPart) -> str:
     """The part's text. A charset Python does not know (a mail client's own label) is read
     as UTF-8, with what does not decode replaced: the reply is still kept and routed."""
     try:

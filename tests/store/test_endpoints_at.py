@@ -3,14 +3,13 @@ its endpoints whatever the case of its address, through the index on lower(addre
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from herald.models import Endpoint
 from herald.store import Database
 from herald.store.endpoints import upsert_endpoints
 from herald.store.inbound import endpoints_at
+from tests.sql_capture import query_plan, statements_run
 
 
 def _email(endpoint_id: str, address: str) -> Endpoint:
@@ -59,25 +58,9 @@ async def test_an_email_sender_is_found_through_the_lower_address_index(
         async with database.engine.connect() as connection:
             await connection.execute(text("ANALYZE"))
 
-    statements: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        statements.append((statement, params))
-
-    sync_engine = database.engine.sync_engine
-    event.listen(sync_engine, "before_cursor_execute", capture)
-    try:
+    with statements_run(database) as statements:
         async with database.session() as session:
             assert await endpoints_at(session, "EMAIL", "PERSON.7@example.com") == ["e-7"]
-    finally:
-        event.remove(sync_engine, "before_cursor_execute", capture)
-    [(statement, params)] = [s for s in statements if "FROM endpoints" in s[0]]
-
-    explain = "EXPLAIN QUERY PLAN " if database.dialect == "sqlite" else "EXPLAIN "
-    async with database.engine.connect() as connection:
-        if database.dialect == "postgresql":
-            # A scan of a table this small costs nothing, so the planner would take it.
-            await connection.exec_driver_sql("SET enable_seqscan = off")
-        plan = await connection.exec_driver_sql(explain + statement, params)
-        lines = [" ".join(str(column) for column in row) for row in plan.all()]
+    [looked_up] = [s for s in statements if "FROM endpoints" in s[0]]
+    lines = await query_plan(database, looked_up)
     assert any("ix_endpoints_address_lower" in line for line in lines), lines

@@ -4,9 +4,7 @@ through the index on (channel, lower(address)); other channels match exactly."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event, insert, text
+from sqlalchemy import insert
 
 from herald.models import AddressProblem, MessageChannel
 from herald.store import Database, make_sync_engine, upgrade
@@ -21,6 +19,7 @@ from herald.store.suppressions import (
 )
 from herald.store.tables import SuppressionRow
 from herald.transactional.suppression_client import SuppressionMethods
+from tests.sql_capture import Statement, query_plan, statements_run
 
 EMAIL, SMS, PUSH = MessageChannel.EMAIL, MessageChannel.SMS, MessageChannel.PUSH
 INVALID, OPTED_OUT = AddressProblem.INVALID, AddressProblem.OPTED_OUT
@@ -137,37 +136,17 @@ async def test_an_email_suppression_is_found_through_the_lower_address_index(
     await _insert_raw(
         database, *[("EMAIL", f"Person.{n}@example.com", "INVALID") for n in range(200)]
     )
-    statements: list[tuple[str, Any]] = []
-
-    def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        statements.append((statement, params))
-
-    sync_engine = database.engine.sync_engine
-    event.listen(sync_engine, "before_cursor_execute", capture)
-    try:
+    with statements_run(database) as statements:
         assert await _reason(database, EMAIL, "PERSON.7@example.com") == "INVALID"
-    finally:
-        event.remove(sync_engine, "before_cursor_execute", capture)
-    [(statement, params)] = [s for s in statements if "FROM suppressions" in s[0]]
+    [looked_up] = [s for s in statements if "FROM suppressions" in s[0]]
 
-    await assert_looked_up_by_lower_address(database, statement, params)
+    await assert_looked_up_by_lower_address(database, looked_up)
 
 
-async def assert_looked_up_by_lower_address(
-    database: Database, statement: str, params: Any
-) -> None:
+async def assert_looked_up_by_lower_address(database: Database, statement: Statement) -> None:
     """The statement finds suppressions by searching ix_suppressions_address_lower on both
     its columns, (channel, lower(address)): not by reading the list, nor the whole channel."""
-    explain = "EXPLAIN QUERY PLAN " if database.dialect == "sqlite" else "EXPLAIN "
-    async with database.engine.connect() as connection:
-        await connection.execute(
-            text("ANALYZE" if database.dialect == "sqlite" else "ANALYZE suppressions")
-        )
-        if database.dialect == "postgresql":
-            # A scan of a table this small costs nothing, so the planner would take it.
-            await connection.exec_driver_sql("SET enable_seqscan = off")
-        plan = await connection.exec_driver_sql(explain + statement, params)
-        lines = [" ".join(str(column) for column in row) for row in plan.all()]
+    lines = await query_plan(database, statement, analyze="suppressions")
     if database.dialect == "sqlite":
         searched = (
             "SEARCH suppressions USING INDEX ix_suppressions_address_lower (channel=? AND <expr>=?)"
