@@ -279,6 +279,7 @@ async def _record(
         provider_message_id=result.provider_message_id,
         origin=result.origin,
         reason=result.reason,
+        address=message.address,  # what its receipts suppress, should the endpoint change
     )
 
 

@@ -243,7 +243,8 @@ async def _record(
         status, reason = _outcome(d, result)
         done.append((d.endpoint_id, status, reason))
         if d.resolved is not None:
-            updates.append(_finish_values(key, status, reason, result))
+            handed = d.outgoing.address if result is not None and d.outgoing else None
+            updates.append(_finish_values(key, status, reason, result, handed))
         if result is not None and result.address_problem is not None:
             unreachable.append((d, result))
     async with database.session() as session:
@@ -310,8 +311,9 @@ def _outcome(d: Decision, result: DeliveryResult | None) -> tuple[str, str | Non
 
 
 def _finish_values(
-    key: str, status: str, reason: str | None, result: DeliveryResult | None
+    key: str, status: str, reason: str | None, result: DeliveryResult | None, address: str | None
 ) -> dict[str, object]:
+    """`address`: what the message was handed to the provider for (its receipts suppress it)."""
     return {
         "k": key,
         "s": status,
@@ -319,6 +321,7 @@ def _finish_values(
         "p": result.provider if result else None,
         "pm": result.provider_message_id if result else None,
         "o": result.origin if result else None,
+        "a": address,
     }
 
 
@@ -337,6 +340,7 @@ async def _finish_messages(session: AsyncSession, updates: list[dict[str, object
             provider=bindparam("p"),
             provider_message_id=bindparam("pm"),
             origin=bindparam("o"),
+            address=bindparam("a"),
             updated_at=stamp,
         ),
         updates,

@@ -65,6 +65,7 @@ def eum_event(message: dict[str, Any]) -> Receipt | None:
         receipt_id=f"{message_id}:{kind}",
         event_type="_SMS.SUCCESS" if kind in SMS_DELIVERED else "_SMS.FAILURE",
         provider_message_id=message_id,
+        recipient=str(message.get("destinationPhoneNumber") or "") or None,
         suppress=AddressProblem.INVALID if kind == "TEXT_INVALID" else None,
         detail=str(message.get("messageStatusDescription") or kind),
         timestamp=datetime.fromtimestamp(stamp / 1000, UTC)
@@ -115,15 +116,19 @@ def ses_event(message: dict[str, Any]) -> Receipt:
     kind = ses_kind(message)
     message_id = str(_field(message, "mail.messageId"))
     event_type, problem, detail = "_email.delivered", None, None
+    recipients: Any = None
     if kind == "Bounce":
         bounce = message.get("bounce") or {}
         hard = bounce.get("bounceType") == "Permanent"
         event_type = "_email.hardbounce" if hard else "_email.softbounce"
         problem = AddressProblem.INVALID if hard else None
         detail = f"{bounce.get('bounceType')} bounce ({bounce.get('bounceSubType')})"
+        recipients = bounce.get("bouncedRecipients")
     elif kind == "Complaint":
         event_type, problem = "_email.complaint", AddressProblem.OPTED_OUT
-        detail = str((message.get("complaint") or {}).get("complaintFeedbackType") or "complaint")
+        complaint = message.get("complaint") or {}
+        detail = str(complaint.get("complaintFeedbackType") or "complaint")
+        recipients = complaint.get("complainedRecipients")
     elif kind == "Reject":
         event_type = "_email.rejected"
         detail = str((message.get("reject") or {}).get("reason") or "rejected")
@@ -132,6 +137,19 @@ def ses_event(message: dict[str, Any]) -> Receipt:
         receipt_id=f"{message_id}:{kind}",
         event_type=event_type,
         provider_message_id=message_id,
+        recipient=_ses_recipient(recipients, message),
         suppress=problem,
         detail=detail,
     )
+
+
+def _ses_recipient(recipients: Any, message: dict[str, Any]) -> str | None:
+    """The address a bounce or complaint is about: its first bounced (complained) recipient,
+    else the message's first destination. Herald sends each message to one address."""
+    if isinstance(recipients, list) and recipients and isinstance(recipients[0], dict):
+        named = recipients[0].get("emailAddress")
+    else:
+        destination = (message.get("mail") or {}).get("destination")
+        named = destination[0] if isinstance(destination, list) and destination else None
+    _, address = parseaddr(str(named or ""))
+    return address if "@" in address and len(address) <= 320 else None

@@ -54,6 +54,12 @@ class Receipt(HeraldModel):
     event_type: str = Field(description="_SMS.SUCCESS, _email.hardbounce, ...")
     idempotency_key: str | None = None
     provider_message_id: str | None = None
+    recipient: str | None = Field(
+        default=None,
+        max_length=320,
+        description="The address the provider says the message went to (SES's bounced or "
+        "complained recipient, Twilio's To): suppressed for a message logged without its own.",
+    )
     suppress: AddressProblem | None = None
     detail: str | None = None
     timestamp: datetime = Field(default_factory=_now)

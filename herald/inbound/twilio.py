@@ -79,6 +79,7 @@ def status_receipt(params: Mapping[str, str], url: str) -> Receipt | None:
         event_type="_SMS.SUCCESS" if status == "delivered" else "_SMS.FAILURE",
         idempotency_key=keys[0] if keys else None,
         provider_message_id=sid,
+        recipient=params.get("To") or None,
         suppress=problem,
         detail=f"Twilio {status}" + (f" (error {code})" if code else ""),
     )

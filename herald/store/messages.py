@@ -71,7 +71,10 @@ async def finish_message(
     origin: str | None = None,
     template_version: int | None = None,
     reason: str | None = None,
+    address: str | None = None,
 ) -> MessageRecord:
+    """Settle the key's message. `address`: the address it was handed to the provider for
+    (kept for its receipts: a late bounce suppresses that one); None leaves it as it is."""
     values: dict[str, Any] = {
         "status": status.value,
         "provider": provider,
@@ -82,6 +85,8 @@ async def finish_message(
     }
     if template_version is not None:
         values["template_version"] = template_version
+    if address is not None:
+        values["address"] = address
     # Core UPDATE ... RETURNING: one statement, where loading the row and flushing took two.
     finished = await session.execute(
         update(_TABLE)
@@ -93,6 +98,17 @@ async def finish_message(
     if row is None:
         raise LookupError(f"no message with idempotency key {idempotency_key!r}")
     return _to_model(row)
+
+
+async def note_receipt(session: AsyncSession, idempotency_key: str, note: str) -> None:
+    """Write a delivery receipt on the message's log row (its `reason`; the status stays):
+    for a message whose receipt cannot be an engagement event, having no endpoint (a
+    transactional send to a raw address, a one-time password)."""
+    await session.execute(
+        update(_TABLE)
+        .where(_TABLE.c.idempotency_key == idempotency_key)
+        .values(reason=note, updated_at=utcnow())
+    )
 
 
 async def skip_pending(session: AsyncSession, keys: list[str], reason: str) -> int:

@@ -117,13 +117,23 @@ async def mark_unreachable(
 
     Both also suppress the address, which outlives the endpoint row: an import that re-upserts
     the endpoint as ACTIVE does not make Herald send to a dead address again.
+
+    The endpoint is marked only while its address is still `address` (for email, whatever
+    the case): a late bounce of an address the customer has since corrected suppresses the
+    old address and leaves the endpoint, now at a good one, as it is. With no endpoint row
+    (a message to a raw address) the address is suppressed all the same.
     """
     change = {"endpoint_status": "INACTIVE"}
     if problem is AddressProblem.OPTED_OUT:
         change = {"opt_out": "ALL"}
+    same_address = (
+        func.lower(EndpointRow.address) == func.lower(address)
+        if channel is MessageChannel.EMAIL
+        else EndpointRow.address == address
+    )
     await session.execute(
         update(EndpointRow)
-        .where(EndpointRow.id == endpoint_id, EndpointRow.address == address)
+        .where(EndpointRow.id == endpoint_id, same_address)
         .values(**change, updated_at=utcnow())
     )
     await suppress(session, channel, address, problem, detail)

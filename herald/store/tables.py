@@ -200,6 +200,10 @@ class MessageRow(Base):
     provider_message_id: Mapped[str | None] = mapped_column(String(200))
     # The number or address it went from: a reply to it is routed to the journey that sent it.
     origin: Mapped[str | None] = mapped_column(String(320))
+    # The address it was handed to the provider for: a late bounce or STOP suppresses this
+    # one, whatever the endpoint's address is by then. NULL: not handed over (skipped,
+    # failed first), or logged before revision 0018.
+    address: Mapped[str | None] = mapped_column(String(320))
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
