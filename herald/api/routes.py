@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
-from pydantic import Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import Field, ValidationError
 
 from herald.apply import ApplyResult
+from herald.audience.endpoint_update import updated
 from herald.client import HeraldClient
 from herald.definition_files import json_repeats
 from herald.definitions import DefinitionError, validate_documents
@@ -53,7 +55,8 @@ def _refuse_repeated_keys(body: bytes) -> None:
 
 
 class EndpointUpdate(Endpoint):
-    """Pinpoint's UpdateEndpoint body: the path names the endpoint, so `Id` may be left out."""
+    """Pinpoint's UpdateEndpoint body: the path names the endpoint, so `Id` may be left out.
+    What it leaves out of an existing endpoint is kept (`herald.audience.endpoint_update`)."""
 
     id: str | None = Field(default=None, min_length=1, max_length=200)  # type: ignore[assignment]
 
@@ -65,7 +68,13 @@ async def put_endpoint(client: Client, endpoint_id: str, update: EndpointUpdate)
         raise HTTPException(
             422, f"Id {update.id!r} differs from the path's {endpoint_id!r}: leave Id out"
         )
-    endpoint = Endpoint.model_validate(update.model_dump() | {"id": endpoint_id})
+    given = update.model_dump(by_alias=True, mode="json", exclude_unset=True)
+    given.pop("Id", None)
+    document = updated(await client.get_endpoint(endpoint_id), given) | {"Id": endpoint_id}
+    try:
+        endpoint = Endpoint.model_validate(document)
+    except ValidationError as exc:  # the merged endpoint: a body field clashing with a kept one
+        raise RequestValidationError(exc.errors(include_url=False)) from None
     await client.upsert_endpoints([endpoint])
     return endpoint
 

@@ -66,6 +66,44 @@ def test_put_endpoint_takes_its_id_from_the_path(api: httpx.Client) -> None:
     assert [api.get(f"/v1/endpoints/{e}").status_code for e in ("sms-2", "sms-3")] == [404, 404]
 
 
+def test_put_endpoint_keeps_what_the_update_leaves_out(api: httpx.Client) -> None:
+    """Pinpoint's UpdateEndpoint changes what it names: an app syncing one attribute must not
+    wipe the others, nor set OptOut back to NONE (re-subscribing a person who opted out)."""
+    created = {
+        "ChannelType": "SMS",
+        "Address": "+14155550101",
+        "OptOut": "ALL",
+        "Attributes": {"Interests": ["jazz"]},
+        "Location": {"Country": "US"},
+        "Metrics": {"visits": 3},
+        "User": {"UserId": "u1", "UserAttributes": {"FirstName": ["Ann"]}},
+    }
+    assert api.put("/v1/endpoints/sms-1", json=created).status_code == 200
+    update = {
+        "ChannelType": "SMS",
+        "Address": "+14155550101",
+        "Attributes": {"Plan": ["pro"]},
+        "Location": {"City": "Oakland"},
+        "User": {"UserId": "u1", "UserAttributes": {"LastName": ["Lee"]}},
+    }
+    put = api.put("/v1/endpoints/sms-1", json=update)
+    assert put.status_code == 200, put.text
+
+    stored = api.get("/v1/endpoints/sms-1").json()
+    assert stored == put.json()
+    assert (stored["OptOut"], stored["Metrics"]) == ("ALL", {"visits": 3.0})
+    assert stored["Attributes"] == {"Interests": ["jazz"], "Plan": ["pro"]}
+    assert (stored["Location"]["Country"], stored["Location"]["City"]) == ("US", "Oakland")
+    assert stored["User"]["UserAttributes"] == {"FirstName": ["Ann"], "LastName": ["Lee"]}
+
+    # Another user is another person: their attributes only.
+    moved = update | {"User": {"UserId": "u2", "UserAttributes": {"FirstName": ["Bo"]}}}
+    assert api.put("/v1/endpoints/sms-1", json=moved).json()["User"] == {
+        "UserId": "u2",
+        "UserAttributes": {"FirstName": ["Bo"]},
+    }
+
+
 def test_campaign_run_route_is_reached_beside_the_control_actions(api: httpx.Client) -> None:
     started = api.post("/v1/campaigns/nope/runs", json={"run": "r1"})
     assert started.status_code == 409, started.text
