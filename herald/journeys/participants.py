@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from herald.journeys.errors import PermanentStepError
 from herald.models import Endpoint
 from herald.models.journey_settings import ParticipantKind
+from herald.models.zones import zone_of
 from herald.store.endpoints import get_endpoint, list_user_endpoints
 
 
@@ -26,8 +27,9 @@ class Participant:
     @property
     def primary(self) -> Endpoint:
         """The endpoint whose timezone and data stand for a user: the first (by id) that
-        has a timezone, so a user's waits and quiet time do not depend on import order."""
-        with_zone = [e for e in self.endpoints if e.demographic.timezone]
+        has a timezone, so a user's waits and quiet time do not depend on import order. A
+        timezone that names no zone ("Tokio": imports take any text) does not count."""
+        with_zone = [e for e in self.endpoints if zone_of(e.demographic.timezone or "")]
         return (with_zone or self.endpoints)[0]
 
     @property

@@ -127,3 +127,5 @@ async def test_quiet_time_written_with_an_offset_holds_on_the_participants_clock
     await engine.herald.enter("zulu-quiet", "zulu")
     held = await engine.waiting("zulu-quiet", "zulu", on="hello")
     assert held.waiting_for == "quiet_time"
+    await engine.skip(timedelta(hours=3))  # quiet time ends two hours from now
+    assert (await engine.finish("zulu-quiet", "zulu")).visits[0].outcome == "sent"
