@@ -11,7 +11,12 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from herald.journeys import attributes, conditions, waits, webhook
-from herald.journeys.errors import PermanentStepError, RetryableStepError
+from herald.journeys.errors import (
+    PARTICIPANT_GONE,
+    ParticipantGone,
+    PermanentStepError,
+    RetryableStepError,
+)
 from herald.journeys.participants import Participant, load_participant
 from herald.models.journey_ops import (
     EvaluateRequest,
@@ -42,8 +47,8 @@ class JourneyActivities:
         async with self._database.session() as session:
             try:
                 return await load_participant(session, kind, participant_id)
-            except PermanentStepError as exc:
-                raise _permanent(str(exc)) from exc
+            except ParticipantGone as exc:
+                raise ApplicationError(str(exc), type=PARTICIPANT_GONE, non_retryable=True) from exc
 
     @activity.defn(name=PLAN_WAIT_ACTIVITY)
     async def plan_wait(self, request: PlanWaitRequest) -> PlanWaitResult:

@@ -14,9 +14,10 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import SearchAttributePair
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from herald.journeys.errors import PARTICIPANT_GONE
     from herald.models import (
         JOURNEY_WORKFLOW,
         JourneyInput,
@@ -27,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from herald.models.journey_progress import (
         CANCELLED,
+        DELETED,
         PROGRESS_ACTIVITY,
         PROGRESS_PATCH,
         PROGRESS_RIDES_SENDS,
@@ -65,6 +67,10 @@ MIGRATION_INBOX_PATCH = "migration-carries-inbox"
 # A participant that entered on an event and migrated lost the event: the new version's sends
 # failed on `Journey.Event`. The continued run now carries it.
 TRIGGER_CARRIED_PATCH = "migration-carries-trigger"
+# A participant whose endpoint (or user) was deleted while it waited failed its workflow at
+# the next step that looks it up (a split, a wait in its timezone, a webhook), with no exit
+# recorded. It now leaves, as a cancelled one does. Asked only when that happens.
+DELETED_PARTICIPANT_PATCH = "deleted-participant-leaves"
 # Loops must pass through a wait (validated at apply), so this bound is only reached by a
 # participant looping for a very long time; it keeps history bounded all the same.
 MAX_STEPS = 1000
@@ -105,6 +111,12 @@ class JourneyWorkflow:
             moved = f"held, then the participant moved to version {self._inbox.migrate.version}"
             await release_held(ctx, moved)
             self._continue_on_new_version(ctx)
+        except ActivityError as err:
+            gone = _deleted_participant(err)
+            if gone is None or not workflow.patched(DELETED_PARTICIPANT_PATCH):
+                raise
+            state.exit_reason = f"{DELETED} {gone}"
+            await release_held(ctx, f"held, then the participant left: {state.exit_reason}")
         state.exit_reason = state.exit_reason or "completed"
         last = state.visits[-1].step_id if state.visits else None
         if not self._exit_reported:
@@ -354,3 +366,11 @@ def _refuse_missing_start(inp: JourneyInput) -> None:
 def _waits(step: Step) -> bool:
     """Steps a participant may stay on for a while: its visits are reported before them."""
     return step.type in WAITING_STEP_TYPES or bool(getattr(step, "evaluation_wait", None))
+
+
+def _deleted_participant(err: ActivityError) -> str | None:
+    """What a step's activity said when it found the participant deleted, else None."""
+    cause = err.cause
+    if isinstance(cause, ApplicationError) and cause.type == PARTICIPANT_GONE:
+        return cause.message
+    return None

@@ -42,7 +42,7 @@ from herald.store.entries import (
     set_entry_version,
     unexited_entries,
 )
-from herald.store.journey_progress import cancelled_exits
+from herald.store.journey_progress import told_exits
 from herald.store.journeys import get_journey, get_state, get_states, list_journeys, set_state
 
 TemporalFactory = Callable[[], Awaitable[Client]]
@@ -242,7 +242,7 @@ async def status(
         state = await get_state(session, name)
         latest = await get_journey(session, name)
         entered = await count_entries(session, name)
-        cancelled = await cancelled_exits(session, name)
+        told = await told_exits(session, name)
     if state is None or latest is None:
         raise LifecycleError(f"journey {name!r} is not published; `herald apply` it first")
     by_status: Counter[str] = Counter()
@@ -253,7 +253,7 @@ async def status(
         if status_name == WorkflowExecutionStatus.RUNNING.name:
             at_step[step or "?"] += 1
             continue
-        how = "cancelled" if entry.workflow_id in cancelled else status_name.lower()
+        how = told.get(entry.workflow_id, status_name.lower())
         # HeraldStep keeps the last step a finished participant was on: where it left.
         outcomes[f"{how} at {step or '?'}"] += 1
     running = by_status.get("RUNNING", 0)

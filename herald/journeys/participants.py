@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from herald.journeys.errors import PermanentStepError
+from herald.journeys.errors import ParticipantGone
 from herald.models import Endpoint
 from herald.models.journey_settings import ParticipantKind
 from herald.models.zones import zone_of
@@ -44,9 +44,9 @@ async def load_participant(
     if kind == "user":
         endpoints = await list_user_endpoints(session, participant_id)
         if not endpoints:
-            raise PermanentStepError(f"user {participant_id!r} has no endpoints")
+            raise ParticipantGone(f"user {participant_id!r} has no endpoints")
         return Participant(kind, participant_id, sorted(endpoints, key=lambda e: e.id))
     endpoint = await get_endpoint(session, participant_id)
     if endpoint is None:
-        raise PermanentStepError(f"endpoint {participant_id!r} does not exist")
+        raise ParticipantGone(f"endpoint {participant_id!r} does not exist")
     return Participant(kind, participant_id, [endpoint])

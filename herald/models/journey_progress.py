@@ -17,6 +17,9 @@ PROGRESS_RIDES_SENDS = "journey-progress-rides-sends"
 # How the exit reason of a participant a cancel stopped begins ("cancelled: journey X
 # cancelled").
 CANCELLED = "cancelled:"
+# ... and of a participant whose endpoint (or user, with every endpoint) was deleted while it
+# was in the journey ("deleted: user 'ann' has no endpoints").
+DELETED = "deleted:"
 # Steps a participant may stay on for a while: the visits so far are reported before them.
 WAITING_STEP_TYPES = frozenset({"wait", "wait_for_event", "wait_for_reply"})
 

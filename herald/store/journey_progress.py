@@ -3,10 +3,10 @@ visit and exit (a retried report finds its rows), read by the journey metrics.""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from herald.models.journey_progress import CANCELLED, HeldSend, JourneyProgress
+from herald.models.journey_progress import CANCELLED, DELETED, HeldSend, JourneyProgress
 from herald.models.send import user_endpoint_key
 from herald.store.analytics_tables import JourneyExitRow, JourneyStepVisitRow
 from herald.store.dialect import insert_for
@@ -14,15 +14,21 @@ from herald.store.endpoints import list_user_endpoints
 from herald.store.messages import skip_pending
 
 
-async def cancelled_exits(session: AsyncSession, journey: str) -> set[str]:
-    """The workflow ids of the journey's participants a cancel stopped. Their workflows end
-    COMPLETED (the cancel is a signal they obey), so only the recorded exit tells."""
+async def told_exits(session: AsyncSession, journey: str) -> dict[str, str]:
+    """How the journey's participants that a cancel stopped, or whose endpoint was deleted,
+    left ("cancelled", "deleted"), by workflow id. Their workflows end COMPLETED (they obey
+    the cancel, and let a deleted participant go), so only the recorded exit tells."""
+    kinds = {CANCELLED: "cancelled", DELETED: "deleted"}
     rows = await session.execute(
-        select(JourneyExitRow.workflow_id).where(
-            JourneyExitRow.journey == journey, JourneyExitRow.reason.startswith(CANCELLED)
+        select(JourneyExitRow.workflow_id, JourneyExitRow.reason).where(
+            JourneyExitRow.journey == journey,
+            or_(*(JourneyExitRow.reason.startswith(prefix) for prefix in kinds)),
         )
     )
-    return set(rows.scalars())
+    return {
+        workflow_id: next(kind for prefix, kind in kinds.items() if reason.startswith(prefix))
+        for workflow_id, reason in rows.all()
+    }
 
 
 async def record_progress(session: AsyncSession, progress: JourneyProgress) -> None:

@@ -9,6 +9,7 @@ history after a deliberate, patched change: `python -m tests.replay.test_replay 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import tempfile
 from datetime import timedelta
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from temporalio.client import WorkflowHistory
+from temporalio.client import WorkflowFailureError, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
@@ -58,7 +59,8 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     `migrated-split` (the same, a day into a split's two-day evaluation wait, to 30 hours);
     `segment-walk` records a journey's segment walk instead (`record_walk`), and
     `early-reply` a participant answering before its `wait_for_reply` (`record_early_reply`),
-    and `accented-reply` the same answering "Sí" to keywords YES and SI;
+    and `accented-reply` the same answering "Sí" to keywords YES and SI; `deleted`, a
+    participant deleted during a split's evaluation wait (`record_deleted`);
     `paused-until` (waiting until a time a day ahead, the participant is paused for a day
     from halfway, past that time, then resumed); `cancelled-held` (quiet time holds the
     first send, and the journey is cancelled meanwhile)."""
@@ -208,6 +210,30 @@ async def record_early_reply(name: str, text: str = "Yes") -> None:
     await env.shutdown()
 
 
+async def record_deleted(name: str) -> None:
+    """Ann, a day into a split's two-day evaluation wait, is deleted: her history (the
+    workflow failed before the patch, and completes after), saved as NAME.json."""
+    from tests.conftest import start_time_skipping
+    from worker import build_worker
+
+    env = await start_time_skipping()
+    database, herald = _herald(env)
+    await herald.apply([*definitions()[:2], _split_journey("P2D")])
+    async with build_worker(env.client, task_queue="record", database=database):
+        entered = await herald.enter("onboarding", "ann")
+        await until_waiting(herald, "onboarding", "ann")
+        await env.sleep(timedelta(days=1))
+        await herald.delete_endpoint("ann")
+        await env.sleep(timedelta(days=1, minutes=1))
+        handle = env.client.get_workflow_handle(entered.workflow_id)
+        with contextlib.suppress(WorkflowFailureError):
+            await handle.result()
+        history = await handle.fetch_history()
+    (HISTORIES / f"{name}.json").write_text(history.to_json())
+    await database.dispose()
+    await env.shutdown()
+
+
 def _split_journey(
     evaluation_wait: str, entry: dict[str, Any] | None = None, start: str | None = None
 ) -> Definition:
@@ -260,6 +286,8 @@ if __name__ == "__main__":
         asyncio.run(record_walk(sys.argv[1]))
     elif sys.argv[2:3] == ["early-reply"]:
         asyncio.run(record_early_reply(sys.argv[1]))
+    elif sys.argv[2:3] == ["deleted"]:
+        asyncio.run(record_deleted(sys.argv[1]))
     elif sys.argv[2:3] == ["accented-reply"]:
         asyncio.run(record_early_reply(sys.argv[1], "Sí"))
     else:

@@ -1,0 +1,64 @@
+"""A participant whose endpoint, or whose user with every endpoint, is deleted while it is in
+a journey (an erasure request, Pinpoint's DeleteUserEndpoints) leaves the journey at the next
+step that looks it up, with the reason recorded; its workflow used to fail."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from tests.helpers import eventually
+from tests.workflows.engine import Engine, endpoint, journey, template
+from tests.workflows.test_user_participants import USERS, device
+
+
+def steps(condition: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "hello": {"type": "send", "template": "hello", "next": "pause"},
+        "pause": {"type": "wait", "duration": "P1D", "next": "check"},
+        "check": {"type": "split", "conditions": [condition], "yes": "again", "no": "done"},
+        "again": {"type": "send", "template": "hello", "next": "done"},
+        "done": {"type": "exit"},
+    }
+
+
+PRO = {"kind": "attribute", "name": "Plan", "values": ["pro"]}
+
+
+async def test_a_deleted_user_leaves_the_journey(engine: Engine) -> None:
+    pro_user = PRO | {"scope": "user"}
+    await engine.apply(
+        device("ann-work", "ann", UserAttributes={"Plan": ["pro"]}),
+        template("hello"),
+        journey("erased", "hello", steps(pro_user), **USERS),
+    )
+    await engine.herald.enter("erased", user_id="ann")
+    await engine.waiting("erased", "ann", on="pause")
+    assert await engine.herald.delete_user("ann") == ["ann-work"]
+
+    await engine.skip(timedelta(days=1, minutes=1))
+    result = await engine.finish("erased", "ann")
+    assert engine.path(result) == ["hello", "pause", "check"]
+    assert result.exit_reason == "deleted: user 'ann' has no endpoints"
+    status = await eventually(
+        lambda: engine.herald.journey_status("erased"),
+        lambda s: s.finished == 1,
+        what="the participant counted as finished",
+    )
+    assert status.outcomes == {"deleted at check": 1}
+
+
+async def test_a_deleted_endpoint_leaves_the_journey(engine: Engine) -> None:
+    await engine.apply(
+        endpoint("bo", Attributes={"Plan": ["pro"]}),
+        template("hello"),
+        journey("forgotten", "hello", steps(PRO)),
+    )
+    await engine.herald.enter("forgotten", "bo")
+    await engine.waiting("forgotten", "bo", on="pause")
+    await engine.herald.delete_endpoint("bo")
+
+    await engine.skip(timedelta(days=1, minutes=1))
+    result = await engine.finish("forgotten", "bo")
+    assert engine.path(result) == ["hello", "pause", "check"]
+    assert result.exit_reason == "deleted: endpoint 'bo' does not exist"
