@@ -11,12 +11,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from herald.journeys import attributes, conditions, waits, webhook
-from herald.journeys.errors import (
-    PARTICIPANT_GONE,
-    ParticipantGone,
-    PermanentStepError,
-    RetryableStepError,
-)
+from herald.journeys.errors import ParticipantGone, PermanentStepError, RetryableStepError
 from herald.journeys.participants import Participant, load_participant
 from herald.models.journey_ops import (
     EvaluateRequest,
@@ -28,6 +23,7 @@ from herald.models.journey_ops import (
     WebhookRequest,
     WebhookResult,
 )
+from herald.models.journey_progress import PARTICIPANT_GONE
 from herald.models.journey_run import (
     EVALUATE_ACTIVITY,
     PLAN_WAIT_ACTIVITY,

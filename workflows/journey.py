@@ -17,7 +17,6 @@ from temporalio.common import SearchAttributePair
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from herald.journeys.errors import PARTICIPANT_GONE
     from herald.models import (
         JOURNEY_WORKFLOW,
         JourneyInput,
@@ -29,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
     from herald.models.journey_progress import (
         CANCELLED,
         DELETED,
+        PARTICIPANT_GONE,
         PROGRESS_ACTIVITY,
         PROGRESS_PATCH,
         PROGRESS_RIDES_SENDS,

@@ -15,10 +15,5 @@ class RetryableStepError(Exception):
         self.retry_after = retry_after
 
 
-# The failure type a step's activity reports a deleted participant with: the workflow lets
-# the participant leave, as a cancel would, rather than fail.
-PARTICIPANT_GONE = "ParticipantGone"
-
-
 class ParticipantGone(PermanentStepError):
     """The participant's endpoint, or every endpoint of its user, no longer exists."""

@@ -20,6 +20,9 @@ CANCELLED = "cancelled:"
 # ... and of a participant whose endpoint (or user, with every endpoint) was deleted while it
 # was in the journey ("deleted: user 'ann' has no endpoints").
 DELETED = "deleted:"
+# The failure type a step's activity reports a deleted participant with: the workflow lets
+# the participant leave, as a cancel would, rather than fail.
+PARTICIPANT_GONE = "ParticipantGone"
 # Steps a participant may stay on for a while: the visits so far are reported before them.
 WAITING_STEP_TYPES = frozenset({"wait", "wait_for_event", "wait_for_reply"})
 
