@@ -1,6 +1,10 @@
 """Recurring campaigns as Temporal Schedules (`campaign-schedule:{campaign}`, visible in the
 Temporal UI): each fire starts a CampaignWorkflow `campaign:{campaign}:scheduled-{time}`
-(`scheduled-2-{time}`... once the campaign is scheduled anew after a cancel)."""
+(`scheduled-2-{time}`... once the campaign is scheduled anew after a cancel).
+
+A Schedule's spec is written when the campaign is applied with a change (`put_schedule`
+replaces the spec of one that exists); applied unchanged, its Schedule is left as it is.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +39,10 @@ from herald.models.journey_run import HERALD_CAMPAIGN
 from herald.models.zones import temporal_zone
 
 EVERY_HOUR = [ScheduleRange(0, 23)]
+MONTHS_OF = {31: (1, 3, 5, 7, 8, 10, 12), 30: (4, 6, 9, 11)}  # February apart
+# The years without a 29 February, as far as Temporal's calendars go (it refuses years
+# outside 2000-2100 and looks no further): 2100 is one, 2000 is not.
+COMMON_YEARS = [ScheduleRange(y, 2100, 4) for y in (2001, 2002, 2003)] + [ScheduleRange(2100)]
 
 
 def schedule_spec(campaign: Campaign, now: datetime) -> ScheduleSpec:
@@ -52,19 +60,63 @@ def schedule_spec(campaign: Campaign, now: datetime) -> ScheduleSpec:
             cron_expressions=[s.cron], time_zone_name=zone, start_at=start_at, end_at=s.end_time
         )
     minute, hour = [ScheduleRange(wall.minute)], [ScheduleRange(wall.hour)]
-    calendar = {
-        "HOURLY": ScheduleCalendarSpec(minute=minute, hour=EVERY_HOUR),
-        "DAILY": ScheduleCalendarSpec(minute=minute, hour=hour),
-        "WEEKLY": ScheduleCalendarSpec(
-            minute=minute, hour=hour, day_of_week=[ScheduleRange(wall.isoweekday() % 7)]
-        ),
-        "MONTHLY": ScheduleCalendarSpec(
-            minute=minute, hour=hour, day_of_month=[ScheduleRange(wall.day)]
-        ),
-    }[s.frequency]
+    if s.frequency == "MONTHLY":
+        calendars = monthly(minute, hour, wall.day)
+    else:
+        calendars = [
+            {
+                "HOURLY": ScheduleCalendarSpec(minute=minute, hour=EVERY_HOUR),
+                "DAILY": ScheduleCalendarSpec(minute=minute, hour=hour),
+                "WEEKLY": ScheduleCalendarSpec(
+                    minute=minute, hour=hour, day_of_week=[ScheduleRange(wall.isoweekday() % 7)]
+                ),
+            }[s.frequency]
+        ]
     return ScheduleSpec(
-        calendars=[calendar], time_zone_name=zone, start_at=start_at, end_at=s.end_time
+        calendars=calendars, time_zone_name=zone, start_at=start_at, end_at=s.end_time
     )
+
+
+def monthly(
+    minute: list[ScheduleRange], hour: list[ScheduleRange], day: int
+) -> list[ScheduleCalendarSpec]:
+    """Day `day` of every month, as Pinpoint's MONTHLY: a month without that day (the 29th,
+    30th or 31st) runs on its last day, February on the 29th in a leap year."""
+    if day <= 28:
+        return [ScheduleCalendarSpec(minute=minute, hour=hour, day_of_month=[ScheduleRange(day)])]
+    by_day: dict[int, list[int]] = {}
+    for length, months in MONTHS_OF.items():
+        by_day.setdefault(min(day, length), []).extend(months)
+    calendars = [
+        ScheduleCalendarSpec(
+            minute=minute,
+            hour=hour,
+            day_of_month=[ScheduleRange(d)],
+            month=[ScheduleRange(m) for m in sorted(months)],
+            comment=f"day {day}, or the month's last",
+        )
+        for d, months in by_day.items()
+    ]
+    february = [ScheduleRange(2)]
+    return [
+        *calendars,
+        # Only a leap year has a 29 February, so this one matches nothing in other years.
+        ScheduleCalendarSpec(
+            minute=minute,
+            hour=hour,
+            day_of_month=[ScheduleRange(29)],
+            month=february,
+            comment=f"day {day}: February's last in a leap year",
+        ),
+        ScheduleCalendarSpec(
+            minute=minute,
+            hour=hour,
+            day_of_month=[ScheduleRange(28)],
+            month=february,
+            year=COMMON_YEARS,
+            comment=f"day {day}: February's last in other years",
+        ),
+    ]
 
 
 def _schedule(

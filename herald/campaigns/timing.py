@@ -3,16 +3,18 @@
 Local time means the start's wall time in each endpoint's own timezone ("10:00 wherever you
 are"). A run starts when that wall time first happens anywhere, at UTC+14, and defers each
 endpoint to its own 10:00; an endpoint whose 10:00 has passed when the run reaches it is
-sent at once.
+sent at once. An HOURLY run's wall time is its minute: each endpoint waits for the first
+time its own clock shows that minute, within the hour, before the next run.
 
 A treatment with its own schedule (`TreatmentSchedule`) sends at its own time within the
-run: its start shifted by as much as this run's nominal start is from the campaign's first,
-with its own local time and quiet time.
+run: its start shifted by as much as this run's nominal start is from the campaign's first
+(on the wall of the campaign's zone when the treatment's time is a wall time, so that a
+daylight saving change does not move it), with its own local time and quiet time.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from herald.journeys.policy import _blocked
@@ -48,7 +50,7 @@ def local_send_time(campaign: Campaign, nominal: datetime, endpoint: Endpoint) -
     """The run's wall time (kept in the UTC+14 frame) in the endpoint's own timezone."""
     wall = nominal.astimezone(EARLIEST_ZONE).replace(tzinfo=None)
     zone, _ = participant_zone(endpoint, campaign.schedule.timezone)
-    return wall.replace(tzinfo=zone)
+    return _on_the_wall(campaign, wall, zone, nominal)
 
 
 def treatment_send_time(
@@ -58,7 +60,6 @@ def treatment_send_time(
     s = campaign.schedule
     local = s.local_time if own.local_time is None else own.local_time
     zone_name = own.timezone or s.timezone
-    shift = _shift(campaign, nominal)
     if own.start_time is None:
         if not local:
             return nominal
@@ -69,16 +70,52 @@ def treatment_send_time(
         )
     else:
         if not local:
-            return own.start_time + shift
-        wall = wall_time(own.start_time, zone_name) + shift
+            return own.start_time + _shift(campaign, nominal)
+        wall = wall_time(own.start_time, zone_name) + _wall_shift(campaign, nominal)
     zone, _ = participant_zone(endpoint, zone_name)
-    return wall.replace(tzinfo=zone)
+    return _on_the_wall(campaign, wall, zone, nominal)
 
 
 def _shift(campaign: Campaign, nominal: datetime) -> timedelta:
     """How far this run's nominal start is from the campaign's first (0 for a ONCE run)."""
     first = run_start(campaign)
     return nominal - first if first is not None else timedelta(0)
+
+
+def _wall_shift(campaign: Campaign, nominal: datetime) -> timedelta:
+    """`_shift` on the wall of the campaign's zone, where its runs keep their wall time
+    (whole days from a winter run of a DAILY campaign to a summer one, where `_shift` also
+    counts the hour the clocks moved). A local-time campaign's frame, UTC+14, never moves."""
+    first = run_start(campaign)
+    if first is None:
+        return timedelta(0)
+    s = campaign.schedule
+    if s.local_time:
+        return nominal - first
+    return wall_time(nominal, s.timezone) - wall_time(first, s.timezone)
+
+
+def _on_the_wall(campaign: Campaign, wall: datetime, zone: tzinfo, fire: datetime) -> datetime:
+    """When the clock in `zone` shows `wall` in the run that fired at `fire`: that date and
+    time (from a wall time in the UTC+14 frame, up to 26 hours after the fire); in an
+    HOURLY run, whose wall time is its minute, the first time the clock shows that minute
+    from the fire on, within the hour, so that the run is over before the next."""
+    if campaign.schedule.frequency != "HOURLY":
+        return wall.replace(tzinfo=zone)
+    return max(fire, _next_minute(fire.replace(second=0, microsecond=0), wall.minute, zone))
+
+
+def _next_minute(start: datetime, minute: int, zone: tzinfo) -> datetime:
+    """The first whole minute from `start` (a whole minute) when the clock in `zone` shows
+    `minute` past the hour."""
+    local = start.astimezone(zone)
+    found = (start + timedelta(minutes=(minute - local.minute) % 60)).astimezone(zone)
+    if found.utcoffset() == local.utcoffset():  # the clock ran evenly: the first one
+        return found
+    at = start  # the clock moved in between: look minute by minute
+    while (at_local := at.astimezone(zone)).minute != minute:
+        at += timedelta(minutes=1)
+    return at_local
 
 
 def quiet_until(
