@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import Template, TemplateSummary, TemplateVersion
+from herald.models.endpoint import STORED
 from herald.store.checksum import checksum
 from herald.store.clock import aware, utcnow
 from herald.store.tables import TemplateRow, TemplateVersionRow
@@ -28,7 +29,10 @@ async def put_template(session: AsyncSession, template: Template) -> tuple[int, 
         active = await session.get(TemplateVersionRow, (template.name, row.active_version))
         # Compared as models, not checksums: a field added to the model later (with its
         # default) must not turn an unchanged definition into a new version.
-        if active is not None and _TEMPLATE.validate_python(active.definition) == template:
+        if (
+            active is not None
+            and _TEMPLATE.validate_python(active.definition, context=STORED) == template
+        ):
             return row.active_version, False
     now = utcnow()
     version = await _latest_version(session, template.name) + 1
@@ -82,7 +86,7 @@ async def get_template(
 
 def _version(stored: TemplateVersionRow, active_version: int) -> TemplateVersion:
     return TemplateVersion(
-        template=_TEMPLATE.validate_python(stored.definition),
+        template=_TEMPLATE.validate_python(stored.definition, context=STORED),
         version=stored.version,
         created_at=aware(stored.created_at),
         active=stored.version == active_version,
