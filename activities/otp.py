@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from activities.send import deliver_in_activity
 from herald.channels import ChannelRegistry
 from herald.models import SendResult
-from herald.models.otp import SEND_OTP_ACTIVITY, OtpDelivery
+from herald.models.otp import SEND_OTP_ACTIVITY, OtpDelivery, OtpDestinationError
 from herald.store import Database
 from herald.transactional.otp_send import otp_send_request
 
@@ -20,5 +21,12 @@ class OtpActivities:
 
     @activity.defn(name=SEND_OTP_ACTIVITY)
     async def send_otp(self, delivery: OtpDelivery) -> SendResult:
-        request = await otp_send_request(self._database, delivery, self._pepper)
+        try:
+            request = await otp_send_request(self._database, delivery, self._pepper)
+        except OtpDestinationError as exc:
+            # Clients check the destination before starting the workflow; a workflow started
+            # without that check must fail now, not be retried for the code's whole validity.
+            raise ApplicationError(
+                f"invalid address: {exc.reason}", type="PermanentSendError", non_retryable=True
+            ) from exc
         return await deliver_in_activity(self._database, self._channels, request)

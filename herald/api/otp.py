@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 
 from herald.client import HeraldClient
-from herald.models.otp import OtpRequest, OtpResponse, OtpVerdict, OtpVerification
+from herald.models.otp import (
+    OtpDestinationError,
+    OtpRequest,
+    OtpResponse,
+    OtpVerdict,
+    OtpVerification,
+)
 from herald.models.transactional import RequestState
 
 router = APIRouter(prefix="/v1/otp", tags=["otp"])
@@ -28,8 +35,15 @@ async def send_otp(
     response: Response,
     wait: Annotated[float, Query(ge=0, le=60)] = 5.0,
 ) -> OtpResponse:
-    """Make a new code for the reference id (the previous one dies) and send it."""
-    result = await client.send_otp(otp, wait=wait)
+    """Make a new code for the destination and reference id (the previous one dies) and send
+    it. A destination that is not a phone number in E.164 form (SMS, VOICE) or an email
+    address is a 422 naming `destination_identity`."""
+    try:
+        result = await client.send_otp(otp, wait=wait)
+    except OtpDestinationError as exc:
+        loc, given = ("body", exc.field), otp.destination_identity
+        problem = {"type": "value_error", "loc": loc, "msg": exc.reason, "input": given}
+        raise RequestValidationError([problem]) from None
     response.status_code = 200 if result.state is RequestState.COMPLETE else 202
     return result
 

@@ -27,15 +27,15 @@ def send(
     template: Annotated[str | None, typer.Option(help="Template of the channel.")] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Send a new code (the reference's previous code dies)."""
+    """Send a new code (the previous code for this destination and reference dies)."""
     fields = {
         "destination_identity": destination, "reference_id": reference, "brand_name": brand,
         "channel": channel, "code_length": length, "validity_minutes": validity,
         "allowed_attempts": attempts, "template": template,
     }  # fmt: skip
     try:
-        request = OtpRequest.model_validate(fields)
-    except ValueError as exc:
+        request = OtpRequest.model_validate(fields).checked()
+    except ValueError as exc:  # OtpDestinationError among them
         fail(str(exc))
     response = run(lambda c: c.send_otp(request))
     if as_json:

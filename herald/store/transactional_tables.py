@@ -23,12 +23,13 @@ class MessageRequestRow(Base):
 
 
 class OtpCodeRow(Base):
-    """The live one-time password of a reference id: a new send replaces it. Only a salted,
-    peppered scrypt hash of the code is kept."""
+    """The live one-time password of a destination (canonical: E.164, normalised email) and
+    a reference id: a new send to both replaces it (migration 0020). Only a salted, peppered
+    scrypt hash of the code is kept."""
 
     __tablename__ = "otp_codes"
+    destination: Mapped[str] = mapped_column(String(320), primary_key=True)
     reference_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    destination: Mapped[str] = mapped_column(String(320))
     channel: Mapped[str] = mapped_column(String(16))
     code_hash: Mapped[str] = mapped_column(String(64))
     salt: Mapped[str] = mapped_column(String(32))

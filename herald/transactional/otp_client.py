@@ -30,8 +30,11 @@ class OtpMethods:
     async def send_otp(
         self: _Host, request: OtpRequest, *, wait: float = DEFAULT_WAIT
     ) -> OtpResponse:
-        """Send a new code for `request.reference_id` (replacing the one sent before);
-        PENDING with the request id if the provider has not taken it within `wait`."""
+        """Send a new code to `request.destination_identity` for `request.reference_id`
+        (replacing the one sent to both before); PENDING with the request id if the provider
+        has not taken it within `wait`. OtpDestinationError, and nothing sent, if the
+        destination is not a phone number in E.164 form (SMS, VOICE) or an email address."""
+        request = request.checked()
         request_id = request.request_id or uuid.uuid4().hex
         client = await self.temporal()
         workflow_id = otp_workflow_id(request_id)
@@ -58,8 +61,9 @@ class OtpMethods:
             )  # fmt: skip
 
     async def verify_otp(self: _Host, check: OtpVerification) -> bool:
-        """True once for the live code of the reference id and destination; a wrong code
-        uses one of its attempts; an expired or used-up code is never valid."""
+        """True once for the live code of the destination and reference id; a wrong code
+        uses one of its attempts; an expired or used-up code is never valid; a destination
+        with no code under the reference id is not valid and uses no attempt."""
         secret = self.settings.otp_secret
         pepper = secret.get_secret_value().encode() if secret else b""
         async with self.database.session() as session:

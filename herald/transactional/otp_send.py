@@ -15,7 +15,7 @@ from herald.models import (
     SendRequest,
     Template,
 )
-from herald.models.otp import OtpDelivery
+from herald.models.otp import OtpDelivery, otp_destination
 from herald.store import Database
 from herald.store.messages import get_message
 from herald.transactional.otp_codes import keep_code, new_code
@@ -37,12 +37,13 @@ def default_content(channel: str) -> Template:
 
 
 async def otp_send_request(database: Database, delivery: OtpDelivery, pepper: bytes) -> SendRequest:
-    """The send of this OTP; a new code is kept unless this message was already sent."""
+    """The send of this OTP; a new code is kept unless this message was already sent.
+    OtpDestinationError if no code can go to the destination (a request accepted before
+    destinations were checked): sending can never succeed."""
     request = delivery.request
+    address = otp_destination(request.channel, request.destination_identity)
     endpoint = Endpoint(
-        id=request.destination_identity[:200],
-        channel_type=ChannelType(request.channel),
-        address=request.destination_identity,
+        id=address[:200], channel_type=ChannelType(request.channel), address=address
     )
     substitutions = {
         "BrandName": request.brand_name,
