@@ -14,7 +14,8 @@ class StreamSinkRow(Base):
     """A configured event-stream sink: registered when a shipper first starts with it.
 
     It receives every event recorded from then on. The lease lets one shipper at a time ship
-    to it (order per endpoint); the retry state says why it is behind.
+    to it (order per endpoint); the retry state says why it is behind; `dropped` counts the
+    events it refused for good (too large, invalid), taken off the outbox unsent.
     """
 
     __tablename__ = "stream_sinks"
@@ -28,6 +29,7 @@ class StreamSinkRow(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     shipped: Mapped[int] = mapped_column(Integer, default=0)
     last_shipped_at: Mapped[datetime | None]
+    dropped: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class StreamOutboxRow(Base):

@@ -2,8 +2,11 @@
 
 An event is queued for every registered sink in the transaction that records it, so an
 event is never recorded without being queued, nor queued twice (the events table ignores a
-repeated id before anything is queued). A shipper holds a sink's lease while it ships, takes
-the oldest waiting events and deletes them once the sink has them.
+repeated id before anything is queued). A shipper holds a sink's lease while it ships,
+renewing it while the sink has a batch, takes the oldest waiting events and deletes them
+once the sink has them (or refuses them for good: dropped, counted). Only the lease's holder
+settles a batch: a shipper whose lease another took changes nothing, since the events it
+sent are the other's now.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +41,7 @@ class SinkState:
     waiting: int
     oldest_waiting_at: datetime | None
     shipped: int
+    dropped: int
     failures: int
     last_error: str | None
     last_shipped_at: datetime | None
@@ -49,7 +54,7 @@ async def register_sinks(session: AsyncSession, sinks: dict[str, str]) -> list[s
     now = utcnow()
     for name, kind in sinks.items():
         stmt = insert_for(session, StreamSinkRow).values(
-            name=name, kind=kind, registered_at=now, failures=0, shipped=0
+            name=name, kind=kind, registered_at=now, failures=0, shipped=0, dropped=0
         )
         await session.execute(
             stmt.on_conflict_do_update(index_elements=["name"], set_={"kind": kind})
@@ -86,6 +91,12 @@ async def take_lease(session: AsyncSession, sink: str, owner: str, hold: timedel
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def renew_lease(session: AsyncSession, sink: str, owner: str, hold: timedelta) -> bool:
+    """Hold the sink `hold` longer if `owner` still holds it (its time may have run out, if
+    no other shipper took it since); False if another shipper has it now."""
+    return await _held(session, sink, owner, lease_until=utcnow() + hold)
+
+
 async def release_lease(session: AsyncSession, sink: str, owner: str) -> None:
     await session.execute(
         update(StreamSinkRow)
@@ -108,24 +119,31 @@ async def oldest_waiting(session: AsyncSession, sink: str, limit: int) -> list[W
     ]
 
 
-async def shipped(session: AsyncSession, sink: str, seqs: Sequence[int]) -> None:
-    """The sink took these events: they leave the outbox and the sink's failures reset."""
-    await session.execute(
-        delete(StreamOutboxRow).where(
-            StreamOutboxRow.sink == sink, StreamOutboxRow.seq.in_(list(seqs))
-        )
+async def shipped(
+    session: AsyncSession,
+    sink: str,
+    owner: str,
+    seqs: Sequence[int],
+    dropped: Sequence[int] = (),
+) -> bool:
+    """The sink took the events `seqs` and refused `dropped` for good: all leave the outbox,
+    the dropped ones counted, and the sink's failures reset. False, changing nothing, if
+    `owner` no longer holds the sink's lease."""
+    counts: dict[str, Any] = {"shipped": StreamSinkRow.shipped + len(seqs)}
+    if seqs:
+        counts["last_shipped_at"] = utcnow()
+    if dropped:
+        counts["dropped"] = StreamSinkRow.dropped + len(dropped)
+    settled = await _held(
+        session, sink, owner, failures=0, next_attempt_at=None, last_error=None, **counts
     )
-    await session.execute(
-        update(StreamSinkRow)
-        .where(StreamSinkRow.name == sink)
-        .values(
-            shipped=StreamSinkRow.shipped + len(seqs),
-            last_shipped_at=utcnow(),
-            failures=0,
-            next_attempt_at=None,
-            last_error=None,
+    if settled:
+        await session.execute(
+            delete(StreamOutboxRow).where(
+                StreamOutboxRow.sink == sink, StreamOutboxRow.seq.in_([*seqs, *dropped])
+            )
         )
-    )
+    return settled
 
 
 async def failures(session: AsyncSession, sink: str) -> int:
@@ -134,15 +152,33 @@ async def failures(session: AsyncSession, sink: str) -> int:
     return int(found.scalar_one_or_none() or 0)
 
 
-async def failed(session: AsyncSession, sink: str, error: str, retry_at: datetime) -> int:
-    """Record a failed attempt; returns the failures in a row so far."""
-    await session.execute(
-        update(StreamSinkRow)
-        .where(StreamSinkRow.name == sink)
-        .values(failures=StreamSinkRow.failures + 1, last_error=error, next_attempt_at=retry_at)
-    )
+async def failed(
+    session: AsyncSession, sink: str, owner: str, error: str, retry_at: datetime
+) -> int | None:
+    """Record a failed attempt; returns the failures in a row so far. None, recording
+    nothing, if `owner` no longer holds the sink's lease."""
+    if not await _held(
+        session,
+        sink,
+        owner,
+        failures=StreamSinkRow.failures + 1,
+        last_error=error,
+        next_attempt_at=retry_at,
+    ):
+        return None
     found = await session.execute(select(StreamSinkRow.failures).where(StreamSinkRow.name == sink))
     return int(found.scalar_one())
+
+
+async def _held(session: AsyncSession, sink: str, owner: str, **values: Any) -> bool:
+    """Update the sink's row if `owner` holds its lease (the row, locked until the
+    transaction ends, keeps it theirs meanwhile); whether they do."""
+    result = await session.execute(
+        update(StreamSinkRow)
+        .where(StreamSinkRow.name == sink, StreamSinkRow.lease_owner == owner)
+        .values(**values)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def sink_states(session: AsyncSession) -> list[SinkState]:
@@ -168,6 +204,7 @@ async def sink_states(session: AsyncSession) -> list[SinkState]:
             waiting=int(n or 0),
             oldest_waiting_at=_aware_or_none(oldest),
             shipped=row.shipped,
+            dropped=row.dropped,
             failures=row.failures,
             last_error=row.last_error,
             last_shipped_at=_aware_or_none(row.last_shipped_at),

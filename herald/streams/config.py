@@ -101,4 +101,10 @@ class StreamSettings(ChannelModel):
     )
     retry_initial: float = Field(default=1.0, gt=0, description="First backoff, seconds.")
     retry_max: float = Field(default=300.0, gt=0, description="Longest backoff, seconds.")
+    lease: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a shipper holds a sink between renewals (renewed every third of"
+        " it while the sink has a batch): how soon another worker takes over a dead one's sinks.",
+    )
     sinks: dict[Annotated[str, Field(pattern=SINK_NAME)], Sink] = Field(default_factory=dict)

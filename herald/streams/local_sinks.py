@@ -45,10 +45,10 @@ class WebhookStreamSink:
         try:
             response = await self._client.post(self._settings.url, content=body, headers=headers)
         except httpx.HTTPError as exc:
-            return Shipped(0, f"webhook unreachable: {type(exc).__name__}: {exc}")
+            return Shipped(error=f"webhook unreachable: {type(exc).__name__}: {exc}")
         if response.is_success:
-            return Shipped(len(records))
-        return Shipped(0, f"webhook answered {response.status_code}: {response.text[:200]}")
+            return Shipped.first(len(records))
+        return Shipped(error=f"webhook answered {response.status_code}: {response.text[:200]}")
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -80,8 +80,8 @@ class FileStreamSink:
         try:
             await asyncio.to_thread(_append, self._path, [encode(r) + b"\n" for r in records])
         except OSError as exc:
-            return Shipped(0, f"cannot append to {self._path}: {exc.strerror}")
-        return Shipped(len(records))
+            return Shipped(error=f"cannot append to {self._path}: {exc.strerror}")
+        return Shipped.first(len(records))
 
     async def aclose(self) -> None:
         return None

@@ -2,8 +2,14 @@
 
 A sink that fails keeps its events: the loop backs off (doubling from `retry_initial` to
 `retry_max`, with jitter) and sends the same oldest events again, so a sink down for an
-hour gets every event afterwards, in the order they were recorded. Only the shipper holding
-a sink's lease ships to it, so several workers never interleave one sink's events.
+hour gets every event afterwards, in the order they were recorded. An event the sink
+refuses for good (too large for it, invalid) is dropped: logged with the sink and why,
+counted (`SinkState.dropped`) and never sent again, so that it does not hold up the rest.
+
+Only the shipper holding a sink's lease ships to it, so several workers never interleave
+one sink's events nor ship one twice: the lease is renewed every third of its time while
+the sink has a batch (a batch may take long: up to 100 Publish calls to SNS), and a shipper
+that lost it all the same settles nothing, leaving the events to the shipper that has it.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from herald.analytics.stream_record import stream_record
 from herald.store import Database
 from herald.store import stream_outbox as outbox
 from herald.store.clock import utcnow
-from herald.streams.base import Shipped, StreamSink
+from herald.streams.base import Record, Shipped, StreamSink
 from herald.streams.config import StreamSettings
 from herald.streams.factory import build_sinks, check_sinks
 
@@ -41,7 +47,7 @@ class StreamShipper:
         self._owner = uuid.uuid4().hex
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
-        self._lease = timedelta(seconds=max(30.0, 5 * settings.poll_interval))
+        self._lease = timedelta(seconds=max(settings.lease, 5 * settings.poll_interval))
 
     @property
     def sinks(self) -> list[StreamSink]:
@@ -97,27 +103,85 @@ class StreamShipper:
             return self._settings.poll_interval
         app_id = self._settings.application_id
         records = [stream_record(w.event, w.arrival, app_id) for w in batch]
+        result = await self._put_holding_lease(sink, records)
+        pause = None if result is None else await self._settle(sink, batch, result)
+        if pause is None:
+            log.warning(
+                "event stream sink %r: another shipper took its lease while this one shipped;"
+                " the batch is left to it",
+                sink.name,
+            )
+            return self._settings.poll_interval
+        return pause
+
+    async def _settle(
+        self, sink: StreamSink, batch: list[outbox.Waiting], result: Shipped
+    ) -> float | None:
+        """Take what the sink took or refused for good off the outbox and note its error;
+        returns how long to wait before the next batch. None, settling nothing, if another
+        shipper took the sink's lease."""
+        taken = [batch[i].seq for i in result.taken]
+        dead = [batch[i].seq for i in result.dead]
+        delay, failures = 0.0, 0
+        async with self._database.session() as session:
+            if (taken or dead) and not await outbox.shipped(
+                session, sink.name, self._owner, taken, dead
+            ):
+                return None
+            if result.error is not None:
+                delay = self._backoff(await outbox.failures(session, sink.name) + 1)
+                retry_at = utcnow() + timedelta(seconds=delay)
+                found = await outbox.failed(session, sink.name, self._owner, result.error, retry_at)
+                if found is None:
+                    return None
+                failures = found
+        for i, reason in result.dead.items():
+            log.error(
+                "event stream sink %r refused event %s for good, dropped it: %s",
+                sink.name,
+                batch[i].event.id,
+                reason,
+            )
+        if result.error is not None:
+            log.warning(
+                "event stream sink %r: %s (failure %d, next try in %.1fs)",
+                sink.name,
+                result.error,
+                failures,
+                delay,
+            )
+        return delay
+
+    async def _put_holding_lease(self, sink: StreamSink, records: list[Record]) -> Shipped | None:
+        """What the sink did with the records, the sink's lease renewed meanwhile every third
+        of its time; None if another shipper took it all the same (the call is abandoned:
+        the events are that shipper's now)."""
+        call = asyncio.create_task(self._put(sink, records))
         try:
-            result = await sink.put(records)
+            while True:
+                done, _ = await asyncio.wait({call}, timeout=self._lease.total_seconds() / 3)
+                if done:
+                    return call.result()
+                try:
+                    async with self._database.session() as session:
+                        held = await outbox.renew_lease(
+                            session, sink.name, self._owner, self._lease
+                        )
+                except Exception:  # a database hiccup: settling checks the lease again
+                    log.exception("event stream sink %r: cannot renew its lease", sink.name)
+                    continue
+                if not held:
+                    return None
+        finally:
+            call.cancel()
+
+    @staticmethod
+    async def _put(sink: StreamSink, records: list[Record]) -> Shipped:
+        try:
+            return await sink.put(records)
         except Exception as exc:  # a sink's bug must not stop the others
             log.exception("event stream sink %r failed", sink.name)
-            result = Shipped(0, f"{type(exc).__name__}: {exc}")
-        async with self._database.session() as session:
-            if result.count:
-                await outbox.shipped(session, sink.name, [w.seq for w in batch[: result.count]])
-            if result.error is None:
-                return 0.0
-            delay = self._backoff(await outbox.failures(session, sink.name) + 1)
-            retry_at = utcnow() + timedelta(seconds=delay)
-            failures = await outbox.failed(session, sink.name, result.error, retry_at)
-        log.warning(
-            "event stream sink %r: %s (failure %d, next try in %.1fs)",
-            sink.name,
-            result.error,
-            failures,
-            delay,
-        )
-        return delay
+            return Shipped(error=f"{type(exc).__name__}: {exc}")
 
     def _backoff(self, failures: int) -> float:
         ceiling: float = min(
