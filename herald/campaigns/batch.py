@@ -1,9 +1,10 @@
 """Sending one batch of a campaign run: the same checks, rendering, providers and message
 log as a journey's send (`herald.delivery`), done for hundreds of endpoints at a time.
 
-load the due endpoints and all they need -> decide each (send, skip, fail, wait) -> claim
-the idempotency keys (`campaign:{name}:{run}:{endpoint}`) -> hand the messages to the
-providers, a batch per channel -> record outcomes, send events and the assignments. A batch
+load the due endpoints and all they need -> decide each (send, skip, fail, wait) -> check
+the daily and total caps and claim the idempotency keys (`campaign:{name}:{run}:{endpoint}`),
+in one transaction -> hand the messages to the providers, a batch per channel (paced at the
+campaign's messages per second) -> record outcomes, send events and the assignments. A batch
 retried after a crash finds its claimed keys: what was finished is not sent again; what was
 only claimed goes to the provider with the same key, whose idempotency absorbs a double.
 """
@@ -13,10 +14,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, select, tuple_, update
+from sqlalchemy import Table, and_, bindparam, case, func, literal, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.analytics.record import record_sends
@@ -41,13 +43,15 @@ from herald.store.tables import EndpointRow, MessageRow, SuppressionRow
 from herald.store.templates import get_template
 
 RETRY_LATER = timedelta(seconds=30)  # a provider that said "later" without saying when
+DAY = timedelta(days=1)  # the daily cap's window
+# A paced batch hands over a slice of at most a tenth of its messages per second at a time.
+SLICES_PER_SECOND = 10
 _TERMINAL = {MessageStatus.SENT.value, MessageStatus.SKIPPED.value, MessageStatus.FAILED.value}
 
 
 async def send_batch(
     database: Database, channels: ChannelRegistry, req: SendBatchRequest
 ) -> SendBatchResult:
-    started = time.monotonic()
     async with database.session() as session:
         run = await store.get_run(session, req.campaign, req.run)
         if run is None:
@@ -58,17 +62,17 @@ async def send_batch(
             return SendBatchResult(
                 processed=0, next_due=await store.next_due(session, req.campaign, req.run)
             )
-        known = await _load(session, campaign, [e for e, _ in due], req.now)
-    decisions = [
-        decide(campaign, known, e, t, key=f"{req.key_prefix}:{e}", nominal=req.nominal, now=req.now)
-        for e, t in due
-    ]
-    finished = await _claim(database, campaign, req, decisions)
-    results = await _hand_over(channels, [d for d in decisions if d.endpoint_id not in finished])
+        known = await _load(session, campaign, [e for e, _ in due])
+    decisions = [_decide(campaign, known, req, e, t) for e, t in due]
+    decisions, finished = await _claim(database, campaign, known, req, decisions)
+    results, free_at = await _hand_over(
+        channels,
+        [d for d in decisions if d.endpoint_id not in finished],
+        campaign.limits.messages_per_second,
+    )
     counts = await _record(database, campaign, req, decisions, finished, results)
-    sent = counts.sent
-    if campaign.limits.messages_per_second and sent:
-        await _pace(started, sent, campaign.limits.messages_per_second)
+    # The next batch of the run starts when the rate lets its first message go.
+    await _until(free_at)
     waiting = [d.wait_until for d in decisions if d.wait_until] + [
         req.now + RETRY_LATER for r in results.values() if r.status is DeliveryStatus.RETRYABLE
     ]
@@ -80,9 +84,18 @@ async def send_batch(
     )
 
 
-async def _load(
-    session: AsyncSession, campaign: Campaign, ids: Sequence[str], now: datetime
-) -> Known:
+def _decide(
+    campaign: Campaign, known: Known, req: SendBatchRequest, endpoint_id: str, treatment: str
+) -> Decision:
+    key = f"{req.key_prefix}:{endpoint_id}"
+    return decide(
+        campaign, known, endpoint_id, treatment, key=key, nominal=req.nominal, now=req.now
+    )
+
+
+async def _load(session: AsyncSession, campaign: Campaign, ids: Sequence[str]) -> Known:
+    """All the batch decides on, but what it has sent: the caps are counted when the batch
+    claims (`_claim`), so the count and the claim are one step."""
     endpoints = {e.id: e for e in await get_endpoints(session, ids)}
     email = [e.id for e in endpoints.values() if e.channel_type.family is MessageChannel.EMAIL]
     pairs = {
@@ -118,27 +131,7 @@ async def _load(
             )
         )
         suppressed |= {(c, a): r for c, a, r in rows.all()}
-    limits = campaign.limits
-    total = await _sent(session, campaign.name, ids, None) if limits.total else {}
-    today = (
-        await _sent(session, campaign.name, ids, now - timedelta(days=1)) if limits.daily else {}
-    )
-    return Known(endpoints, suppressed, total, today, await _messages(session, campaign))
-
-
-async def _sent(
-    session: AsyncSession, campaign: str, ids: Sequence[str], since: datetime | None
-) -> dict[str, int]:
-    """Messages of this campaign sent to each endpoint (every run), since a time."""
-    m = MessageRow
-    query = (
-        select(m.endpoint_id, func.count())
-        .where(m.campaign == campaign, m.status == "SENT", m.endpoint_id.in_(list(ids)))
-        .group_by(m.endpoint_id)
-    )
-    if since is not None:
-        query = query.where(m.created_at > since)
-    return {str(e): int(n) for e, n in (await session.execute(query)).all()}
+    return Known(endpoints, suppressed, {}, {}, await _messages(session, campaign))
 
 
 async def _messages(session: AsyncSession, campaign: Campaign) -> dict[tuple[str, str], Resolved]:
@@ -163,14 +156,35 @@ async def _messages(session: AsyncSession, campaign: Campaign) -> dict[tuple[str
 
 
 async def _claim(
-    database: Database, campaign: Campaign, req: SendBatchRequest, decisions: list[Decision]
-) -> dict[str, str]:
-    """Claim a key for every decision that ends now; returns endpoint -> status of those a
-    previous attempt already finished (they are not sent again)."""
-    claims = [d for d in decisions if d.wait_until is None and d.resolved is not None]
-    if not claims:
-        return {}
+    database: Database,
+    campaign: Campaign,
+    known: Known,
+    req: SendBatchRequest,
+    decisions: list[Decision],
+) -> tuple[list[Decision], dict[str, str]]:
+    """Claim a key for every decision that ends now. Returns the decisions (those the caps
+    stop turned into skips) and endpoint -> status of those a previous attempt already
+    finished (they are not sent again).
+
+    A campaign's daily and total limits are checked here, in the claim's transaction, with
+    the endpoints' caps held (`store.lock_caps`), and a message another run claimed counts
+    (`_counted`): each event starts a run of its own, and runs of one endpoint that counted
+    before the others claimed, or before their messages were recorded sent, would all find
+    it under its cap. Without daily or total limits this is the claim alone, as ever."""
+    limits = campaign.limits
+    capped = (
+        [d.endpoint_id for d in decisions if d.skip is None and d.resolved is not None]
+        if limits.daily or limits.total
+        else []
+    )
+    if not capped and not any(_ends_now(d) for d in decisions):
+        return decisions, {}
     async with database.session() as session:
+        if capped:
+            decisions = await _check_caps(session, campaign, known, req, decisions, capped)
+        claims = [d for d in decisions if _ends_now(d)]
+        if not claims:
+            return decisions, {}
         rows = [_claim_row(campaign, req, d) for d in claims]
         stamp = time_value(session, req.now)
         for row in rows:
@@ -182,7 +196,65 @@ async def _claim(
                 MessageRow.idempotency_key.in_(keys)
             )
         )
-        return {str(e): str(s) for e, s in found.all() if s in _TERMINAL}
+        return decisions, {str(e): str(s) for e, s in found.all() if s in _TERMINAL}
+
+
+def _ends_now(d: Decision) -> bool:
+    """Whether the decision ends the endpoint's turn now (its message is claimed)."""
+    return d.wait_until is None and d.resolved is not None
+
+
+async def _check_caps(
+    session: AsyncSession,
+    campaign: Campaign,
+    known: Known,
+    req: SendBatchRequest,
+    decisions: list[Decision],
+    capped: list[str],
+) -> list[Decision]:
+    """Hold the caps of `capped` (the endpoints a cap would stop: those not skipped for
+    another reason) and decide again, counted, those at a cap: `decide` skips them, with
+    its reason, as it would have with the counts loaded."""
+    await store.lock_caps(session, campaign.name, capped)
+    total, today = await _counted(session, campaign.name, req, capped)
+    limits = campaign.limits
+    full = {
+        e
+        for e in capped
+        if (limits.total and total.get(e, 0) >= limits.total)
+        or (limits.daily and today.get(e, 0) >= limits.daily)
+    }
+    if not full:
+        return decisions
+    counted = replace(known, sent_total=total, sent_today=today)
+    return [
+        _decide(campaign, counted, req, d.endpoint_id, d.treatment) if d.endpoint_id in full else d
+        for d in decisions
+    ]
+
+
+async def _counted(
+    session: AsyncSession, campaign: str, req: SendBatchRequest, ids: Sequence[str]
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Messages of this campaign to each endpoint in every run, and those of the last day:
+    those sent, and those another run claimed and has not finished (in flight: it may be
+    with the provider now; not counting it, a second run would send as well). This run's own
+    claim of the endpoint is not counted: a retried batch finds it."""
+    m = MessageRow
+    own = literal(f"{req.key_prefix}:") + m.endpoint_id
+    in_flight = and_(m.status == MessageStatus.PENDING.value, m.idempotency_key != own)
+    recent = func.sum(case((m.created_at > req.now - DAY, 1), else_=0))
+    query = (
+        select(m.endpoint_id, func.count(), recent)
+        .where(
+            m.campaign == campaign,
+            m.endpoint_id.in_(list(ids)),
+            or_(m.status == MessageStatus.SENT.value, in_flight),
+        )
+        .group_by(m.endpoint_id)
+    )
+    rows = (await session.execute(query)).all()
+    return {str(e): int(n) for e, n, _ in rows}, {str(e): int(r or 0) for e, _, r in rows}
 
 
 def _claim_row(campaign: Campaign, req: SendBatchRequest, d: Decision) -> dict[str, object]:
@@ -201,8 +273,32 @@ def _claim_row(campaign: Campaign, req: SendBatchRequest, d: Decision) -> dict[s
 
 
 async def _hand_over(
-    channels: ChannelRegistry, decisions: list[Decision]
-) -> dict[str, DeliveryResult]:
+    channels: ChannelRegistry, decisions: list[Decision], rate: int | None
+) -> tuple[dict[str, DeliveryResult], float]:
+    """endpoint -> the provider's answer, and when (time.monotonic) the next message may go.
+
+    Without a rate, the whole batch at once: one `send` per channel. At `rate` messages a
+    second (the campaign's messages_per_second, a rate at the provider as Pinpoint's), a
+    slice of at most a tenth of a second's messages at a time (one `send` per channel of
+    the slice), each slice its share of a second after the one before: rate 2, a message
+    every 0.5 s; rate 500, 50 every 0.1 s. A slice that went late (a slow provider) moves
+    the ones after it, so the batch never catches up in a burst. A batch of rate * 10
+    messages (`snapshot._batch_size`) takes about 10 s, heartbeating all along."""
+    outgoing = [d for d in decisions if d.outgoing is not None]
+    next_at = time.monotonic()
+    if not rate:
+        return await _send(channels, outgoing), next_at
+    per = max(1, rate // SLICES_PER_SECOND)
+    answers: dict[str, DeliveryResult] = {}
+    for first in range(0, len(outgoing), per):
+        await _until(next_at)
+        piece = outgoing[first : first + per]
+        next_at = max(next_at, time.monotonic()) + len(piece) / rate
+        answers |= await _send(channels, piece)
+    return answers, next_at
+
+
+async def _send(channels: ChannelRegistry, decisions: list[Decision]) -> dict[str, DeliveryResult]:
     """endpoint -> the provider's answer, one `send` per channel."""
     by_channel: dict[MessageChannel, list[Decision]] = {}
     for d in decisions:
@@ -347,9 +443,8 @@ async def _finish_messages(session: AsyncSession, updates: list[dict[str, object
     )
 
 
-async def _pace(started: float, sent: int, rate: int) -> None:
-    """A batch of `sent` messages takes at least sent/rate seconds (one batch at a time per
-    run, so the run keeps the campaign's messages per second)."""
-    remaining = sent / rate - (time.monotonic() - started)
+async def _until(when: float) -> None:
+    """Sleep until `when` (time.monotonic); at once if it has passed."""
+    remaining = when - time.monotonic()
     if remaining > 0:
         await asyncio.sleep(remaining)

@@ -6,16 +6,18 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import cast
 
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models.campaign import Campaign
-from herald.models.campaign_run import CampaignState, once_run
+from herald.models.campaign_run import CampaignState, campaign_workflow_id, once_run
+from herald.models.endpoint import STORED
+from herald.models.message import MessageStatus
 from herald.store.bulk import insert_rows
-from herald.store.campaigns_tables import CampaignAssignmentRow, CampaignRunRow
+from herald.store.campaigns_tables import CampaignAssignmentRow, CampaignCapLockRow, CampaignRunRow
 from herald.store.checksum import checksum
 from herald.store.clock import utcnow
-from herald.store.tables import CampaignRow
+from herald.store.tables import CampaignRow, MessageRow
 
 A = CampaignAssignmentRow
 PENDING, DEFERRED, DONE, HOLDOUT = "PENDING", "DEFERRED", "DONE", "HOLDOUT"
@@ -56,7 +58,7 @@ async def _over_for_good(session: AsyncSession, row: CampaignRow) -> bool:
     """Cancelled, or ONCE with its run failed: nothing more happens until it is applied."""
     if row.state == CampaignState.CANCELLED.value:
         return True
-    if Campaign.model_validate(row.definition).schedule.frequency != "ONCE":
+    if Campaign.model_validate(row.definition, context=STORED).schedule.frequency != "ONCE":
         return False
     run = await get_run(session, row.name, once_run(row.generation))
     return run is not None and run.state == CampaignState.FAILED.value
@@ -72,12 +74,15 @@ async def get_campaign(session: AsyncSession, name: str) -> tuple[Campaign, Camp
     row = await session.get(CampaignRow, name)
     if row is None:
         return None
-    return Campaign.model_validate(row.definition), CampaignState(row.state)
+    return Campaign.model_validate(row.definition, context=STORED), CampaignState(row.state)
 
 
 async def list_campaigns(session: AsyncSession) -> list[tuple[Campaign, CampaignState]]:
     rows = (await session.execute(select(CampaignRow).order_by(CampaignRow.name))).scalars()
-    return [(Campaign.model_validate(r.definition), CampaignState(r.state)) for r in rows]
+    return [
+        (Campaign.model_validate(r.definition, context=STORED), CampaignState(r.state))
+        for r in rows
+    ]
 
 
 async def set_campaign_state(session: AsyncSession, name: str, state: CampaignState) -> None:
@@ -222,11 +227,47 @@ async def finish_assignments(
         )
 
 
+async def lock_caps(session: AsyncSession, campaign: str, endpoint_ids: Sequence[str]) -> None:
+    """Hold the campaign's cap of each endpoint until the transaction ends: what the caller
+    then counts and claims for them, no other transaction counts or claims meanwhile.
+
+    On PostgreSQL, a lock on each (campaign, endpoint) row of campaign_cap_locks, made on
+    first use and taken in id order (two batches never wait for each other crosswise); a
+    row lock, not an advisory lock, so a batch of thousands of endpoints does not fill the
+    server's shared lock table. On SQLite there is nothing to do: the transaction began
+    IMMEDIATE, so it is the only writer until it ends."""
+    if session.get_bind().dialect.name == "sqlite" or not endpoint_ids:
+        return
+    ids = sorted(set(endpoint_ids))
+    rows = [{"campaign": campaign, "endpoint_id": e} for e in ids]
+    await insert_rows(session, "campaign_cap_locks", rows, conflict=("campaign", "endpoint_id"))
+    L = CampaignCapLockRow
+    await session.execute(
+        select(L.endpoint_id)
+        .where(L.campaign == campaign, L.endpoint_id.in_(ids))
+        .order_by(L.endpoint_id)
+        .with_for_update()
+    )
+
+
 async def close_remaining(session: AsyncSession, campaign: str, run: str, reason: str) -> int:
-    """Skip every endpoint of the run not yet done (maximum duration, cancel, late event)."""
+    """Skip every endpoint of the run not yet done (maximum duration, cancel, late event).
+
+    A message the run claimed for one of them and never finished (the provider said "later"
+    and later never came) is skipped too, with the same reason: left PENDING it would count
+    as in flight against the endpoint's daily and total caps for good (see the batch)."""
+    todo = and_(A.campaign == campaign, A.run == run, A.state.in_((PENDING, DEFERRED)))
+    m = MessageRow
+    claimed = select(literal(campaign_workflow_id(campaign, run) + ":") + A.endpoint_id).where(todo)
+    await session.execute(
+        update(m)
+        .where(m.idempotency_key.in_(claimed), m.status == MessageStatus.PENDING.value)
+        .values(status=MessageStatus.SKIPPED.value, reason=reason, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     result = await session.execute(
         update(A)
-        .where(A.campaign == campaign, A.run == run, A.state.in_((PENDING, DEFERRED)))
+        .where(todo)
         .values(state=DONE, outcome="SKIPPED", reason=reason)
         .execution_options(synchronize_session=False)
     )

@@ -46,3 +46,15 @@ class CampaignAssignmentRow(Base):
     not_before: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(16))  # SENT, SKIPPED, FAILED
     reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CampaignCapLockRow(Base):
+    """One per (campaign, endpoint) a campaign with daily or total limits checked its cap
+    for, on PostgreSQL: the batch locks these rows, then counts the endpoint's messages and
+    claims the next one in the same transaction, so two runs of one endpoint (events that
+    came together) cannot both find it under its cap. SQLite needs no row for that (one
+    writer at a time: BEGIN IMMEDIATE), so there the table stays empty."""
+
+    __tablename__ = "campaign_cap_locks"
+    campaign: Mapped[str] = mapped_column(String(100), primary_key=True)
+    endpoint_id: Mapped[str] = mapped_column(String(200), primary_key=True)
