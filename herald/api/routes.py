@@ -59,6 +59,8 @@ class EndpointUpdate(Endpoint):
     What it leaves out of an existing endpoint is kept (`herald.audience.endpoint_update`)."""
 
     id: str | None = Field(default=None, min_length=1, max_length=200)  # type: ignore[assignment]
+    # User attributes alone add to the stored endpoint's user; the merged endpoint is checked.
+    user_id_with_attributes = False
 
 
 @router.put("/v1/endpoints/{endpoint_id}")

@@ -101,6 +101,8 @@ class FastRows:
         cell = "" if self.user_id is None else cells[self.user_id]
         if not cell and not attributes:
             return None
+        if not cell:
+            raise NeedsModel  # attributes without a user id: the model refuses them, by line
         user_id = cell.strip() if cell else None
         if user_id is not None and not 0 < len(user_id) <= MAX_ID:
             raise NeedsModel

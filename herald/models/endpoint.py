@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -69,6 +69,31 @@ class Endpoint(PinpointModel):
     opt_out: Literal["ALL", "NONE"] = "NONE"
     endpoint_status: Literal["ACTIVE", "INACTIVE"] = "ACTIVE"
     effective_date: datetime | None = None
+
+    # Whether `User.UserAttributes` needs a `User.UserId` here: a partial update's user may
+    # leave it out, and the document merged with the stored endpoint is checked again.
+    user_id_with_attributes: ClassVar[bool] = True
+
+    @field_validator("user")
+    @classmethod
+    def _user_id_with_attributes(
+        cls, user: EndpointUser | None, info: ValidationInfo
+    ) -> EndpointUser | None:
+        """Herald keeps user attributes per user: without a user id they would have nowhere
+        to go, and were thrown away."""
+        stored = isinstance(info.context, dict) and info.context.get("stored")
+        if (
+            user is not None
+            and user.user_attributes
+            and user.user_id is None
+            and cls.user_id_with_attributes
+            and not stored
+        ):
+            raise ValueError(
+                "User.UserId is required with User.UserAttributes: Herald keeps user "
+                "attributes per user id (put them in Attributes to keep them on the endpoint)"
+            )
+        return user
 
     @field_validator("address")
     @classmethod

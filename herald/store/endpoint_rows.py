@@ -54,6 +54,8 @@ ATTRIBUTE_COLUMNS = ("endpoint_id", "scope", "name", "value", "time_value")
 METRIC_COLUMNS = ("endpoint_id", "name", "value")
 USER_ATTRIBUTE_COLUMNS = ("user_id", "name", "value", "time_value")
 
+_USER_ID = ENDPOINT_COLUMNS.index("user_id")
+
 Row = tuple[Any, ...]  # values in the order of its table's COLUMNS below
 Stamp = Callable[[datetime | None], Any]
 
@@ -82,6 +84,11 @@ class PreparedEndpoint:
     @property
     def checksum(self) -> str:
         return str(self.row[-1])
+
+    @property
+    def user_id(self) -> str | None:
+        user_id: str | None = self.row[_USER_ID]
+        return user_id
 
 
 class Content(NamedTuple):

@@ -2,12 +2,17 @@
 
 An upsert writes an endpoint, its segment rows (attribute values, metrics) and merges its
 user, in the caller's transaction. Endpoints whose content is unchanged are not written at
-all, so importing the same file twice changes nothing (not even `updated_at`).
+all, so importing the same file twice changes nothing (not even `updated_at`). Their users
+are still merged: another endpoint of the user may have changed what the users table holds
+since (merging skips users whose stored attributes already hold what is given).
+
+A statement that changes an endpoint row's content in place (an opt-out, a bounce) sets its
+checksum to NULL, so the next upsert of that endpoint writes it whatever it says.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -26,7 +31,12 @@ from herald.store.endpoint_rows import (
     prepare,
 )
 from herald.store.tables import EndpointAttributeRow, EndpointMetricRow, EndpointRow, UserRow
-from herald.store.users import CHUNK, delete_user_row, merge_users
+from herald.store.users import (
+    CHUNK,
+    delete_user_row,
+    delete_users_without_endpoints,
+    merge_users,
+)
 
 _KEEP_ON_UPDATE = ("id", "created_at")
 ENDPOINT_UPDATE = tuple(c for c in ENDPOINT_COLUMNS if c not in _KEEP_ON_UPDATE)
@@ -65,13 +75,14 @@ async def write_prepared(
 ) -> WriteCounts:
     """`write_endpoints` for endpoints already prepared (by `endpoint_rows.prepare`)."""
     latest = latest_versions(endpoints)
-    stored = await _stored_checksums(session, list(latest))
+    stored, stored_users = await _stored(session, list(latest))
     changed, counts = changes(latest, stored)
     if changed:
         await _upsert_rows(session, [e.row for e in changed])
         await _delete_segment_rows(session, [e.id for e in changed if e.id in stored])
         await _insert_segment_rows(session, changed)
-        await merge_users(session, [e.user for e in changed if e.user is not None])
+        await delete_users_without_endpoints(session, users_left(changed, stored_users))
+    await merge_users(session, [e.user for e in latest.values() if e.user is not None])
     return counts
 
 
@@ -94,16 +105,31 @@ def changes(
     return changed, counts
 
 
-async def _stored_checksums(session: AsyncSession, ids: Sequence[str]) -> dict[str, str]:
-    """Checksums of the endpoints that exist ('' for rows written before checksums)."""
-    found: dict[str, str] = {}
+def users_left(
+    changed: Sequence[PreparedEndpoint], stored_users: Mapping[str, str | None]
+) -> set[str]:
+    """The users that written endpoints belonged to and belong to no more (`stored_users`:
+    the endpoints' user ids before the write): each may have been left with no endpoint."""
+    return {u for e in changed if (u := stored_users.get(e.id)) is not None and u != e.user_id}
+
+
+async def _stored(
+    session: AsyncSession, ids: Sequence[str]
+) -> tuple[dict[str, str], dict[str, str | None]]:
+    """Checksums of the endpoints that exist ('' for rows written before checksums, or
+    changed in place since), and their user ids."""
+    checksums: dict[str, str] = {}
+    users: dict[str, str | None] = {}
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         result = await session.execute(
-            select(EndpointRow.id, EndpointRow.checksum).where(EndpointRow.id.in_(chunk))
+            select(EndpointRow.id, EndpointRow.checksum, EndpointRow.user_id).where(
+                EndpointRow.id.in_(chunk)
+            )
         )
-        found.update({i: checksum or "" for i, checksum in result})
-    return found
+        for i, checksum, user_id in result:
+            checksums[i], users[i] = checksum or "", user_id
+    return checksums, users
 
 
 async def _upsert_rows(session: AsyncSession, rows: list[Row]) -> None:
@@ -166,11 +192,15 @@ async def list_endpoint_ids(session: AsyncSession, limit: int = 1000) -> list[st
 
 
 async def delete_endpoint(session: AsyncSession, endpoint_id: str) -> bool:
-    """Delete an endpoint and its segment rows; its events and messages stay as history.
-    Returns whether it existed."""
+    """Delete an endpoint and its segment rows, and its user's rows if it was the user's last
+    endpoint; its events and messages stay as history. Returns whether it existed."""
     await _delete_segment_rows(session, [endpoint_id])
-    result = await session.execute(delete(EndpointRow).where(EndpointRow.id == endpoint_id))
-    return bool(getattr(result, "rowcount", 0))
+    result = await session.execute(
+        delete(EndpointRow).where(EndpointRow.id == endpoint_id).returning(EndpointRow.user_id)
+    )
+    deleted = result.all()
+    await delete_users_without_endpoints(session, [u for (u,) in deleted if u is not None])
+    return bool(deleted)
 
 
 async def delete_user(session: AsyncSession, user_id: str) -> list[str]:

@@ -18,7 +18,7 @@ from herald.models.base import HeraldModel
 from herald.store.analytics_tables import StreamOutboxRow, StreamSinkRow
 from herald.store.clock import aware, utcnow
 from herald.store.dialect import insert_for
-from herald.store.tables import EndpointRow, EventRow, UserRow
+from herald.store.tables import EndpointRow, EventRow
 from herald.store.users import CHUNK
 
 
@@ -162,12 +162,16 @@ async def _endpoint_users(session: AsyncSession, ids: Sequence[str]) -> dict[str
 
 
 async def _existing_users(session: AsyncSession, ids: Sequence[str]) -> set[str]:
+    """The user ids among `ids` that some endpoint has. Not the users table: a row there
+    can outlive the user's endpoints (a user-only import row makes one with none)."""
     wanted = list(set(ids))
     found: set[str] = set()
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]
-        result = await session.execute(select(UserRow.user_id).where(UserRow.user_id.in_(chunk)))
-        found.update(result.scalars())
+        result = await session.execute(
+            select(EndpointRow.user_id).where(EndpointRow.user_id.in_(chunk)).distinct()
+        )
+        found.update(u for u in result.scalars() if u is not None)
     return found
 
 

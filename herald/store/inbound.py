@@ -127,12 +127,15 @@ async def set_opt_out(
     session: AsyncSession, channel: MessageChannel, address: str, ids: Sequence[str], out: bool
 ) -> None:
     """Opt an address out (every endpoint with it, and the suppression list, which outlives
-    the endpoints) or back in (only an opt-out is lifted, never an invalid address)."""
+    the endpoints) or back in (only an opt-out is lifted, never an invalid address).
+
+    The endpoints' checksum no longer describes them: cleared, so the app's next write of
+    one is stored whatever it says (an OptOut the checksum still matched was skipped)."""
     if ids:
         await session.execute(
             update(EndpointRow)
             .where(EndpointRow.id.in_(list(ids)))
-            .values(opt_out="ALL" if out else "NONE", updated_at=utcnow())
+            .values(opt_out="ALL" if out else "NONE", updated_at=utcnow(), checksum=None)
         )
     if out:
         await suppress(session, channel, address, AddressProblem.OPTED_OUT, "keyword reply")

@@ -5,8 +5,9 @@ the database's thread, and during an import the loop is busy preparing the next 
 each of a batch's statements waited for the loop's next look. Here the batch's reads and
 writes run as one function on the database's thread (the sqlite3 module lets go of the GIL
 while SQLite works), and the loop prepares the next batch meanwhile. The statements, and so
-the stored rows, are those of `endpoints.write_prepared`, `users.merge_users` and
-`segments.stage_members`, which every other write and PostgreSQL use.
+the stored rows, are those of `endpoints.write_prepared`, `users.merge_users`,
+`users.delete_users_without_endpoints` and `segments.stage_members`, which every other write
+and PostgreSQL use.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from herald.store.endpoints import (
     WriteCounts,
     changes,
     latest_versions,
+    users_left,
 )
 from herald.store.users import (
     USER_ATTRIBUTE_KEY,
@@ -76,7 +78,8 @@ async def write_batch(
     staging: Staging | None,
 ) -> WriteCounts:
     """Write a batch in a transaction of its own: the endpoints (unchanged ones skipped),
-    their users, then the user-only rows' users, then the segment members."""
+    the users they left if those have no endpoint now, the endpoints' users (unchanged
+    endpoints' too) and the user-only rows' users, then the segment members."""
     return await database.sqlite_transaction(
         functools.partial(_write, endpoints=endpoints, users=users, staging=staging)
     )
@@ -92,8 +95,10 @@ def _write(
     connection.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
     connection.execute(f"PRAGMA wal_autocheckpoint={IMPORT_CHECKPOINT_PAGES}")
     latest = latest_versions(endpoints)
-    found = _select_in(connection, "SELECT id, checksum FROM endpoints WHERE id IN ({})", latest)
-    stored = {i: checksum or "" for i, checksum in found}
+    found = _select_in(
+        connection, "SELECT id, checksum, user_id FROM endpoints WHERE id IN ({})", latest
+    )
+    stored = {i: checksum or "" for i, checksum, _ in found}
     changed, counts = changes(latest, stored)
     if changed:
         rows = [e.row for e in changed]
@@ -105,8 +110,11 @@ def _write(
         _insert(connection, "endpoint_attributes", ATTRIBUTE_COLUMNS, values, ATTRIBUTE_KEY)
         metrics = [row for e in changed for row in e.metrics]
         _insert(connection, "endpoint_metrics", METRIC_COLUMNS, metrics, METRIC_KEY)
-        _merge_users(connection, [e.user for e in changed if e.user is not None])
-    _merge_users(connection, users)
+        left = users_left(changed, {i: user_id for i, _, user_id in found})
+        _delete_users_without_endpoints(connection, list(left))
+    # One merge: the endpoints' users (unchanged endpoints' too), then the user-only rows'.
+    given: list[EndpointUser | UserValues] = [e.user for e in latest.values() if e.user is not None]
+    _merge_users(connection, given + list(users))
     if staging is not None:
         _stage(connection, staging, "endpoint", [e.id for e in endpoints])
         _stage(connection, staging, "user", [u.user_id for u in users if u.user_id])
@@ -133,6 +141,13 @@ def _merge_users(
     _delete_in(connection, "user_attributes", "user_id", [u for u in changed if u in stored])
     values = [row for i, attrs in changed.items() for row in user_attribute_rows(i, attrs, stamp)]
     _insert(connection, "user_attributes", USER_ATTRIBUTE_COLUMNS, values, USER_ATTRIBUTE_KEY)
+
+
+def _delete_users_without_endpoints(connection: sqlite3.Connection, user_ids: list[str]) -> None:
+    """`users.delete_users_without_endpoints` on this connection."""
+    for table in ("user_attributes", "users"):
+        orphan = f"NOT EXISTS (SELECT 1 FROM endpoints WHERE endpoints.user_id = {table}.user_id)"
+        _delete_in(connection, table, "user_id", user_ids, also=orphan)
 
 
 def _stage(
@@ -168,8 +183,12 @@ def _select_in(
     return found
 
 
-def _delete_in(connection: sqlite3.Connection, table: str, column: str, ids: list[str]) -> None:
+def _delete_in(
+    connection: sqlite3.Connection, table: str, column: str, ids: list[str], also: str = ""
+) -> None:
+    """Delete the rows whose `column` is among `ids` (and that meet the condition `also`)."""
+    condition = f" AND {also}" if also else ""
     for start in range(0, len(ids), SQLITE_MAX_PARAMS):
         chunk = ids[start : start + SQLITE_MAX_PARAMS]
         marks = ", ".join("?" * len(chunk))
-        connection.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+        connection.execute(f"DELETE FROM {table} WHERE {column} IN ({marks}){condition}", chunk)

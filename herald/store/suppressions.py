@@ -134,7 +134,8 @@ async def mark_unreachable(
     await session.execute(
         update(EndpointRow)
         .where(EndpointRow.id == endpoint_id, same_address)
-        .values(**change, updated_at=utcnow())
+        # The checksum no longer describes the row: the app writing it ACTIVE again is a change.
+        .values(**change, updated_at=utcnow(), checksum=None)
     )
     await suppress(session, channel, address, problem, detail)
 

@@ -1,4 +1,9 @@
-"""Users: attributes shared by every endpoint of one user id, merged on each upsert."""
+"""Users: attributes shared by every endpoint of one user id, merged on each upsert.
+
+A user lasts as long as some endpoint has its id: the write that moves a user's last
+endpoint to another user (or deletes it) deletes the user's rows too, so a later endpoint
+with that id starts without the old attributes.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,14 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import EndpointUser, User
 from herald.store.bulk import insert_tuples, json_text, stamp_for
 from herald.store.clock import utcnow
 from herald.store.endpoint_rows import USER_ATTRIBUTE_COLUMNS, UserValues, user_attribute_rows
-from herald.store.tables import UserAttributeRow, UserRow
+from herald.store.tables import EndpointRow, UserAttributeRow, UserRow
 
 # Bound parameters per IN (...): far below SQLite's and PostgreSQL's limits.
 CHUNK = 500
@@ -117,6 +122,17 @@ async def delete_user_row(session: AsyncSession, user_id: str) -> bool:
     await session.execute(delete(UserAttributeRow).where(UserAttributeRow.user_id == user_id))
     result = await session.execute(delete(UserRow).where(UserRow.user_id == user_id))
     return bool(getattr(result, "rowcount", 0))
+
+
+async def delete_users_without_endpoints(session: AsyncSession, user_ids: Iterable[str]) -> None:
+    """Delete the rows of the users among `user_ids` that no endpoint has any more (the ones
+    a write just moved or deleted endpoints away from)."""
+    wanted = list(dict.fromkeys(user_ids))
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        for table in (UserAttributeRow, UserRow):
+            has_endpoint = exists().where(EndpointRow.user_id == table.user_id)
+            await session.execute(delete(table).where(table.user_id.in_(chunk), ~has_endpoint))
 
 
 async def replace_user_attributes(

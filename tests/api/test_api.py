@@ -96,6 +96,13 @@ def test_put_endpoint_keeps_what_the_update_leaves_out(api: httpx.Client) -> Non
     assert (stored["Location"]["Country"], stored["Location"]["City"]) == ("US", "Oakland")
     assert stored["User"]["UserAttributes"] == {"FirstName": ["Ann"], "LastName": ["Lee"]}
 
+    # User attributes alone add to the stored user's.
+    more = update | {"User": {"UserAttributes": {"Plan": ["gold"]}}}
+    assert api.put("/v1/endpoints/sms-1", json=more).json()["User"] == {
+        "UserId": "u1",
+        "UserAttributes": {"FirstName": ["Ann"], "LastName": ["Lee"], "Plan": ["gold"]},
+    }
+
     # Another user is another person: their attributes only.
     moved = update | {"User": {"UserId": "u2", "UserAttributes": {"FirstName": ["Bo"]}}}
     assert api.put("/v1/endpoints/sms-1", json=moved).json()["User"] == {

@@ -25,7 +25,7 @@ CSV = (
     'ann,EMAIL,Ann@Example.COM,u-ann,Ann,"[""cats"",""jazz""]",,ios,fr,48.85,2.35,3,NONE\n'
     "bob,SMS,06 12 34 56 78,u-bob,Bob,dogs,cats,android,FR,,,1.5,ALL\n"
     "bad-email,EMAIL,not-an-address,,,,,,,,,,\n"
-    'quoted,EMAIL,q@example.com,,"Line one\nline two",,,,,,,,\n'
+    'quoted,EMAIL,q@example.com,u-q,"Line one\nline two",,,,,,,,\n'
     "bad-metric,EMAIL,m@example.com,,,,,,,,,lots,\n"
     "short,EMAIL\n"
     ",PUSH,device-token-1,,,,,,,,,,\n"
