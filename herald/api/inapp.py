@@ -10,13 +10,14 @@ from __future__ import annotations
 import hmac
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, HTTPException, Request, Response
 
 from herald.client import HeraldClient
 from herald.models import Event
 from herald.models.base import HeraldModel
 from herald.models.inapp import InAppMessage
-from herald.store.inapp import dismiss_in_app, list_in_app
+from herald.store.inapp import dismiss_in_app, find_in_app, list_in_app, provider_message_id
+from herald.tracking import engagement
 
 router = APIRouter(prefix="/v1/in-app", tags=["in-app"])
 token_router = APIRouter(tags=["in-app"])
@@ -86,19 +87,28 @@ async def dismiss(client: EndpointClient, endpoint_id: str, message_id: int) -> 
 
 @router.post("/{endpoint_id}/{message_id}/events", status_code=202)
 async def message_event(
-    client: EndpointClient, endpoint_id: str, message_id: int, event: InAppEvent
+    client: EndpointClient,
+    background: BackgroundTasks,
+    endpoint_id: str,
+    message_id: int,
+    event: InAppEvent,
 ) -> dict[str, str]:
-    """Display, click or dismiss of a message, recorded as `_inapp.opened|click|dismissed`;
-    a dismiss also stops the message being fetched again."""
-    live = {m.id: m for m in await _live(client, endpoint_id)}
-    message = live.get(message_id)
+    """Display, click or dismiss of a message, recorded as `_inapp.opened|click|dismissed`
+    and routed to journeys after the answer. A display or click is taken for any message
+    the endpoint was sent, dismissed or expired since (the app reports what it showed); a
+    dismiss, for a live one, which it also stops being fetched again."""
+    async with client.database.session() as session:
+        message = await find_in_app(session, endpoint_id, message_id)
+        if event.type == "dismiss":
+            live = message is not None and message.live
+            if not (live and await dismiss_in_app(session, endpoint_id, message_id)):
+                raise HTTPException(404, f"no live in-app message {message_id} for {endpoint_id!r}")
     if message is None:
-        raise HTTPException(404, f"no live in-app message {message_id} for {endpoint_id!r}")
-    if event.type == "dismiss":
-        async with client.database.session() as session:
-            await dismiss_in_app(session, endpoint_id, message_id)
+        raise HTTPException(404, f"no in-app message {message_id} for {endpoint_id!r}")
     attributes = {
-        "message_id": str(message_id),
+        # As the message log and the send event name it, so the metrics count it.
+        "message_id": provider_message_id(message.id),
+        "message_key": message.idempotency_key,
         "journey_id": message.journey or "",
         "journey_activity_id": message.step_id or "",
         "button": event.button or "",
@@ -108,9 +118,4 @@ async def message_event(
         event_type=EVENT_TYPES[event.type],
         attributes={k: v for k, v in attributes.items() if v},
     )
-    return {"id": await client.put_event(recorded)}
-
-
-async def _live(client: HeraldClient, endpoint_id: str) -> list[InAppMessage]:
-    async with client.database.session() as session:
-        return await list_in_app(session, endpoint_id)
+    return {"id": await engagement.record(client, recorded, background)}

@@ -14,6 +14,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
 from herald.client import HeraldClient
+from herald.models import MessageStatus
 from herald.store.clock import utcnow
 from herald.store.stream_outbox import SinkState, sink_states
 from herald.store.tables import MessageRow
@@ -29,12 +30,27 @@ class StoreCollector(Collector):
         self.sinks: list[SinkState] = []
 
     def collect(self) -> Iterator[Metric]:
+        # A counter's series may never go down (rate() would read a fall as a reset), so it
+        # counts finished messages only: a PENDING one becomes SENT, SKIPPED or FAILED, and
+        # the messages not finished yet are a gauge.
         messages = CounterMetricFamily(
-            "herald_messages", "Messages by channel and outcome.", labels=["channel", "outcome"]
+            "herald_messages",
+            "Finished messages by channel and outcome.",
+            labels=["channel", "outcome"],
         )
+        pending = GaugeMetricFamily(
+            "herald_messages_pending", "Messages claimed, not finished yet.", labels=["channel"]
+        )
+        unfinished: dict[str, int] = {}
         for channel, outcome, n in self.messages:
-            messages.add_metric([channel, outcome], n)
-        yield messages
+            unfinished.setdefault(channel, 0)  # 0 once none waits, rather than no series
+            if outcome == MessageStatus.PENDING.value:
+                unfinished[channel] += n
+            else:
+                messages.add_metric([channel, outcome], n)
+        for channel, n in sorted(unfinished.items()):
+            pending.add_metric([channel], n)
+        yield from (messages, pending)
         waiting = GaugeMetricFamily(
             "herald_stream_waiting_events", "Events waiting for a sink.", labels=["sink"]
         )
@@ -47,6 +63,11 @@ class StoreCollector(Collector):
         failures = GaugeMetricFamily(
             "herald_stream_failures", "A sink's failed attempts in a row.", labels=["sink"]
         )
+        dropped = CounterMetricFamily(
+            "herald_stream_dropped_events",
+            "Events a sink refused for good (too large, invalid), dropped unsent.",
+            labels=["sink"],
+        )
         now = utcnow()
         for sink in self.sinks:
             oldest = sink.oldest_waiting_at
@@ -54,7 +75,8 @@ class StoreCollector(Collector):
             lag.add_metric([sink.name], (now - oldest).total_seconds() if oldest else 0.0)
             shipped.add_metric([sink.name], sink.shipped)
             failures.add_metric([sink.name], sink.failures)
-        yield from (waiting, lag, shipped, failures)
+            dropped.add_metric([sink.name], sink.dropped)
+        yield from (waiting, lag, shipped, failures, dropped)
 
 
 class Telemetry:

@@ -16,7 +16,7 @@ from herald.channels.config_local import InAppSettings
 from herald.channels.results import accepted, permanent
 from herald.models import DeliveryResult, InAppContent, OutgoingMessage
 from herald.store import Database
-from herald.store.inapp import add_in_app
+from herald.store.inapp import add_in_app, provider_message_id
 
 
 class InAppProvider(DatabaseProvider):
@@ -44,7 +44,7 @@ class InAppProvider(DatabaseProvider):
                 expires_at=expires_at,
                 cap=self._settings.max_per_endpoint,
             )
-            results.append(accepted(message, self.name, f"in-app-{message_id}"))
+            results.append(accepted(message, self.name, provider_message_id(message_id)))
         return results
 
     def _expiry(self, content: InAppContent) -> datetime | None:

@@ -92,6 +92,11 @@ class MessageRecord(HeraldModel):
     provider: str | None = None
     provider_message_id: str | None = None
     origin: str | None = Field(default=None, description="The identity it was sent from.")
+    address: str | None = Field(
+        default=None,
+        description="The address it was handed to the provider for (None: not handed over, "
+        "or logged before the log kept it).",
+    )
     reason: str | None = None
     created_at: datetime
 

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from herald.models import InAppContent, OutgoingMessage
+from herald.models import InAppContent, MessageChannel, OutgoingMessage
 from herald.models.inapp import InAppMessage
-from herald.store.clock import utcnow
+from herald.store.clock import aware, utcnow
 from herald.store.dialect import insert_for
-from herald.store.tables import InAppMessageRow
+from herald.store.tables import InAppMessageRow, MessageRow
+
+
+def provider_message_id(message_id: int) -> str:
+    """The id the message log (and the send event) keeps for in-app message `message_id`;
+    engagement events name the message by it too, so the metrics find its send."""
+    return f"in-app-{message_id}"
+
+
+@dataclass(frozen=True)
+class ShownMessage:
+    """An endpoint's in-app message as its engagement names it; `live` if still fetched."""
+
+    id: int
+    idempotency_key: str
+    journey: str | None
+    step_id: str | None
+    live: bool
 
 
 async def add_in_app(
@@ -96,3 +114,37 @@ async def dismiss_in_app(session: AsyncSession, endpoint_id: str, message_id: in
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+async def find_in_app(
+    session: AsyncSession, endpoint_id: str, message_id: int
+) -> ShownMessage | None:
+    """The endpoint's message `message_id`, live or not: an app reports a display or a click
+    on what it showed, which it may have dismissed since, or which may have expired. One
+    deleted since (expired at a later send, or beyond the cap) is found in the message log."""
+    row = await session.get(InAppMessageRow, message_id)
+    if row is not None and row.endpoint_id == endpoint_id:
+        expired = row.expires_at is not None and aware(row.expires_at) <= utcnow()
+        return ShownMessage(
+            id=row.id,
+            idempotency_key=row.idempotency_key,
+            journey=row.journey,
+            step_id=row.step_id,
+            live=row.dismissed_at is None and not expired,
+        )
+    logged = await session.execute(
+        select(MessageRow.idempotency_key, MessageRow.journey, MessageRow.step_id)
+        .where(
+            MessageRow.endpoint_id == endpoint_id,
+            MessageRow.channel == MessageChannel.IN_APP.value,
+            MessageRow.provider_message_id == provider_message_id(message_id),
+        )
+        .order_by(MessageRow.id.desc())
+        .limit(1)
+    )
+    found = logged.first()
+    if found is None:
+        return None
+    return ShownMessage(
+        id=message_id, idempotency_key=found[0], journey=found[1], step_id=found[2], live=False
+    )

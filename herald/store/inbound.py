@@ -124,7 +124,13 @@ async def answered_messages(
 
 
 async def set_opt_out(
-    session: AsyncSession, channel: MessageChannel, address: str, ids: Sequence[str], out: bool
+    session: AsyncSession,
+    channel: MessageChannel,
+    address: str,
+    ids: Sequence[str],
+    out: bool,
+    *,
+    detail: str = "keyword reply",
 ) -> None:
     """Opt an address out (every endpoint with it, and the suppression list, which outlives
     the endpoints) or back in (only an opt-out is lifted, never an invalid address).
@@ -138,7 +144,7 @@ async def set_opt_out(
             .values(opt_out="ALL" if out else "NONE", updated_at=utcnow(), checksum=None)
         )
     if out:
-        await suppress(session, channel, address, AddressProblem.OPTED_OUT, "keyword reply")
+        await suppress(session, channel, address, AddressProblem.OPTED_OUT, detail)
         return
     found = await find_suppression(session, channel, address)
     if found is not None and found.reason == AddressProblem.OPTED_OUT.value:

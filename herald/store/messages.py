@@ -184,6 +184,7 @@ def _to_model(row: Row[Any]) -> MessageRecord:
         provider=row.provider,
         provider_message_id=row.provider_message_id,
         origin=row.origin,
+        address=row.address,
         reason=row.reason,
         created_at=aware(row.created_at),
     )

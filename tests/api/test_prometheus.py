@@ -60,6 +60,7 @@ async def test_herald_counters_and_stream_lag(url: str, api: httpx.Client) -> No
     assert 'herald_messages_total{channel="SMS",outcome="FAILED"} 1.0' in text
     assert 'herald_stream_waiting_events{sink="archive"} 1.0' in text
     assert 'herald_stream_lag_seconds{sink="archive"}' in text
+    assert 'herald_stream_dropped_events_total{sink="archive"} 0.0' in text
     assert (
         'herald_http_requests_total{route="/v1/metrics/journeys/{journey}",status="404"} 1.0'
         in text
