@@ -11,8 +11,6 @@ only claimed goes to the provider with the same key, whose idempotency absorbs a
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -23,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.analytics.record import record_sends
 from herald.campaigns.decide import Decision, Known, Resolved, decide
+from herald.campaigns.hand_over import hand_over, until
 from herald.channels import ChannelRegistry
 from herald.models import (
     DeliveryResult,
@@ -44,8 +43,6 @@ from herald.store.templates import get_template
 
 RETRY_LATER = timedelta(seconds=30)  # a provider that said "later" without saying when
 DAY = timedelta(days=1)  # the daily cap's window
-# A paced batch hands over a slice of at most a tenth of its messages per second at a time.
-SLICES_PER_SECOND = 10
 _TERMINAL = {MessageStatus.SENT.value, MessageStatus.SKIPPED.value, MessageStatus.FAILED.value}
 
 
@@ -65,14 +62,14 @@ async def send_batch(
         known = await _load(session, campaign, [e for e, _ in due])
     decisions = [_decide(campaign, known, req, e, t) for e, t in due]
     decisions, finished = await _claim(database, campaign, known, req, decisions)
-    results, free_at = await _hand_over(
+    results, free_at = await hand_over(
         channels,
         [d for d in decisions if d.endpoint_id not in finished],
         campaign.limits.messages_per_second,
     )
     counts = await _record(database, campaign, req, decisions, finished, results)
     # The next batch of the run starts when the rate lets its first message go.
-    await _until(free_at)
+    await until(free_at)
     waiting = [d.wait_until for d in decisions if d.wait_until] + [
         req.now + RETRY_LATER for r in results.values() if r.status is DeliveryStatus.RETRYABLE
     ]
@@ -272,46 +269,6 @@ def _claim_row(campaign: Campaign, req: SendBatchRequest, d: Decision) -> dict[s
     }
 
 
-async def _hand_over(
-    channels: ChannelRegistry, decisions: list[Decision], rate: int | None
-) -> tuple[dict[str, DeliveryResult], float]:
-    """endpoint -> the provider's answer, and when (time.monotonic) the next message may go.
-
-    Without a rate, the whole batch at once: one `send` per channel. At `rate` messages a
-    second (the campaign's messages_per_second, a rate at the provider as Pinpoint's), a
-    slice of at most a tenth of a second's messages at a time (one `send` per channel of
-    the slice), each slice its share of a second after the one before: rate 2, a message
-    every 0.5 s; rate 500, 50 every 0.1 s. A slice that went late (a slow provider) moves
-    the ones after it, so the batch never catches up in a burst. A batch of rate * 10
-    messages (`snapshot._batch_size`) takes about 10 s, heartbeating all along."""
-    outgoing = [d for d in decisions if d.outgoing is not None]
-    next_at = time.monotonic()
-    if not rate:
-        return await _send(channels, outgoing), next_at
-    per = max(1, rate // SLICES_PER_SECOND)
-    answers: dict[str, DeliveryResult] = {}
-    for first in range(0, len(outgoing), per):
-        await _until(next_at)
-        piece = outgoing[first : first + per]
-        next_at = max(next_at, time.monotonic()) + len(piece) / rate
-        answers |= await _send(channels, piece)
-    return answers, next_at
-
-
-async def _send(channels: ChannelRegistry, decisions: list[Decision]) -> dict[str, DeliveryResult]:
-    """endpoint -> the provider's answer, one `send` per channel."""
-    by_channel: dict[MessageChannel, list[Decision]] = {}
-    for d in decisions:
-        if d.outgoing is not None:
-            by_channel.setdefault(d.outgoing.channel, []).append(d)
-    answers: dict[str, DeliveryResult] = {}
-    for channel, group in by_channel.items():
-        provider = channels.for_channel(channel)
-        results = await provider.send([d.outgoing for d in group if d.outgoing])
-        answers.update({d.endpoint_id: r for d, r in zip(group, results, strict=True)})
-    return answers
-
-
 async def _record(
     database: Database,
     campaign: Campaign,
@@ -441,10 +398,3 @@ async def _finish_messages(session: AsyncSession, updates: list[dict[str, object
         ),
         updates,
     )
-
-
-async def _until(when: float) -> None:
-    """Sleep until `when` (time.monotonic); at once if it has passed."""
-    remaining = when - time.monotonic()
-    if remaining > 0:
-        await asyncio.sleep(remaining)
