@@ -215,10 +215,15 @@ class HeraldClient(
             done = event.id is not None and bool(await event_store.routed(session, [event.id]))
             event_id = await event_store.put_event(session, event)
         if route and not done:
-            await self._route(event, event_id)
-            async with self.database.session() as session:
-                await event_store.mark_routed(session, [event_id])
+            await self.route_recorded(event, event_id)
         return event_id
+
+    async def route_recorded(self, event: Event, event_id: str) -> None:
+        """Bring an event already recorded (`put_event(..., route=False)`) to the journeys
+        and campaigns that want it, and mark it routed."""
+        await self._route(event, event_id)
+        async with self.database.session() as session:
+            await event_store.mark_routed(session, [event_id])
 
     async def events(
         self, endpoint_id: str | None = None, event_type: str | None = None

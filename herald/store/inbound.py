@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.inbound.models import InboundMessage, InboundOutcome, InboundResult
 from herald.models import AddressProblem, MessageChannel
+from herald.store.address_match import same_address
 from herald.store.clock import utcnow
 from herald.store.dialect import insert_for
-from herald.store.suppressions import find_suppression, lift_suppression, suppress
+from herald.store.suppressions import lift_suppression, suppress
 from herald.store.tables import EndpointRow, JourneyEntryRow, MessageRow
 from herald.store.twoway_tables import InboundMessageRow
 
@@ -76,15 +77,12 @@ async def endpoints_at(session: AsyncSession, channel: str, address: str) -> lis
     come from `JANE.DOE@example.com`; every endpoint that differs only by case is the
     sender's. Phone numbers are E.164 on both sides and compared as they are.
     """
-    matches = EndpointRow.address == address
-    if channel == "EMAIL":
-        # The database folds both sides, so they fold alike: SQLite's lower() folds ASCII
-        # only, and a sender folded by Python would miss even an exact non-ASCII match. This
-        # is the expression of ix_endpoints_address_lower, so it is an index look-up.
-        matches = func.lower(EndpointRow.address) == func.lower(address)
     rows = await session.execute(
         select(EndpointRow.id)
-        .where(EndpointRow.channel_type == channel, matches)
+        .where(
+            EndpointRow.channel_type == channel,
+            same_address(EndpointRow.address, channel, address),
+        )
         .order_by(EndpointRow.id)
     )
     return list(rows.scalars())
@@ -146,9 +144,7 @@ async def set_opt_out(
     if out:
         await suppress(session, channel, address, AddressProblem.OPTED_OUT, detail)
         return
-    found = await find_suppression(session, channel, address)
-    if found is not None and found.reason == AddressProblem.OPTED_OUT.value:
-        await lift_suppression(session, channel, address)
+    await lift_suppression(session, channel, address, AddressProblem.OPTED_OUT)
 
 
 async def has_entered(session: AsyncSession, endpoint_id: str) -> bool:

@@ -15,10 +15,19 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, SQLColumnExpression, Table, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    SQLColumnExpression,
+    Table,
+    delete,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models import AddressProblem, MessageChannel
+from herald.store.address_match import same_address
 from herald.store.clock import utcnow
 from herald.store.dialect import insert_for
 from herald.store.tables import EndpointRow, SuppressionRow
@@ -28,15 +37,11 @@ def suppressions_of(
     channel: MessageChannel, address: str | SQLColumnExpression[str]
 ) -> ColumnElement[bool]:
     """The suppressions of `address` (a value, or a column such as an endpoint's address) on
-    `channel`: for email, whatever the case.
-
-    The database folds both sides, so they fold alike: SQLite's lower() folds ASCII only, and
-    an address folded by Python would miss even an exact non-ASCII match. With the channel,
-    this is the expression of ix_suppressions_address_lower, so it is an index look-up."""
-    on_channel = SuppressionRow.channel == channel.value
-    if channel is MessageChannel.EMAIL:
-        return on_channel & (func.lower(SuppressionRow.address) == func.lower(address))
-    return on_channel & (SuppressionRow.address == address)
+    `channel`: for email, whatever the case (`same_address`); with the channel, the expression
+    of ix_suppressions_address_lower."""
+    return (SuppressionRow.channel == channel.value) & same_address(
+        SuppressionRow.address, channel, address
+    )
 
 
 async def find_suppression(
@@ -92,16 +97,22 @@ async def suppress(
     )
 
 
-async def lift_suppression(session: AsyncSession, channel: MessageChannel, address: str) -> bool:
-    """Remove an address from the list (a customer fixed it, or opted back in).
+async def lift_suppression(
+    session: AsyncSession,
+    channel: MessageChannel,
+    address: str,
+    reason: AddressProblem | None = None,
+) -> bool:
+    """Remove an address from the list (a customer fixed it, or opted back in), only where it
+    was listed for `reason` when one is given.
 
     For email, every case variant goes: one left behind would keep suppressing the person
     after they opted back in."""
-    rows = await session.execute(select(SuppressionRow).where(suppressions_of(channel, address)))
-    lifted = list(rows.scalars())
-    for row in lifted:
-        await session.delete(row)
-    return bool(lifted)
+    condition = suppressions_of(channel, address)
+    if reason is not None:
+        condition &= SuppressionRow.reason == reason.value
+    lifted = await session.execute(delete(SuppressionRow).where(condition))
+    return bool(cast(CursorResult[Any], lifted).rowcount)
 
 
 async def mark_unreachable(
@@ -126,14 +137,9 @@ async def mark_unreachable(
     change = {"endpoint_status": "INACTIVE"}
     if problem is AddressProblem.OPTED_OUT:
         change = {"opt_out": "ALL"}
-    same_address = (
-        func.lower(EndpointRow.address) == func.lower(address)
-        if channel is MessageChannel.EMAIL
-        else EndpointRow.address == address
-    )
     await session.execute(
         update(EndpointRow)
-        .where(EndpointRow.id == endpoint_id, same_address)
+        .where(EndpointRow.id == endpoint_id, same_address(EndpointRow.address, channel, address))
         # The checksum no longer describes the row: the app writing it ACTIVE again is a change.
         .values(**change, updated_at=utcnow(), checksum=None)
     )

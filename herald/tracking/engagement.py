@@ -18,23 +18,23 @@ async def record(client: HeraldClient, event: Event, background: BackgroundTasks
     """Record `event` now (raising what `put_event` raises if it cannot be) and route it
     once the response has gone. Returns its id."""
     event_id = await client.put_event(event, route=False)
-    background.add_task(route, client, event.model_copy(update={"id": event_id}))
+    background.add_task(route, client, event, event_id)
     return event_id
 
 
-async def route(client: HeraldClient, event: Event) -> None:
-    """Route a recorded event (put again with its id: routed once, then marked routed).
-    If that fails it stays recorded and unrouted (`events.routed_at` empty): logged with
-    its id, which routes it when the event is put again."""
+async def route(client: HeraldClient, event: Event, event_id: str) -> None:
+    """Route the recorded event, then mark it routed. If that fails it stays recorded and
+    unrouted (`events.routed_at` empty): logged with its id, which routes it when the event
+    is put again."""
     try:
-        await client.put_event(event)
+        await client.route_recorded(event, event_id)
     except Exception as exc:
         log.warning(
             "%s event %s of endpoint %s is recorded but not routed to journeys or campaigns "
             "(%s); put the event again with Id %s to route it",
             event.event_type,
-            event.id,
+            event_id,
             event.endpoint_id,
             exc,
-            event.id,
+            event_id,
         )

@@ -4,6 +4,7 @@ worker's Temporal SDK metrics on their own port."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,3 +80,37 @@ async def test_worker_serves_temporal_sdk_metrics(time_skipping_env: WorkflowEnv
 
     text = await eventually(scrape, lambda t: "temporal_request" in t, what="SDK metrics")
     assert "temporal_request" in text
+
+
+# `herald_messages_total` is a counter: no series of it may go down (rate() and increase()
+# read a fall as a reset, and show false spikes). Messages not finished yet are the gauge
+# `herald_messages_pending`.
+def _series(text: str, metric: str) -> dict[str, float]:
+    return {
+        m.group(1): float(m.group(2))
+        for m in re.finditer(rf"^({metric}\{{[^}}]*\}}) (\S+)$", text, re.MULTILINE)
+    }
+
+
+async def test_messages_total_never_goes_down(url: str, api: httpx.Client) -> None:
+    database = Database(url)
+    async with database.session() as session:
+        for key in ("k0", "k1"):
+            await claim_message(
+                session, idempotency_key=key, channel=MessageChannel.EMAIL, endpoint_id="ann"
+            )
+        await finish_message(session, "k0", MessageStatus.SENT)
+    before = (await asyncio.to_thread(api.get, "/metrics")).text
+    async with database.session() as session:
+        await finish_message(session, "k1", MessageStatus.SENT)
+    await database.dispose()
+    after = (await asyncio.to_thread(api.get, "/metrics")).text
+
+    counted, now = _series(before, "herald_messages_total"), _series(after, "herald_messages_total")
+    assert counted, "no herald_messages_total series scraped"
+    went_down = {s: (v, now.get(s, 0.0)) for s, v in counted.items() if now.get(s, 0.0) < v}
+    assert went_down == {}
+    assert now == {'herald_messages_total{channel="EMAIL",outcome="SENT"}': 2.0}
+    pending = 'herald_messages_pending{channel="EMAIL"}'
+    assert _series(before, "herald_messages_pending") == {pending: 1.0}
+    assert _series(after, "herald_messages_pending") == {pending: 0.0}

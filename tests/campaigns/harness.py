@@ -13,7 +13,8 @@ from temporalio.client import WorkflowExecutionStatus, WorkflowHandle
 from typer.testing import CliRunner
 
 from herald.cli import app
-from herald.models import Endpoint, RunProgress
+from herald.client import HeraldClient
+from herald.models import DEFINITION_ADAPTER, Endpoint, RunProgress
 from herald.models.campaign_run import campaign_workflow_id
 from herald.store import Database
 from herald.store.campaigns_tables import CampaignAssignmentRow
@@ -144,3 +145,7 @@ async def states(cli: CliRunner, name: str) -> tuple[str, str]:
     status = await herald(cli, "campaigns", "status", name, "--json")
     listed = {c["name"]: c["state"] for c in await herald(cli, "campaigns", "list", "--json")}
     return status["state"], listed[name]
+
+
+async def apply(client: HeraldClient, *docs: dict[str, Any]) -> None:
+    await client.apply([DEFINITION_ADAPTER.validate_python(d) for d in docs])

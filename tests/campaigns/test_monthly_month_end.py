@@ -6,38 +6,19 @@ times on the dev server (the time-skipping server has no Schedules)."""
 from __future__ import annotations
 
 import calendar
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from temporalio.testing import WorkflowEnvironment
 
 from herald.campaigns.schedules import COMMON_YEARS
 from herald.campaigns.timing import EARLIEST_ZONE
 from herald.client import HeraldClient
-from herald.models import DEFINITION_ADAPTER
 from herald.models.campaign_run import campaign_schedule_id
-from herald.settings import Settings
-from herald.store import Database
-from tests.campaigns.harness import SEGMENT, TEMPLATE, campaign, unique
-from worker import build_worker
+from tests.campaigns.harness import SEGMENT, TEMPLATE, apply, campaign, unique
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-@pytest.fixture
-async def herald(
-    dev_env: WorkflowEnvironment, sqlite_database: Database, task_queue: str
-) -> AsyncIterator[HeraldClient]:
-    settings = Settings(database_url=sqlite_database.url, task_queue=task_queue)
-    async with build_worker(dev_env.client, task_queue=task_queue, database=sqlite_database):
-        yield HeraldClient(settings, sqlite_database, dev_env.client)
-
-
-async def apply(herald: HeraldClient, *docs: dict[str, Any]) -> None:
-    await herald.apply([DEFINITION_ADAPTER.validate_python(d) for d in docs])
 
 
 async def next_fires(herald: HeraldClient, name: str, count: int) -> list[datetime]:

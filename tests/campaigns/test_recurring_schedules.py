@@ -3,37 +3,19 @@ server has no Schedules): each frequency fires when it should, and a fire sends 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from temporalio.testing import WorkflowEnvironment
 
 from herald.client import HeraldClient
-from herald.models import DEFINITION_ADAPTER
 from herald.models.campaign_run import campaign_schedule_id
-from herald.settings import Settings
 from herald.store import Database
-from tests.campaigns.harness import SEGMENT, TEMPLATE, add_endpoints, campaign, unique
+from tests.campaigns.harness import SEGMENT, TEMPLATE, add_endpoints, apply, campaign, unique
 from tests.helpers import eventually
-from worker import build_worker
 
 START = datetime(2030, 1, 15, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))  # a Tuesday
-
-
-@pytest.fixture
-async def herald(
-    dev_env: WorkflowEnvironment, sqlite_database: Database, task_queue: str
-) -> AsyncIterator[HeraldClient]:
-    settings = Settings(database_url=sqlite_database.url, task_queue=task_queue)
-    async with build_worker(dev_env.client, task_queue=task_queue, database=sqlite_database):
-        yield HeraldClient(settings, sqlite_database, dev_env.client)
-
-
-async def apply(herald: HeraldClient, *docs: dict[str, Any]) -> None:
-    await herald.apply([DEFINITION_ADAPTER.validate_python(d) for d in docs])
 
 
 async def next_fires(herald: HeraldClient, name: str) -> list[datetime]:

@@ -56,6 +56,13 @@ def moto_aws(moto_url: str) -> AwsSettings:
 def smtp_server(tls: Tls) -> Iterator[tuple[SmtpHandler, int]]:
     """An SMTP submission server on loopback: STARTTLS required, then AUTH. (handler, port)"""
     handler = SmtpHandler(username="herald", password=PASSWORD)
+    controller = serve_smtp(handler, tls)
+    yield handler, controller.port
+    controller.stop()
+
+
+def serve_smtp(handler: SmtpHandler, tls: Tls, *, smtputf8: bool = True) -> Controller:
+    """Start `handler` on a loopback port: STARTTLS required, then AUTH."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(tls.cert_file, tls.key_file)
     controller = Controller(
@@ -66,7 +73,7 @@ def smtp_server(tls: Tls) -> Iterator[tuple[SmtpHandler, int]]:
         require_starttls=True,
         authenticator=handler.authenticate,
         auth_require_tls=True,
+        enable_SMTPUTF8=smtputf8,
     )
     controller.start()
-    yield handler, controller.port
-    controller.stop()
+    return controller

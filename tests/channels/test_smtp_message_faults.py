@@ -7,19 +7,17 @@ mailbox does not exist marks the address INVALID.
 
 from __future__ import annotations
 
-import ssl
 from collections.abc import Iterator
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from herald.channels.smtp import SmtpProvider
 from herald.models import AddressProblem, DeliveryStatus, MessageChannel
+from tests.channels.conftest import serve_smtp
 from tests.channels.fakes.smtp import PASSWORD, SmtpHandler, smtp_settings
 from tests.channels.keys import Tls
 from tests.channels.messages import outgoing
-from tests.loopback_http import free_port
 
 # RCPT TO refusals and whether each says the mailbox is bad (INVALID) or not (None).
 REFUSALS: dict[str, tuple[str, AddressProblem | None]] = {
@@ -48,28 +46,11 @@ class _RefusingHandler(SmtpHandler):
         return await super().handle_RCPT(server, session, envelope, address, options)
 
 
-def _serve(handler: SmtpHandler, tls: Tls, *, smtputf8: bool = True) -> Controller:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(tls.cert_file, tls.key_file)
-    controller = Controller(
-        handler,
-        hostname="127.0.0.1",
-        port=free_port(),
-        tls_context=context,
-        require_starttls=True,
-        authenticator=handler.authenticate,
-        auth_require_tls=True,
-        enable_SMTPUTF8=smtputf8,
-    )
-    controller.start()
-    return controller
-
-
 @pytest.fixture
 def ascii_smtp_server(tls: Tls) -> Iterator[tuple[SmtpHandler, int]]:
     """The submission server without SMTPUTF8, as most relays and many providers are."""
     handler = SmtpHandler(username="herald", password=PASSWORD)
-    controller = _serve(handler, tls, smtputf8=False)
+    controller = serve_smtp(handler, tls, smtputf8=False)
     yield handler, controller.port
     controller.stop()
 
@@ -77,7 +58,7 @@ def ascii_smtp_server(tls: Tls) -> Iterator[tuple[SmtpHandler, int]]:
 @pytest.fixture
 def refusing_smtp_server(tls: Tls) -> Iterator[tuple[SmtpHandler, int]]:
     handler = _RefusingHandler(username="herald", password=PASSWORD)
-    controller = _serve(handler, tls)
+    controller = serve_smtp(handler, tls)
     yield handler, controller.port
     controller.stop()
 

@@ -11,7 +11,7 @@ from herald.inbound import generic
 from herald.inbound.models import InboundOutcome
 from herald.models import Endpoint
 from tests.inbound.conftest import TwoWay, call, signed_post
-from tests.workflows.engine import Engine, endpoint, journey, template
+from tests.workflows.engine import Engine, ask_yes, endpoint, journey, template
 
 JANE = "Jane.Doe@example.com"
 SNS = "/v1/webhooks/aws/sns"
@@ -78,19 +78,7 @@ def test_ses_reply_in_another_case_reaches_its_endpoint(two_way: TwoWay) -> None
     assert stored.from_address == "jane.doe@example.com"
 
 
-ASK = {
-    "ask": {"type": "send", "channel": "EMAIL", "template": "ask", "next": "answer"},
-    "answer": {
-        "type": "wait_for_reply",
-        "after_step": "ask",
-        "branches": [{"keywords": ["YES"], "next": "glad"}],
-        "on_other_reply": "done",
-        "timeout": "P2D",
-        "on_timeout": "done",
-    },
-    "glad": {"type": "exit"},
-    "done": {"type": "exit"},
-}
+ASK = ask_yes("EMAIL")
 
 
 async def test_email_reply_in_another_case_answers_the_waiting_journey(engine: Engine) -> None:

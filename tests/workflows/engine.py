@@ -74,6 +74,24 @@ CART_MAIL: dict[str, Any] = {
 }
 
 
+def ask_yes(channel: str) -> dict[str, Any]:
+    """Steps that ask on `channel` and wait two days for a reply: YES goes to `glad`, any
+    other reply or none to `done`."""
+    return {
+        "ask": {"type": "send", "channel": channel, "template": "ask", "next": "answer"},
+        "answer": {
+            "type": "wait_for_reply",
+            "after_step": "ask",
+            "branches": [{"keywords": ["YES"], "next": "glad"}],
+            "on_other_reply": "done",
+            "timeout": "P2D",
+            "on_timeout": "done",
+        },
+        "glad": {"type": "exit"},
+        "done": {"type": "exit"},
+    }
+
+
 def close_to(a: datetime | None, b: datetime) -> bool:
     """Whether `a` is `b`, give or take the few seconds a test's own steps take."""
     return a is not None and abs(a - b) < timedelta(seconds=5)

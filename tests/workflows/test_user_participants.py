@@ -15,7 +15,7 @@ from herald.journeys.entry import EntryError
 from herald.models import DEFINITION_ADAPTER, Event
 from herald.models.journey_run import ReplySignal
 from tests.helpers import eventually
-from tests.workflows.engine import Engine, endpoint, journey, template
+from tests.workflows.engine import Engine, ask_yes, endpoint, journey, template
 
 USERS = {"entry": {"participant": "user"}}
 
@@ -98,19 +98,7 @@ async def test_segment_entry_admits_each_user_once(engine: Engine) -> None:
     assert (await engine.herald.journey_status("per-user")).entered == 2
 
 
-SURVEY = {
-    "ask": {"type": "send", "channel": "SMS", "template": "ask", "next": "answer"},
-    "answer": {
-        "type": "wait_for_reply",
-        "after_step": "ask",
-        "branches": [{"keywords": ["YES"], "next": "glad"}],
-        "on_other_reply": "done",
-        "timeout": "P2D",
-        "on_timeout": "done",
-    },
-    "glad": {"type": "exit"},
-    "done": {"type": "exit"},
-}
+SURVEY = ask_yes("SMS")
 
 
 async def test_an_event_for_a_user_enters_and_a_reply_reaches_them(engine: Engine) -> None:
