@@ -10,6 +10,7 @@ from __future__ import annotations
 from herald.channels import ChannelRegistry
 from herald.delivery import PermanentSendError, deliver
 from herald.journeys.participants import Participant
+from herald.journeys.waits import participant_zone
 from herald.models import Endpoint, SendOutcome, SendRequest, SendResult
 from herald.models.send import SendPolicy, user_endpoint_key
 from herald.store import Database
@@ -71,8 +72,8 @@ def _in_users_zone(req: SendRequest, endpoints: list[Endpoint]) -> SendPolicy | 
     if req.policy is None or not endpoints:
         return req.policy
     primary = Participant("user", req.endpoint_id, sorted(endpoints, key=lambda e: e.id)).primary
-    zone = primary.demographic.timezone
-    return req.policy.model_copy(update={"default_timezone": zone}) if zone else req.policy
+    _, zone = participant_zone(primary, req.policy.default_timezone)
+    return req.policy.model_copy(update={"default_timezone": zone})
 
 
 def combine(key: str, results: list[SendResult], failed: int = 0) -> SendResult:

@@ -7,11 +7,9 @@ import re
 import uuid
 from email.utils import parseaddr
 
+from herald.models.addresses import PROVIDER_EMAIL
+
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
-# Not RFC 5322 in full: what every provider accepts, one @ and a dotted domain.
-EMAIL = re.compile(
-    r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
-)
 
 HERALD_NAMESPACE = uuid.UUID("5b0b6b1e-0d9e-4a38-9c43-6d1a2f1e7c52")
 
@@ -24,7 +22,7 @@ def phone_problem(address: str) -> str | None:
 
 def email_problem(address: str) -> str | None:
     _, bare = parseaddr(address)
-    if bare == address and EMAIL.match(address):
+    if bare == address and PROVIDER_EMAIL.match(address):
         return None
     return f"{address!r} is not an email address"
 

@@ -25,6 +25,11 @@ SPECIAL_USE_TLDS = frozenset({"arpa", "invalid", "local", "localhost", "onion", 
 # address with its domain lower-cased, and checking that here is ten times faster. Anything
 # else (Unicode, quotes, IDNA, role mailboxes, odd lengths) goes to email-validator itself.
 # tests/audience/test_addresses.py checks both paths agree.
+# An address as every email provider takes it (not RFC 5322 in full): one @, no spaces or
+# specials, a dotted domain. Providers check it before a call; templates' From and Reply-To.
+PROVIDER_EMAIL = re.compile(
+    r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
+)
 _SIMPLE_LOCAL = re.compile(r"[A-Za-z0-9_+=-]{1,64}(?:\.[A-Za-z0-9_+=-]{1,64})*")
 _SIMPLE_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _SIMPLE_TLD = re.compile(r"[a-z]{2,63}")

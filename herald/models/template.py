@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
+from herald.models.addresses import PROVIDER_EMAIL
 from herald.models.base import HeraldModel
 from herald.models.content import InAppParts, RenderedMessage
 from herald.models.names import ResourceName
@@ -28,11 +29,6 @@ RESERVED_HEADERS = frozenset(
      "mime-version", "reply-to", "return-path", "subject", "to"}
 )  # fmt: skip
 
-# An address as the email providers take it (herald/channels/addresses.py checks the same
-# before a call): one @, no spaces or specials, a dotted domain.
-_EMAIL = re.compile(
-    r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
-)
 ADDRESS_FORMS = "allowed: news@example.com, or with a name: Acme News <news@example.com>"
 
 
@@ -40,7 +36,7 @@ def address_problem(value: str) -> str | None:
     """Why `value` is not one email address, bare or `Name <address>`; None when it is."""
     if value.isprintable():
         found = getaddresses([value])
-        if len(found) == 1 and _EMAIL.match(found[0][1]):
+        if len(found) == 1 and PROVIDER_EMAIL.match(found[0][1]):
             bare = found[0][1]
             if value == bare or value.rstrip().endswith(f"<{bare}>"):
                 return None
