@@ -26,13 +26,14 @@ SETTINGS = StreamSettings(batch_size=10, poll_interval=0.05, retry_initial=0.05,
 
 class SlowOnceSink:
     """A sink whose first call takes `slow` seconds (a slow destination); every record it got,
-    and whether a call was abandoned."""
+    whether that call was abandoned, and events for when it began and ended."""
 
     kind = "file"
 
     def __init__(self, name: str, log: list[str], *, slow: float = 0.0) -> None:
         self.name = name
         self.abandoned = False
+        self.calling, self.called = asyncio.Event(), asyncio.Event()
         self._log = log
         self._slow = slow
 
@@ -40,15 +41,20 @@ class SlowOnceSink:
         return None
 
     async def put(self, records: Sequence[Record]) -> Shipped:
-        if self._slow:
-            slow, self._slow = self._slow, 0.0
-            try:
-                await asyncio.sleep(slow)
-            except asyncio.CancelledError:
-                self.abandoned = True
-                raise
-        self._log.extend(str(r["event_id"]) for r in records)
-        return Shipped.first(len(records))
+        if not self._slow:
+            self._log.extend(str(r["event_id"]) for r in records)
+            return Shipped.first(len(records))
+        slow, self._slow = self._slow, 0.0
+        self.calling.set()
+        try:
+            await asyncio.sleep(slow)  # the destination taking its time, not a wait in a test
+            self._log.extend(str(r["event_id"]) for r in records)
+            return Shipped.first(len(records))
+        except asyncio.CancelledError:
+            self.abandoned = True
+            raise
+        finally:
+            self.called.set()
 
     async def aclose(self) -> None:
         return None
@@ -70,15 +76,16 @@ async def record(database: Database, n: int) -> None:
 
 async def test_a_slow_batch_is_not_shipped_twice_by_two_shippers(database: Database) -> None:
     received: list[str] = []
-    first = StreamShipper(database, SETTINGS, sinks=[SlowOnceSink("out", received, slow=2 * LEASE)])
+    slow = SlowOnceSink("out", received, slow=2 * LEASE)
+    first = StreamShipper(database, SETTINGS, sinks=[slow])
     await first.start()
     await record(database, 3)
-    await asyncio.sleep(0.3)  # the first shipper holds the lease and is in its slow call
+    await asyncio.wait_for(slow.calling.wait(), LEASE * 5)  # it holds the lease, in its call
     second = StreamShipper(database, SETTINGS, sinks=[SlowOnceSink("out", received)])
     await second.start()
     try:
         await eventually(lambda: asyncio.sleep(0, received), lambda r: len(r) >= 3)
-        await asyncio.sleep(0.3)  # anything shipped twice would be by now
+        await asyncio.wait_for(slow.called.wait(), LEASE * 5)  # what the first sends is in
     finally:
         await second.stop()
         await first.stop()
@@ -119,7 +126,7 @@ async def test_a_shipper_that_loses_its_lease_mid_call_abandons_the_batch(
     await shipper.start()
     try:
         await record(database, 3)
-        await asyncio.sleep(0.3)  # in its slow call
+        await asyncio.wait_for(sink.calling.wait(), LEASE * 5)
         async with database.session() as session:
             await session.execute(
                 update(StreamSinkRow)
