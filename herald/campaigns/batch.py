@@ -84,7 +84,7 @@ async def send_batch(
 def _decide(
     campaign: Campaign, known: Known, req: SendBatchRequest, endpoint_id: str, treatment: str
 ) -> Decision:
-    key = f"{req.key_prefix}:{endpoint_id}"
+    key = req.key_of(endpoint_id)
     return decide(
         campaign, known, endpoint_id, treatment, key=key, nominal=req.nominal, now=req.now
     )
@@ -238,7 +238,7 @@ async def _counted(
     with the provider now; not counting it, a second run would send as well). This run's own
     claim of the endpoint is not counted: a retried batch finds it."""
     m = MessageRow
-    own = literal(f"{req.key_prefix}:") + m.endpoint_id
+    own = literal(req.key_of("")) + m.endpoint_id
     in_flight = and_(m.status == MessageStatus.PENDING.value, m.idempotency_key != own)
     recent = func.sum(case((m.created_at > req.now - DAY, 1), else_=0))
     query = (
@@ -258,7 +258,7 @@ def _claim_row(campaign: Campaign, req: SendBatchRequest, d: Decision) -> dict[s
     assert d.resolved is not None
     message = d.resolved.message
     return {
-        "idempotency_key": f"{req.key_prefix}:{d.endpoint_id}",
+        "idempotency_key": req.key_of(d.endpoint_id),
         "channel": message.channel.value,
         "endpoint_id": d.endpoint_id,
         "status": MessageStatus.PENDING.value,
@@ -282,7 +282,7 @@ async def _record(
     updates: list[dict[str, object]] = []
     unreachable: list[tuple[Decision, DeliveryResult]] = []
     for d in decisions:
-        key = f"{req.key_prefix}:{d.endpoint_id}"
+        key = req.key_of(d.endpoint_id)
         if d.endpoint_id in finished:
             done.append((d.endpoint_id, finished[d.endpoint_id], "already sent in this run"))
             continue

@@ -136,6 +136,15 @@ class SendBatchRequest(HeraldModel):
     now: datetime
     nominal: datetime = Field(description="When the run was meant to start (local time).")
 
+    def key_of(self, endpoint_id: str) -> str:
+        """The message key of the run's message to `endpoint_id`."""
+        return message_key(self.key_prefix, endpoint_id)
+
+
+def message_key(prefix: str, endpoint_id: str) -> str:
+    """A campaign message's key: the run's prefix (its workflow id), then the endpoint."""
+    return f"{prefix}:{endpoint_id}"
+
 
 class SendBatchResult(HeraldModel):
     processed: int = Field(description="Endpoints finished or deferred by this batch.")

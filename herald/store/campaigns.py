@@ -10,7 +10,12 @@ from sqlalchemy import Table, and_, bindparam, func, literal, or_, select, updat
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models.campaign import Campaign
-from herald.models.campaign_run import CampaignState, campaign_workflow_id, once_run
+from herald.models.campaign_run import (
+    CampaignState,
+    campaign_workflow_id,
+    message_key,
+    once_run,
+)
 from herald.models.endpoint import STORED
 from herald.models.message import MessageStatus
 from herald.store.bulk import insert_rows
@@ -258,7 +263,9 @@ async def close_remaining(session: AsyncSession, campaign: str, run: str, reason
     as in flight against the endpoint's daily and total caps for good (see the batch)."""
     todo = and_(A.campaign == campaign, A.run == run, A.state.in_((PENDING, DEFERRED)))
     m = MessageRow
-    claimed = select(literal(campaign_workflow_id(campaign, run) + ":") + A.endpoint_id).where(todo)
+    # The run's workflow makes its id the messages' key prefix (workflows/campaign.py).
+    prefix = message_key(campaign_workflow_id(campaign, run), "")
+    claimed = select(literal(prefix) + A.endpoint_id).where(todo)
     await session.execute(
         update(m)
         .where(m.idempotency_key.in_(claimed), m.status == MessageStatus.PENDING.value)
