@@ -8,8 +8,9 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from herald.channels import ChannelRegistry
-from herald.delivery import PermanentSendError, RetryableSendError, deliver
+from herald.delivery import EndpointMissing, PermanentSendError, RetryableSendError, deliver
 from herald.models import SEND_ACTIVITY, SendRequest, SendResult
+from herald.models.journey_progress import PARTICIPANT_GONE
 from herald.store import Database
 from herald.user_delivery import deliver_to_user
 
@@ -33,6 +34,12 @@ async def deliver_in_activity(
         if request.participant == "user":
             return await deliver_to_user(database, channels, request)
         return await deliver(database, channels, request)
+    except EndpointMissing as exc:
+        if request.journey is None:
+            raise ApplicationError(str(exc), type="PermanentSendError", non_retryable=True) from exc
+        # It entered the journey, so it existed: deleted since, it leaves the journey.
+        gone = f"endpoint {exc.endpoint_id!r} does not exist"
+        raise ApplicationError(gone, type=PARTICIPANT_GONE, non_retryable=True) from exc
     except PermanentSendError as exc:
         # Non-retryable: a person must fix the definition or the data; retrying in a
         # loop would only hide that. The message shows in the Temporal UI.

@@ -45,6 +45,18 @@ class PermanentSendError(Exception):
     """The message can never be sent as asked; retrying will not help. Says what to fix."""
 
 
+class EndpointMissing(PermanentSendError):
+    """The endpoint a send names does not exist: never upserted, or deleted since (a
+    journey's participant erased while it waited)."""
+
+    def __init__(self, endpoint_id: str) -> None:
+        super().__init__(
+            f"endpoint {endpoint_id!r} does not exist; upsert it (herald apply, or "
+            "client.upsert_endpoints) before it enters a journey"
+        )
+        self.endpoint_id = endpoint_id
+
+
 class RetryableSendError(Exception):
     """The provider could not take the message now; the same request may succeed later."""
 
@@ -131,10 +143,7 @@ async def _prepare(session: AsyncSession, req: SendRequest) -> _Ready | SendResu
         return _result_of(record, duplicate=True)
     endpoint = req.endpoint or await get_endpoint(session, req.endpoint_id)
     if endpoint is None:
-        raise PermanentSendError(
-            f"endpoint {req.endpoint_id!r} does not exist; upsert it (herald apply, or "
-            "client.upsert_endpoints) before it enters a journey"
-        )
+        raise EndpointMissing(req.endpoint_id)
     stored = (
         _inline(req)
         if req.content is not None

@@ -111,7 +111,7 @@ class JourneyWorkflow:
             moved = f"held, then the participant moved to version {self._inbox.migrate.version}"
             await release_held(ctx, moved)
             self._continue_on_new_version(ctx)
-        except ActivityError as err:
+        except (ActivityError, ApplicationError) as err:
             gone = _deleted_participant(err)
             if gone is None or not workflow.patched(DELETED_PARTICIPANT_PATCH):
                 raise
@@ -368,9 +368,11 @@ def _waits(step: Step) -> bool:
     return step.type in WAITING_STEP_TYPES or bool(getattr(step, "evaluation_wait", None))
 
 
-def _deleted_participant(err: ActivityError) -> str | None:
-    """What a step's activity said when it found the participant deleted, else None."""
-    cause = err.cause
+def _deleted_participant(err: ActivityError | ApplicationError) -> str | None:
+    """What a step's activity said when it found the participant deleted, else None. A
+    local activity's failure (a send's) reaches the workflow as the activity raised it, not
+    wrapped in an ActivityError."""
+    cause = err.cause if isinstance(err, ActivityError) else err
     if isinstance(cause, ApplicationError) and cause.type == PARTICIPANT_GONE:
         return cause.message
     return None

@@ -60,7 +60,8 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     `segment-walk` records a journey's segment walk instead (`record_walk`), and
     `early-reply` a participant answering before its `wait_for_reply` (`record_early_reply`),
     and `accented-reply` the same answering "Sí" to keywords YES and SI; `deleted`, a
-    participant deleted during a split's evaluation wait (`record_deleted`);
+    participant deleted during a split's evaluation wait (`record_deleted`), and
+    `deleted-at-send` during a wait before a send;
     `paused-until` (waiting until a time a day ahead, the participant is paused for a day
     from halfway, past that time, then resumed); `cancelled-held` (quiet time holds the
     first send, and the journey is cancelled meanwhile)."""
@@ -210,21 +211,24 @@ async def record_early_reply(name: str, text: str = "Yes") -> None:
     await env.shutdown()
 
 
-async def record_deleted(name: str) -> None:
+async def record_deleted(name: str, at_send: bool = False) -> None:
     """Ann, a day into a split's two-day evaluation wait, is deleted: her history (the
-    workflow failed before the patch, and completes after), saved as NAME.json."""
+    workflow failed before the patch, and completes after), saved as NAME.json. `at_send`:
+    a day into the sample's three-day wait instead, so the send after it finds her gone (the
+    workflow failed before that send's failure counted as a deletion)."""
     from tests.conftest import start_time_skipping
     from worker import build_worker
 
     env = await start_time_skipping()
     database, herald = _herald(env)
-    await herald.apply([*definitions()[:2], _split_journey("P2D")])
+    sample = definitions(wait="P3D")
+    await herald.apply(sample if at_send else [*sample[:2], _split_journey("P2D")])
     async with build_worker(env.client, task_queue="record", database=database):
         entered = await herald.enter("onboarding", "ann")
         await until_waiting(herald, "onboarding", "ann")
         await env.sleep(timedelta(days=1))
         await herald.delete_endpoint("ann")
-        await env.sleep(timedelta(days=1, minutes=1))
+        await env.sleep(timedelta(days=2, minutes=1))
         handle = env.client.get_workflow_handle(entered.workflow_id)
         with contextlib.suppress(WorkflowFailureError):
             await handle.result()
@@ -286,8 +290,8 @@ if __name__ == "__main__":
         asyncio.run(record_walk(sys.argv[1]))
     elif sys.argv[2:3] == ["early-reply"]:
         asyncio.run(record_early_reply(sys.argv[1]))
-    elif sys.argv[2:3] == ["deleted"]:
-        asyncio.run(record_deleted(sys.argv[1]))
+    elif sys.argv[2:3] in (["deleted"], ["deleted-at-send"]):
+        asyncio.run(record_deleted(sys.argv[1], at_send=sys.argv[2] == "deleted-at-send"))
     elif sys.argv[2:3] == ["accented-reply"]:
         asyncio.run(record_early_reply(sys.argv[1], "Sí"))
     else:

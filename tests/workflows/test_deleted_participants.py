@@ -62,3 +62,35 @@ async def test_a_deleted_endpoint_leaves_the_journey(engine: Engine) -> None:
     result = await engine.finish("forgotten", "bo")
     assert engine.path(result) == ["hello", "pause", "check"]
     assert result.exit_reason == "deleted: endpoint 'bo' does not exist"
+
+
+async def test_an_endpoint_deleted_before_a_send_leaves_at_the_send(engine: Engine) -> None:
+    """The send after a wait is the first step to look the endpoint up: it used to fail the
+    workflow (PermanentSendError), with no exit recorded and the status never counting it."""
+    await engine.apply(
+        endpoint("cy"),
+        template("hello"),
+        journey(
+            "erased-send",
+            "hello",
+            {
+                "hello": {"type": "send", "template": "hello", "next": "pause"},
+                "pause": {"type": "wait", "duration": "P1D", "next": "again"},
+                "again": {"type": "send", "template": "hello"},
+            },
+        ),
+    )
+    await engine.herald.enter("erased-send", "cy")
+    await engine.waiting("erased-send", "cy", on="pause")
+    await engine.herald.delete_endpoint("cy")
+
+    await engine.skip(timedelta(days=1, minutes=1))
+    result = await engine.finish("erased-send", "cy")
+    assert engine.path(result) == ["hello", "pause", "again"]
+    assert result.exit_reason == "deleted: endpoint 'cy' does not exist"
+    status = await eventually(
+        lambda: engine.herald.journey_status("erased-send"),
+        lambda s: s.finished == 1,
+        what="the participant counted as finished",
+    )
+    assert status.outcomes == {"deleted at again": 1}

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-from temporalio.client import WorkflowFailureError
-from temporalio.exceptions import ActivityError, ApplicationError
 from temporalio.testing import WorkflowEnvironment
 
 from herald.client import HeraldClient
@@ -113,28 +110,28 @@ async def test_worker_replaced_mid_wait_sends_each_message_once(
     assert [m.status for m in logged] == [MessageStatus.SENT, MessageStatus.SENT]
 
 
-async def test_unknown_endpoint_fails_the_step_once_with_a_clear_error(
+async def test_unknown_endpoint_leaves_at_its_first_send_with_a_clear_reason(
     time_skipping_env: WorkflowEnvironment, sqlite_database: Database, task_queue: str
 ) -> None:
+    """A participant whose endpoint does not exist (started around `enter`'s check, or
+    deleted before its first step) leaves at the send, once, with the reason recorded, as a
+    participant deleted later does; the message is logged FAILED and nothing is sent."""
     herald = _client(time_skipping_env, sqlite_database, task_queue)
     journey = next(d for d in definitions(journey="ghost") if d.kind == "Journey")
     await herald.apply(definitions(journey="ghost"))
     async with build_worker(
         time_skipping_env.client, task_queue=task_queue, database=sqlite_database
     ):
-        with pytest.raises(WorkflowFailureError) as failure:
-            await time_skipping_env.client.execute_workflow(
-                JOURNEY_WORKFLOW,
-                JourneyInput(journey=journey, version=1, participant_id="nobody"),
-                id=journey_workflow_id("ghost", "nobody"),
-                task_queue=task_queue,
-            )
-    # The send's own error, however the SDK wraps it (an activity or a local activity).
-    cause = failure.value.cause
-    error = cause.cause if isinstance(cause, ActivityError) else cause
-    assert isinstance(error, ApplicationError)
-    assert error.non_retryable
-    assert "endpoint 'nobody' does not exist" in error.message
+        result = await time_skipping_env.client.execute_workflow(
+            JOURNEY_WORKFLOW,
+            JourneyInput(journey=journey, version=1, participant_id="nobody"),
+            id=journey_workflow_id("ghost", "nobody"),
+            task_queue=task_queue,
+            result_type=JourneyResult,
+        )
+    assert result.exit_reason == "deleted: endpoint 'nobody' does not exist"
+    assert [v.step_id for v in result.visits] == ["first"]
     [logged] = await herald.messages(journey="ghost")
     assert logged.status is MessageStatus.FAILED
+    assert "endpoint 'nobody' does not exist" in (logged.reason or "")
     assert await herald.outbox(journey="ghost") == []
