@@ -11,6 +11,8 @@ from temporalio.client import Client
 from temporalio.runtime import Runtime
 
 from herald.channels import ChannelRegistry
+from herald.client import HeraldClient
+from herald.event_sweep import EventSweeper
 from herald.process_exit import leave
 from herald.settings import Settings
 from herald.store import Database, upgrade
@@ -58,9 +60,13 @@ async def run(settings: Settings) -> None:
         settings.task_queue,
         client.service_client.config.target_host,
     )
+    # Routes the app events Temporal was not there to take (herald.event_sweep).
+    sweeper = EventSweeper(HeraldClient(settings, database, client))
     async with worker:
+        sweeping = asyncio.create_task(sweeper.run(stop), name="unrouted-events")
         await stop.wait()
         log.info("stopping: finishing running activities")
+        await sweeping
     await shipper.stop()
     await channels.aclose()
     await database.dispose()

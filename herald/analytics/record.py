@@ -20,12 +20,12 @@ async def record_send(
     message's idempotency key, so recording twice stores it once. `user_id` is the
     endpoint's user, which the sender has at hand (None: the endpoint has none)."""
     users = {message.endpoint_id: user_id}
-    return await put_event(session, send_event(message), users=users)
+    return await put_event(session, send_event(message), users=users, routable=False)
 
 
 async def record_sends(session: AsyncSession, messages: Sequence[MessageRecord]) -> None:
     """`record_send` for a batch of messages, in one statement."""
-    await put_events(session, [send_event(m) for m in messages])
+    await put_events(session, [send_event(m) for m in messages], routable=False)
 
 
 def send_event(message: MessageRecord) -> Event:
@@ -63,4 +63,5 @@ async def record_holdouts(
             )
             for e in endpoint_ids
         ],
+        routable=False,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import insert, literal, select, update
@@ -32,24 +33,32 @@ class EventResult(HeraldModel):
 
 
 async def put_event(
-    session: AsyncSession, event: Event, *, users: Mapping[str, str | None] | None = None
+    session: AsyncSession,
+    event: Event,
+    *,
+    users: Mapping[str, str | None] | None = None,
+    routable: bool = True,
 ) -> str:
     """Record an event once: a repeated id (a client retry) is ignored. Returns the id.
 
-    `users`: endpoint id -> its user id, when the caller has it (spares a lookup)."""
+    `users`: endpoint id -> its user id, when the caller has it (spares a lookup).
+    `routable=False`: an event Herald records of itself (a send, a holdout), which is never
+    brought to journeys; recorded as routed, so the unrouted-event sweep leaves it."""
     if users is None:
         users = await _endpoint_users(session, [event.endpoint_id] if event.endpoint_id else [])
-    row = _row(event, users, event.id or uuid.uuid4().hex)
+    row = _row(event, users, event.id or uuid.uuid4().hex, routable)
     await _insert(session, [row])
     return str(row["id"])
 
 
-async def put_events(session: AsyncSession, events: Sequence[Event]) -> list[EventResult]:
+async def put_events(
+    session: AsyncSession, events: Sequence[Event], *, routable: bool = True
+) -> list[EventResult]:
     """Record a batch. Events naming an endpoint or user that does not exist are rejected;
-    the others are recorded."""
+    the others are recorded. `routable` as for `put_event`."""
     results, users = await _checked(session, events)
     rows = [
-        _row(event, users, result.id)
+        _row(event, users, result.id, routable)
         for event, result in zip(events, results, strict=True)
         if result.status == "ACCEPTED"
     ]
@@ -76,6 +85,44 @@ async def mark_routed(session: AsyncSession, ids: Sequence[str]) -> None:
         await session.execute(
             update(EventRow).where(EventRow.id.in_(chunk)).values(routed_at=utcnow())
         )
+
+
+async def claim_unrouted(
+    session: AsyncSession, *, received_after: datetime, received_before: datetime, limit: int
+) -> list[Event]:
+    """Up to `limit` events recorded but not routed, received in the window, oldest first,
+    marked routed in this transaction: a sweeper on another worker does not take them too.
+    One whose routing then fails is handed back with `release_unrouted`."""
+    wanted = await session.execute(
+        select(EventRow.id)
+        .where(
+            EventRow.routed_at.is_(None),
+            EventRow.received_at > received_after,
+            EventRow.received_at < received_before,
+        )
+        .order_by(EventRow.received_at, EventRow.id)
+        .limit(limit)
+    )
+    ids = list(wanted.scalars())
+    if not ids:
+        return []
+    # Re-checked in the UPDATE: of two sweepers, the second finds the rows taken.
+    taken = await session.execute(
+        update(EventRow)
+        .where(EventRow.id.in_(ids), EventRow.routed_at.is_(None))
+        .values(routed_at=utcnow())
+        .returning(EventRow.id)
+    )
+    claimed = set(taken.scalars())
+    rows = await session.execute(select(EventRow).where(EventRow.id.in_(claimed)))
+    return sorted((event_of(r) for r in rows.scalars()), key=lambda e: ids.index(e.id or ""))
+
+
+async def release_unrouted(session: AsyncSession, ids: Sequence[str]) -> None:
+    """Mark claimed events unrouted again (their routing failed): the next sweep takes them."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = list(ids[start : start + CHUNK])
+        await session.execute(update(EventRow).where(EventRow.id.in_(chunk)).values(routed_at=None))
 
 
 async def check_events(session: AsyncSession, events: Sequence[Event]) -> list[EventResult]:
@@ -108,10 +155,13 @@ def _missing(event: Event, users: dict[str, str | None], known_users: set[str]) 
     return None
 
 
-def _row(event: Event, users: Mapping[str, str | None], event_id: str) -> dict[str, Any]:
+def _row(
+    event: Event, users: Mapping[str, str | None], event_id: str, routable: bool
+) -> dict[str, Any]:
     user_id = event.user_id
     if user_id is None and event.endpoint_id:
         user_id = users.get(event.endpoint_id)
+    received = utcnow()
     return {
         "id": event_id,
         "endpoint_id": event.endpoint_id,
@@ -121,7 +171,8 @@ def _row(event: Event, users: Mapping[str, str | None], event_id: str) -> dict[s
         "attributes": event.attributes,
         "metrics": event.metrics,
         "session_id": event.session_id,
-        "received_at": utcnow(),
+        "received_at": received,
+        "routed_at": None if routable else received,
     }
 
 

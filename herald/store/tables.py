@@ -106,6 +106,13 @@ class EventRow(Base):
     # Behaviour dimensions find an event type in a time window and need only who did it.
     __table_args__ = (
         Index("ix_events_type_time", "event_type", "timestamp", "endpoint_id", "user_id"),
+        # The sweep's look-up: only the few unrouted events are in it.
+        Index(
+            "ix_events_unrouted",
+            "received_at",
+            sqlite_where=text("routed_at IS NULL"),
+            postgresql_where=text("routed_at IS NULL"),
+        ),
     )
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     endpoint_id: Mapped[str | None] = mapped_column(String(200), index=True)
@@ -117,8 +124,9 @@ class EventRow(Base):
     session_id: Mapped[str | None] = mapped_column(String(200))
     received_at: Mapped[datetime]
     # When the event was brought to the journeys and campaigns that want it. NULL: an app
-    # event recorded but not yet routed (Temporal was unreachable: the client's retry routes
-    # it), or an engagement event Herald records itself, which is never routed.
+    # event recorded but not yet routed (Temporal was unreachable: the client's retry or the
+    # worker's sweep routes it). An event Herald records of itself (a send, a holdout) is
+    # never routed: its routed_at is its received_at.
     routed_at: Mapped[datetime | None]
 
 

@@ -24,14 +24,14 @@ async def record(client: HeraldClient, event: Event, background: BackgroundTasks
 
 async def route(client: HeraldClient, event: Event, event_id: str) -> None:
     """Route the recorded event, then mark it routed. If that fails it stays recorded and
-    unrouted (`events.routed_at` empty): logged with its id, which routes it when the event
-    is put again."""
+    unrouted (`events.routed_at` empty): logged with its id; the worker's sweep routes it
+    (herald.event_sweep), or putting the event again with that id does."""
     try:
         await client.route_recorded(event, event_id)
     except Exception as exc:
         log.warning(
             "%s event %s of endpoint %s is recorded but not routed to journeys or campaigns "
-            "(%s); put the event again with Id %s to route it",
+            "(%s); the worker's sweep routes it when Temporal is back, or put it again with Id %s",
             event.event_type,
             event_id,
             event.endpoint_id,
