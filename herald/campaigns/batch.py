@@ -53,7 +53,7 @@ async def send_batch(
         run = await store.get_run(session, req.campaign, req.run)
         if run is None:
             raise LookupError(f"campaign {req.campaign!r} has no run {req.run!r}")
-        campaign = Campaign.model_validate(run.definition)
+        campaign = store.stored_campaign(run.definition)
         due = await store.due_assignments(session, req.campaign, req.run, req.now, req.limit)
         if not due:
             return SendBatchResult(

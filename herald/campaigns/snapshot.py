@@ -41,7 +41,7 @@ async def start_run(
         if found is None:
             raise CampaignError(f"campaign {req.campaign!r} does not exist; `herald apply` it")
         row = await store.start_run(session, found[0], req.run, req.workflow_id, req.now)
-        campaign = Campaign.model_validate(row.definition)
+        campaign = store.stored_campaign(row.definition)
         started, done = aware(row.started_at), bool(row.snapshot_done)
     if not done:
         async with database.session() as session:

@@ -86,8 +86,24 @@ def _refuse(file: Path, problems: list[str]) -> NoReturn:
 
 
 def _name_in(document: object) -> str:
-    """The request's own Name as a Herald name (Welcome Series -> welcome-series)."""
-    given = document.get("Name") if isinstance(document, dict) else None
-    if not isinstance(given, str) or not given.strip():
-        raise PinpointImportError("$.Name: absent; give the Herald name with --name")
-    return resource_name(given, "$.Name")
+    """The request's own Name as a Herald name (Welcome Series -> welcome-series): the
+    request's, or that of the request in the wrapper the AWS CLI prints or takes around it
+    (`{"JourneyResponse": {...}}`, `{"ApplicationId": ..., "WriteJourneyRequest": {...}}`)."""
+    for path, request in _requests(document):
+        given = request.get("Name")
+        if isinstance(given, str) and given.strip():
+            return resource_name(given, f"{path}.Name")
+    raise PinpointImportError("$.Name: absent; give the Herald name with --name")
+
+
+def _requests(document: object) -> list[tuple[str, dict[str, Any]]]:
+    """`document`, then each object in it under a shape's name (`...Request`, `...Response`),
+    with their JSON paths; the translator checks which of them is the request."""
+    if not isinstance(document, dict):
+        return []
+    wrapped = [
+        (f"$.{key}", value)
+        for key, value in document.items()
+        if key.endswith(("Request", "Response")) and isinstance(value, dict)
+    ]
+    return [("$", document), *wrapped]

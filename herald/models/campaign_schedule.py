@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from herald.models.base import HeraldModel
 from herald.models.cron import cron_problem
@@ -27,6 +27,18 @@ PERIODS = {
 def parsed_cron(value: str | None) -> str | None:
     if value is not None and (problem := cron_problem(value)):
         raise ValueError(problem)
+    return value
+
+
+def with_offset(value: datetime | None, info: ValidationInfo) -> datetime | None:
+    """A pydantic validator: a time must say its UTC offset, since the schedules and
+    timers would read one without in the server's own timezone (an hour apart on two
+    servers). A campaign stored before this check stays readable."""
+    stored = isinstance(info.context, dict) and bool(info.context.get("stored"))
+    if value is not None and value.tzinfo is None and not stored:
+        raise ValueError(
+            "needs a UTC offset, e.g. 2030-01-31T09:00:00Z or 2030-01-31T10:00:00+01:00"
+        )
     return value
 
 
@@ -52,6 +64,7 @@ class CampaignSchedule(HeraldModel):
 
     _zone = field_validator("timezone")(known_timezone)
     _cron = field_validator("cron")(parsed_cron)
+    _offsets = field_validator("start_time", "end_time")(with_offset)
 
     @model_validator(mode="after")
     def _consistent(self) -> CampaignSchedule:
@@ -125,6 +138,7 @@ class TreatmentSchedule(HeraldModel):
     quiet_time: QuietTime | None = Field(default=None, description="None: the campaign's.")
 
     _cron = field_validator("cron")(parsed_cron)
+    _offsets = field_validator("start_time", "end_time")(with_offset)
 
     @field_validator("timezone")
     @classmethod

@@ -1,5 +1,7 @@
 """A Pinpoint WriteCampaignRequest as a Herald Campaign: segment, messages (templates or
-inline, Handlebars translated), schedule, treatments, holdout, limits, quiet time."""
+inline, Handlebars translated: campaign_messages.py), schedule, treatments, holdout, limits,
+quiet time. What would change who gets what, or when, and has no translation (a paused
+campaign, a Lambda hook, an event filter Herald would narrow) is refused at its JSON path."""
 
 from __future__ import annotations
 
@@ -10,19 +12,14 @@ from pydantic import ValidationError
 from herald.models import Definition
 from herald.models.campaign import Campaign
 from herald.models.zones import temporal_zone
-from herald.pinpoint.handlebars import to_jinja
-from herald.pinpoint.journey_parts import get, resource_name
-from herald.pinpoint.journey_timing import TIMEZONES
+from herald.pinpoint.campaign_messages import messages
+from herald.pinpoint.journey_parts import event_filter, get, resource_name
+from herald.pinpoint.journey_timing import TIMEZONES, instant
 from herald.pinpoint.registry import PinpointImportError
 from herald.pinpoint.request_types import read_request
 
-TEMPLATES = {
-    "EmailTemplate": "EMAIL",
-    "SMSTemplate": "SMS",
-    "PushTemplate": "PUSH",
-    "VoiceTemplate": "VOICE",
-    "InAppTemplate": "IN_APP",
-}
+# Pinpoint's Frequency values Herald runs (its CRON has no Pinpoint counterpart).
+FREQUENCIES = ("ONCE", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "EVENT")
 # Pinpoint's offsets with minutes, as the IANA zones that keep them all year. The rest
 # (UTC-03:30, UTC-02:30, UTC+10:30, UTC+12:45, UTC+13:45) are the standard and the summer
 # time of places with daylight saving time: Pinpoint listed both because each is a fixed
@@ -42,6 +39,7 @@ def translate_campaign(document: Any, name: str) -> list[Definition]:
         raise PinpointImportError("\n".join(problems))
     if not document.get("SegmentId"):
         raise PinpointImportError("$.SegmentId: required (the segment the campaign sends to)")
+    _refuse_unsupported(document)
     doc: dict[str, Any] = {
         "kind": "Campaign",
         "name": name,
@@ -53,11 +51,11 @@ def translate_campaign(document: Any, name: str) -> list[Definition]:
         "holdout_percent": document.get("HoldoutPercent") or 0,
     }
     schedule = get(document, "Schedule", "$") or {}
+    doc["schedule"] = _schedule(schedule, "$.Schedule")
     doc["treatments"] = [
-        treatment(t, f"$.AdditionalTreatments[{i}]", schedule)
+        treatment(t, f"$.AdditionalTreatments.{i}", schedule)
         for i, t in enumerate(get(document, "AdditionalTreatments", "$", list) or [])
     ]
-    doc["schedule"] = _schedule(schedule, "$.Schedule")
     if quiet := get(schedule, "QuietTime", "$.Schedule"):
         # Pinpoint does not hold campaign messages for quiet time: it leaves them out.
         doc["quiet_time"] = {"start": quiet.get("Start"), "end": quiet.get("End"), "mode": "skip"}
@@ -68,6 +66,25 @@ def translate_campaign(document: Any, name: str) -> list[Definition]:
         return [Campaign.model_validate({k: v for k, v in doc.items() if v is not None})]
     except ValidationError as exc:
         raise PinpointImportError("\n".join(_translated(exc))) from None
+
+
+def _refuse_unsupported(document: dict[str, Any]) -> None:
+    """What would send to other endpoints, or at another time, than Pinpoint would."""
+    if document.get("IsPaused"):
+        # A Herald campaign has no paused definition: applied, it runs (or is scheduled).
+        raise PinpointImportError(
+            "$.IsPaused: true does not translate: a Herald campaign starts when applied; "
+            "remove IsPaused and apply the campaign when it should send (write it with --out "
+            "to apply later), or give it a StartTime ahead and `herald campaigns pause` it"
+        )
+    hook = get(document, "Hook", "$") or {}
+    if given := {k: v for k, v in hook.items() if v not in (None, "")}:
+        described = ", ".join(f"{k} {v}" for k, v in given.items())
+        raise PinpointImportError(
+            f"$.Hook: a Lambda hook ({described}) cannot run in Herald; put the endpoints a "
+            "FILTER hook keeps in the segment (SegmentId), send what a DELIVERY hook "
+            "delivered through the CUSTOM channel, and remove Hook"
+        )
 
 
 def _translated(exc: ValidationError) -> list[str]:
@@ -81,7 +98,7 @@ def _translated(exc: ValidationError) -> list[str]:
 
 def treatment(node: dict[str, Any], path: str, campaign_schedule: dict[str, Any]) -> dict[str, Any]:
     out = {
-        "name": resource_name(node.get("TreatmentName") or path.rsplit("[", 1)[-1], path),
+        "name": resource_name(node.get("TreatmentName") or path.rsplit(".", 1)[-1], path),
         "description": node.get("TreatmentDescription") or "",
         "size_percent": node.get("SizePercent") or 0,
         "messages": messages(node, path),
@@ -111,7 +128,8 @@ def treatment_schedule(
             f"{path}: an EVENT campaign's treatments are sent when the event comes; "
             "remove the treatment's own Schedule"
         )
-    full = _schedule(own, path)
+    # A time without an offset is read in the treatment's Timezone, else the campaign's.
+    full = _schedule(own, path, zone(campaign_schedule.get("Timezone") or "UTC"))
     out = {k: full[k] for k in ("start_time", "end_time") if full[k] is not None}
     if own.get("Timezone"):  # unset: the campaign's
         out["timezone"] = full["timezone"]
@@ -122,74 +140,39 @@ def treatment_schedule(
     return out
 
 
-def messages(node: dict[str, Any], path: str) -> list[dict[str, Any]]:
-    out = []
-    templates = get(node, "TemplateConfiguration", path) or {}
-    for key, channel in TEMPLATES.items():
-        if ref := get(templates, key, f"{path}.TemplateConfiguration"):
-            message: dict[str, Any] = {
-                "channel": channel,
-                "template": resource_name(ref.get("Name") or "", f"{path}.{key}"),
-            }
-            if ref.get("Version") and str(ref["Version"]).isdigit():
-                message["template_version"] = int(ref["Version"])
-            out.append(message)
-    configured = get(node, "MessageConfiguration", path) or {}
-    out += [m for m in _inline(configured, f"{path}.MessageConfiguration") if m["channel"]
-            not in {o["channel"] for o in out}]  # fmt: skip
-    if not out:
-        raise PinpointImportError(
-            f"{path}: needs TemplateConfiguration or MessageConfiguration with a message"
-        )
-    return out
-
-
-def _inline(config: dict[str, Any], path: str) -> list[dict[str, Any]]:
-    found = []
-    if email := get(config, "EmailMessage", path):
-        part = {"subject": email.get("Title"), "text": email.get("Body")}
-        part["html"] = email.get("HtmlBody")
-        inline = {k: to_jinja(v, html=k == "html") for k, v in part.items() if v}
-        if email.get("FromAddress"):
-            inline["from_address"] = email["FromAddress"]
-        found.append({"channel": "EMAIL", "inline": inline})
-    if sms := get(config, "SMSMessage", path):
-        inline = {"body": to_jinja(sms.get("Body") or "", html=False)}
-        if sms.get("MessageType"):
-            inline["message_type"] = sms["MessageType"]
-        found.append({"channel": "SMS", "inline": inline})
-    push = get(config, "DefaultMessage", path) or get(config, "GCMMessage", path)
-    push = push or get(config, "APNSMessage", path)
-    if push:
-        inline = {
-            k: to_jinja(push[p], html=False)
-            for k, p in (("title", "Title"), ("body", "Body"))
-            if push.get(p)
-        }
-        found.append({"channel": "PUSH", "inline": inline})
-    for unsupported in ("BaiduMessage", "ADMMessage", "CustomMessage", "InAppMessage"):
-        if config.get(unsupported):
-            raise PinpointImportError(
-                f"{path}.{unsupported}: not translated; use a template "
-                "(TemplateConfiguration) for this channel"
-            )
-    return found
-
-
-def _schedule(schedule: dict[str, Any], path: str) -> dict[str, Any]:
-    frequency = schedule.get("Frequency") or "ONCE"
+def _schedule(schedule: dict[str, Any], path: str, default_zone: str = "UTC") -> dict[str, Any]:
+    """A Pinpoint Schedule at `path`; a time without an offset is read in its Timezone
+    (`default_zone` when it has none), as Pinpoint reads it, not in the server's zone."""
+    frequency = _frequency(schedule, path)
+    timezone = (
+        zone(schedule["Timezone"], f"{path}.Timezone") if schedule.get("Timezone") else default_zone
+    )
+    immediate = schedule.get("StartTime") in (None, "IMMEDIATE")
     out: dict[str, Any] = {
         "frequency": frequency,
-        "start_time": None
-        if schedule.get("StartTime") in (None, "IMMEDIATE")
-        else schedule["StartTime"],
-        "end_time": schedule.get("EndTime"),
+        "start_time": None if immediate else instant(schedule, "StartTime", timezone, path),
+        "end_time": instant(schedule, "EndTime", timezone, path),
         "local_time": bool(schedule.get("IsLocalTime")),
-        "timezone": zone(schedule.get("Timezone") or "UTC", f"{path}.Timezone"),
+        "timezone": timezone,
     }
     if frequency == "EVENT":
-        out["event"] = _event(get(schedule, "EventFilter", path) or {})
+        out["event"] = _event(schedule, path)
     return out
+
+
+def _frequency(schedule: dict[str, Any], path: str) -> str:
+    frequency = str(schedule.get("Frequency") or "ONCE")
+    if frequency in FREQUENCIES:
+        return frequency
+    why = ""
+    if frequency == "IN_APP_EVENT":
+        why = (
+            " (Herald's in-app messages wait in each endpoint's inbox for the app to fetch; "
+            "EVENT puts one there when the event reaches Herald)"
+        )
+    raise PinpointImportError(
+        f"{path}.Frequency: {frequency} does not translate; allowed: {', '.join(FREQUENCIES)}" + why
+    )
 
 
 def zone(value: str, path: str = "$.Schedule.Timezone") -> str:
@@ -215,19 +198,13 @@ def zone(value: str, path: str = "$.Schedule.Timezone") -> str:
     )
 
 
-def _event(event_filter: dict[str, Any]) -> dict[str, Any]:
-    dims = get(event_filter, "Dimensions", "$.Schedule.EventFilter") or {}
-    event_type = get(dims, "EventType", "$.Schedule.EventFilter.Dimensions") or {}
-    values = event_type.get("Values") or []
-    if len(values) != 1 or event_type.get("DimensionType", "INCLUSIVE") != "INCLUSIVE":
-        raise PinpointImportError(
-            "$.Schedule.EventFilter.Dimensions.EventType: one INCLUSIVE event type is supported"
-        )
-    attributes = get(dims, "Attributes", "$.Schedule.EventFilter.Dimensions") or {}
-    return {
-        "event_type": values[0],
-        "attributes": {k: (v.get("Values") or [""])[0] for k, v in attributes.items()},
-    }
+def _event(schedule: dict[str, Any], path: str) -> dict[str, Any]:
+    """An EVENT campaign's EventFilter, as the journey import reads an event start: what
+    Herald would narrow or invert (EXCLUSIVE, several values, Metrics) is refused."""
+    here = f"{path}.EventFilter"
+    dimensions = get(get(schedule, "EventFilter", path) or {}, "Dimensions", here) or {}
+    event_type, attributes = event_filter(dimensions, f"{here}.Dimensions")
+    return {"event_type": event_type, "attributes": attributes}
 
 
 def _limits(limits: dict[str, Any]) -> dict[str, Any]:

@@ -52,23 +52,25 @@ def schedule(document: dict[str, Any]) -> dict[str, Any] | None:
             "start and end in Schedule.Timezone"
         )
     return {
-        "start": _instant(node, "StartTime", timezone),
-        "end": _instant(node, "EndTime", timezone),
+        "start": instant(node, "StartTime", timezone, "$.Schedule"),
+        "end": instant(node, "EndTime", timezone, "$.Schedule"),
         "timezone": timezone,
     }
 
 
-def _instant(node: dict[str, Any], key: str, timezone: str) -> str | None:
-    raw = get(node, key, "$.Schedule", str)
+def instant(node: dict[str, Any], key: str, timezone: str, path: str) -> str | None:
+    """`node[key]` (at `path`), an ISO 8601 time, with its offset; one without is read in
+    `timezone` (Pinpoint's or an IANA name), never in the server's own zone."""
+    raw = get(node, key, path, str)
     if raw is None:
         return None
     try:
         parsed = datetime.fromisoformat(raw)
     except ValueError:
         raise PinpointImportError(
-            f"$.Schedule.{key}: {raw!r} is not ISO 8601, e.g. 2030-01-31T09:00:00Z"
+            f"{path}.{key}: {raw!r} is not ISO 8601, e.g. 2030-01-31T09:00:00Z"
         ) from None
-    if parsed.tzinfo is None:  # the only reading the request offers: the journey's zone
+    if parsed.tzinfo is None:  # the only reading the request offers: the schedule's zone
         parsed = parsed.replace(tzinfo=zone_of(timezone))
     return parsed.isoformat()
 

@@ -35,19 +35,48 @@ def shapes() -> dict[str, Any]:
 
 
 def read_request(document: Any, request: str, response: str) -> tuple[Any, list[str]]:
-    """The request in `document` (bare, or in its `{request: ...}` or `{response: ...}`
-    wrapper, as the AWS CLI takes and prints it) and its problems against `request`'s shape.
-    Members only the response has (Id, ApplicationId, tags...) describe an export: passed
-    over."""
-    if isinstance(document, dict) and len(document) == 1:
-        [(key, inner)] = document.items()
-        if key in (request, response) and isinstance(inner, dict):
-            document = inner
-    return document, type_problems(document, request, ignored=_response_only(request, response))
+    """The request in `document` and its problems against `request`'s shape. `document` is
+    the request bare, or in the wrapper the AWS CLI prints or takes around it: `{response:
+    ...}` (`get-*`), or `{request: ..., "ApplicationId": ...}` (`create-*` / `update-*
+    --cli-input-json`). Members only the response has, at any depth (Id, ApplicationId, a
+    treatment's State...), describe an export: passed over."""
+    document, problems = unwrap(document, request, response)
+    return document, problems + type_problems(document, request, response=response)
+
+
+def unwrap(document: Any, request: str, response: str) -> tuple[Any, list[str]]:
+    """The request inside its wrapper (see `read_request`), and the wrapper's members that
+    are not the calls' parameters; `document` itself when it has no wrapper."""
+    if not isinstance(document, dict):
+        return document, []
+    key = next((k for k in (request, response) if isinstance(document.get(k), dict)), None)
+    if key is None:  # neither shape has a member named after a shape: this is no wrapper
+        return document, []
+    allowed = call_parameters(request)
+    return document[key], [
+        f"$.{other}: not a parameter of the calls that take a {request}; allowed: "
+        + ", ".join(sorted(allowed | {key}))
+        for other in document
+        if other != key and other not in allowed
+    ]
 
 
 @cache
-def _response_only(request: str, response: str) -> frozenset[str]:
+def call_parameters(request: str) -> frozenset[str]:
+    """The members beside `request` of the calls that send it (`ApplicationId`, and the
+    resource's id for an update: `JourneyId`, `CampaignId`, `SegmentId`)."""
+    return frozenset(
+        member
+        for spec in shapes().values()
+        if spec.get("payload") == request
+        for member in spec["members"]
+        if member != request
+    )
+
+
+@cache
+def response_only(request: str, response: str) -> frozenset[str]:
+    """The members of `response` that `request` has not (the export's ids, dates, state)."""
     return frozenset(set(shapes()[response]["members"]) - set(shapes()[request]["members"]))
 
 
@@ -58,31 +87,45 @@ def json_type(value: Any) -> str:
 
 
 def type_problems(
-    value: Any, shape: str, path: str = "$", ignored: frozenset[str] = frozenset()
+    value: Any, shape: str, path: str = "$", response: str | None = None
 ) -> list[str]:
     """Every place in `value` whose JSON type is not the one `shape` gives it, with its path,
     and every member the model does not have (a misspelt `NextActivty` would otherwise drop
-    its link without a word); `ignored`: members of the top structure to pass over.
+    its link without a word). `response`: the shape an export has here (CampaignResponse for
+    WriteCampaignRequest, TreatmentResource for WriteTreatmentResource); its members that
+    `shape` has not are passed over, here and in the structures below.
 
     A structure's member that is null counts as absent, as Pinpoint reads it; a null in a
     list or as a map's value is a problem."""
     spec = shapes()[shape]
     kind = spec["type"]
+    if response is not None and shapes()[response]["type"] != kind:
+        response = None  # no export writes it otherwise, but then nothing is passed over
     if kind == "structure":
-        return _structure(value, spec, shape, path, ignored)
+        return _structure(value, spec, shape, path, response)
     if kind == "list":
-        return _list(value, spec["member"]["shape"], path)
+        return _list(value, spec["member"]["shape"], path, _inner(response, "member"))
     if kind == "map":
-        return _map(value, spec, path)
+        return _map(value, spec, path, _inner(response, "value"))
     return _scalar(value, spec, shape, path)
 
 
+def _inner(response: str | None, part: str) -> str | None:
+    """The shape of a list's members or a map's values in the response, if there is one."""
+    if response is None:
+        return None
+    shape: str = shapes()[response][part]["shape"]
+    return shape
+
+
 def _structure(
-    value: Any, spec: dict[str, Any], shape: str, path: str, ignored: frozenset[str]
+    value: Any, spec: dict[str, Any], shape: str, path: str, response: str | None
 ) -> list[str]:
     if not isinstance(value, dict):
         return [f"{path}: expected an object ({shape}), got {_said(value)}"]
     members = spec["members"]
+    theirs = shapes()[response]["members"] if response is not None else {}
+    ignored = response_only(shape, response) if response is not None else frozenset()
     unknown = [key for key in value if key not in members and key not in ignored]
     return [
         f"{path}.{key}: not a field of Pinpoint's {shape}; allowed: {', '.join(members)}"
@@ -91,22 +134,37 @@ def _structure(
         problem
         for key, item in value.items()
         if key in members and item is not None
-        for problem in type_problems(item, members[key]["shape"], f"{path}.{key}")
+        for problem in type_problems(
+            item, members[key]["shape"], f"{path}.{key}", _member(theirs, key)
+        )
     ]
 
 
-def _list(value: Any, member: str, path: str) -> list[str]:
+def _member(members: dict[str, Any], key: str) -> str | None:
+    shape: str | None = members[key]["shape"] if key in members else None
+    return shape
+
+
+def _list(value: Any, member: str, path: str, response: str | None) -> list[str]:
     if not isinstance(value, list):
         return [f"{path}: expected a list, got {_said(value)}"]
-    return [p for i, item in enumerate(value) for p in type_problems(item, member, f"{path}.{i}")]
+    return [
+        p
+        for i, item in enumerate(value)
+        for p in type_problems(item, member, f"{path}.{i}", response)
+    ]
 
 
-def _map(value: Any, spec: dict[str, Any], path: str) -> list[str]:
+def _map(value: Any, spec: dict[str, Any], path: str, response: str | None) -> list[str]:
     if not isinstance(value, dict):
         return [f"{path}: expected an object, got {_said(value)}"]
     # Keys are JSON strings already; the translators check the ones with allowed values.
     member = spec["value"]["shape"]
-    return [p for key, item in value.items() for p in type_problems(item, member, f"{path}.{key}")]
+    return [
+        p
+        for key, item in value.items()
+        for p in type_problems(item, member, f"{path}.{key}", response)
+    ]
 
 
 def _scalar(value: Any, spec: dict[str, Any], shape: str, path: str) -> list[str]:

@@ -18,22 +18,24 @@ from pydantic import ValidationError
 from herald.models import DEFINITION_ADAPTER, Definition
 from herald.models.names import NAME_PATTERN
 from herald.pinpoint.registry import PinpointImportError
+from herald.pinpoint.request_types import response_only, unwrap
 from herald.pinpoint.segment_dimensions import Reader, dimension_rules
 from herald.pinpoint.template_request import Problems
 
 MATCH = {"ALL": "all", "ANY": "any", "NONE": "none"}
-_WRAPPERS = ("WriteSegmentRequest", "SegmentResponse")
 
 
 def segment(document: Any, name: str) -> list[Definition]:
+    """The segment (a WriteSegmentRequest, or `get-segment`'s SegmentResponse, bare or in
+    its wrapper), or PinpointImportError listing every problem, one a line."""
     reader = Reader(Problems())
-    request = reader.mapping(_unwrap(document), "", "WriteSegmentRequest")
+    request = reader.mapping(_unwrap(reader, document), "$", "WriteSegmentRequest")
     rules: list[dict[str, Any]] = []
     if "Dimensions" in request:
-        rules += dimension_rules(reader, request["Dimensions"], "Dimensions")
+        rules += dimension_rules(reader, request["Dimensions"], "$.Dimensions")
     match = "all"
     if "SegmentGroups" in request:
-        groups, match = _groups(reader, request["SegmentGroups"], "SegmentGroups")
+        groups, match = _groups(reader, request["SegmentGroups"], "$.SegmentGroups")
         if rules and groups:
             groups = [{"type": "group", "match": match, "rules": groups}]
             match = "all"
@@ -42,25 +44,21 @@ def segment(document: Any, name: str) -> list[Definition]:
     return [_definition(name, request, match, rules)]
 
 
-def _unwrap(document: Any) -> Any:
-    if isinstance(document, dict):
-        if "ImportDefinition" in document or "ImportDefinition" in document.get(
-            "SegmentResponse", {}
-        ):
-            raise PinpointImportError(
-                "ImportDefinition: an imported segment's endpoints live in its S3 files; export "
-                "them and run `herald endpoints import FILE --segment NAME`"
-            )
-        for key in _WRAPPERS:
-            if isinstance(document.get(key), dict):
-                return _response_fields(document[key])
-    return document
-
-
-def _response_fields(request: dict[str, Any]) -> dict[str, Any]:
-    """A SegmentResponse also carries ids, dates and its type; only the definition matters."""
-    keep = ("Dimensions", "Name", "SegmentGroups", "tags")
-    return {k: v for k, v in request.items() if k in keep}
+def _unwrap(reader: Reader, document: Any) -> Any:
+    """The request in `document` (see `read_request`), without the members only a
+    SegmentResponse has (ids, dates, its type), which describe the export."""
+    request, problems = unwrap(document, "WriteSegmentRequest", "SegmentResponse")
+    for problem in problems:
+        reader.problems.add(problem)
+    if not isinstance(request, dict):
+        return request
+    if "ImportDefinition" in request:
+        raise PinpointImportError(
+            "$.ImportDefinition: an imported segment's endpoints live in its S3 files; export "
+            "them and run `herald endpoints import FILE --segment NAME`"
+        )
+    exported = response_only("WriteSegmentRequest", "SegmentResponse")
+    return {k: v for k, v in request.items() if k not in exported}
 
 
 def _groups(reader: Reader, value: Any, path: str) -> tuple[list[dict[str, Any]], str]:

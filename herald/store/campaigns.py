@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,7 +63,7 @@ async def _over_for_good(session: AsyncSession, row: CampaignRow) -> bool:
     """Cancelled, or ONCE with its run failed: nothing more happens until it is applied."""
     if row.state == CampaignState.CANCELLED.value:
         return True
-    if Campaign.model_validate(row.definition, context=STORED).schedule.frequency != "ONCE":
+    if stored_campaign(row.definition).schedule.frequency != "ONCE":
         return False
     run = await get_run(session, row.name, once_run(row.generation))
     return run is not None and run.state == CampaignState.FAILED.value
@@ -75,19 +75,22 @@ async def get_generation(session: AsyncSession, name: str) -> int:
     return int(found or 1)
 
 
+def stored_campaign(definition: dict[str, Any]) -> Campaign:
+    """A campaign definition read back from the store (a campaign's row or a run's copy):
+    rules tightened since it was accepted do not make it unreadable."""
+    return Campaign.model_validate(definition, context=STORED)
+
+
 async def get_campaign(session: AsyncSession, name: str) -> tuple[Campaign, CampaignState] | None:
     row = await session.get(CampaignRow, name)
     if row is None:
         return None
-    return Campaign.model_validate(row.definition, context=STORED), CampaignState(row.state)
+    return stored_campaign(row.definition), CampaignState(row.state)
 
 
 async def list_campaigns(session: AsyncSession) -> list[tuple[Campaign, CampaignState]]:
     rows = (await session.execute(select(CampaignRow).order_by(CampaignRow.name))).scalars()
-    return [
-        (Campaign.model_validate(r.definition, context=STORED), CampaignState(r.state))
-        for r in rows
-    ]
+    return [(stored_campaign(r.definition), CampaignState(r.state)) for r in rows]
 
 
 async def set_campaign_state(session: AsyncSession, name: str, state: CampaignState) -> None:

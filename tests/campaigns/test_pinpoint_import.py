@@ -134,11 +134,11 @@ def test_a_treatments_own_schedule_is_translated() -> None:
     [
         (
             {"StartTime": "2030-03-01T16:00:00Z", "Frequency": "DAILY"},
-            r"\$.AdditionalTreatments\[0\].Schedule.Frequency: DAILY is not the campaign's WEEKLY",
+            r"\$.AdditionalTreatments.0.Schedule.Frequency: DAILY is not the campaign's WEEKLY",
         ),
         (
             {"Frequency": "WEEKLY", "Timezone": "UTC+05:15"},
-            r"\$.AdditionalTreatments\[0\].Schedule.Timezone: 'UTC\+05:15' is not a timezone",
+            r"\$.AdditionalTreatments.0.Schedule.Timezone: 'UTC\+05:15' is not a timezone",
         ),
         (
             {"StartTime": "2030-03-01T08:00:00Z", "Frequency": "WEEKLY"},
