@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.metrics.engagement import engaged_messages, kinds
 from herald.metrics.models import DayMetrics, JourneyMetrics, MetricsNotFound, StepMetrics
+from herald.models.journey_progress import DELETED
 from herald.store.analytics_tables import JourneyExitRow, JourneyStepVisitRow
 from herald.store.tables import JourneyEntryRow, JourneyRow, JourneyVersionRow, MessageRow
 
@@ -15,12 +16,16 @@ async def journey_metrics(session: AsyncSession, journey: str) -> JourneyMetrics
     if await session.get(JourneyRow, journey) is None:
         raise MetricsNotFound(f"journey {journey!r} does not exist; `herald apply` it first")
     entered = await _count(session, JourneyEntryRow, JourneyEntryRow.journey == journey)
+    # A deleted participant's reason names it ("deleted: endpoint 'x' does not exist"):
+    # counted under one reason, not a row per person.
+    reason = case(
+        (JourneyExitRow.reason.startswith(DELETED), literal(DELETED.rstrip(":"))),
+        else_=JourneyExitRow.reason,
+    )
     exits = dict(
-        (reason, int(n))
-        for reason, n in await session.execute(
-            select(JourneyExitRow.reason, func.count())
-            .where(JourneyExitRow.journey == journey)
-            .group_by(JourneyExitRow.reason)
+        (why, int(n))
+        for why, n in await session.execute(
+            select(reason, func.count()).where(JourneyExitRow.journey == journey).group_by(reason)
         )
     )
     steps = await _steps(session, journey)

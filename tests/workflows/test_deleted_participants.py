@@ -94,3 +94,28 @@ async def test_an_endpoint_deleted_before_a_send_leaves_at_the_send(engine: Engi
         what="the participant counted as finished",
     )
     assert status.outcomes == {"deleted at again": 1}
+
+
+async def test_the_metrics_count_deleted_participants_under_one_reason(engine: Engine) -> None:
+    """Each exit reason names its participant ("deleted: endpoint 'cy' does not exist"):
+    the journey's exits by reason (and the dashboard's table) had a row per person."""
+    await engine.apply(
+        endpoint("dee"),
+        endpoint("eve"),
+        template("hello"),
+        journey("erased-many", "hello", steps(PRO)),
+    )
+    for who in ("dee", "eve"):
+        await engine.herald.enter("erased-many", who)
+        await engine.waiting("erased-many", who, on="pause")
+        await engine.herald.delete_endpoint(who)
+
+    await engine.skip(timedelta(days=1, minutes=1))
+    for who in ("dee", "eve"):
+        await engine.finish("erased-many", who)
+    metrics = await eventually(
+        lambda: engine.herald.journey_metrics("erased-many"),
+        lambda m: sum(m.exited.values()) == 2,
+        what="both exits recorded",
+    )
+    assert metrics.exited == {"deleted": 2}
