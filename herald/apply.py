@@ -16,7 +16,7 @@ from herald.models.base import HeraldModel
 from herald.segments import reference_problems as segment_problems
 from herald.store import Database
 from herald.store.campaigns import put_campaign
-from herald.store.endpoints import upsert_endpoints
+from herald.store.endpoints import write_endpoints
 from herald.store.journeys import DraftRefused, get_state, publish_journey
 from herald.store.segments import put_segment
 from herald.store.templates import put_template
@@ -99,8 +99,9 @@ async def with_store_problems(database: Database, error: DefinitionError) -> Def
 
 async def _apply_one(session: AsyncSession, definition: Definition) -> ApplyResult:
     if isinstance(definition, EndpointDefinition):
-        await upsert_endpoints(session, [definition.to_endpoint()])
-        return ApplyResult(kind="Endpoint", name=definition.id)
+        # The counts, not `upsert_endpoints`' total: an endpoint stored as it was is unchanged.
+        counts = await write_endpoints(session, [definition.to_endpoint()])
+        return ApplyResult(kind="Endpoint", name=definition.id, changed=counts.unchanged == 0)
     if isinstance(definition, Campaign):
         changed = await put_campaign(session, definition)
         return ApplyResult(kind="Campaign", name=definition.name, changed=changed)

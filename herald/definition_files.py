@@ -70,6 +70,9 @@ def _text(path: Path) -> str:
         raise UnreadableFile(
             [f"{path}: line {line}: byte 0x{byte:02x} is not UTF-8; save the file as UTF-8"]
         ) from None
+    # A byte order mark ("UTF-8 with BOM", as Notepad saves) says only that the file is
+    # UTF-8: skipped, as YAML's parser does, so that JSON's does not refuse the file.
+    text = text.removeprefix("\ufeff")
     # Universal newlines, as `read_text` gives them: lines and text as they always were.
     return text.replace("\r\n", "\n").replace("\r", "\n")
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from herald.definition_files import SUFFIXES, UnreadableFile, read_documents
 from herald.models import DEFINITION_ADAPTER, KINDS, Definition, EndpointDefinition
@@ -18,6 +19,7 @@ from herald.models.journey_graph import GRAPH_ERROR, document_graph_problems
 from herald.models.journey_steps import STEP_TYPES
 from herald.models.segment_rules import without_rule_tags
 from herald.templates import template_problems
+from herald.unknown_fields import unknown_field
 
 
 class Definitions(list[Definition]):
@@ -199,7 +201,8 @@ def _describe(where: str, document: dict[str, Any]) -> str:
 
 
 def _explain(exc: ValidationError, document: dict[str, Any]) -> list[str]:
-    tags = {document.get("kind"), document.get("channel")} - {None}
+    # Only words can be tags: `kind: [Journey]` is a list, reported below, not a tag.
+    tags = {t for t in (document.get("kind"), document.get("channel")) if isinstance(t, str)}
     lines = []
     for error in exc.errors(include_url=False):
         if error["type"] == GRAPH_ERROR:
@@ -213,9 +216,35 @@ def _explain(exc: ValidationError, document: dict[str, Any]) -> list[str]:
         if error["type"] == "union_tag_not_found" and not path:
             field, message = "kind", f"missing; allowed: {', '.join(KINDS)}"
         elif error["type"] == "union_tag_not_found":
-            message = f"missing `{error['ctx']['discriminator'].strip(chr(39))}`"
+            message = f"missing `{_discriminator(error)}`"
+        elif error["type"] == "union_tag_invalid" and not isinstance(_tag(error), str):
+            field, message = _not_a_word(error, path)
+        elif error["type"] == "extra_forbidden":
+            message = unknown_field(Definition, error["loc"]) or message
         lines.append(f"{field}: {message.removeprefix('Value error, ')}")
     return lines
+
+
+def _discriminator(error: ErrorDetails) -> str:
+    return str(error["ctx"]["discriminator"]).strip("'")
+
+
+def _tag(error: ErrorDetails) -> object:
+    """What the document gave as the union's tag (`kind`, `channel`, a step's `type`)."""
+    given = error["input"]
+    return given.get(_discriminator(error)) if isinstance(given, dict) else None
+
+
+_SHAPES: dict[type, str] = {list: "a list", dict: "a mapping"}
+
+
+def _not_a_word(error: ErrorDetails, path: list[str]) -> tuple[str, str]:
+    """Field and message for a tag that is a list or a mapping, not one of the words."""
+    allowed = str(error["ctx"]["expected_tags"]).replace("'", "")
+    given = _tag(error)
+    got = _SHAPES.get(type(given), repr(given))
+    field = ".".join([*path, _discriminator(error)])
+    return field, f"expected one word, got {got}; allowed: {allowed}"
 
 
 def _without_step_tags(path: list[str]) -> list[str]:

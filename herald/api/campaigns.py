@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Body, HTTPException
 
 from herald.api.routes import Client
-from herald.campaigns.errors import CampaignError
+from herald.campaigns.errors import CampaignError, CampaignNotFound
 from herald.campaigns.status import CampaignStatus
 
 router = APIRouter(prefix="/v1/campaigns")
@@ -43,8 +43,11 @@ async def start_run(
 async def control(
     client: Client, name: str, action: Literal["pause", "resume", "cancel"]
 ) -> dict[str, list[str]]:
-    """Pause, resume or cancel; 409 with the reason when the campaign refuses."""
+    """Pause, resume or cancel; 404 for no such campaign, 409 with the reason when the
+    campaign refuses."""
     try:
         return {"done": await client.campaign_control(name, action)}
+    except CampaignNotFound as exc:
+        raise HTTPException(404, str(exc)) from None
     except CampaignError as exc:
         raise HTTPException(409, str(exc)) from None

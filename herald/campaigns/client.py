@@ -10,7 +10,7 @@ from temporalio.service import RPCError
 
 from herald.apply import ApplyResult
 from herald.campaigns.control import control
-from herald.campaigns.errors import CampaignError
+from herald.campaigns.errors import CampaignError, CampaignNotFound
 from herald.campaigns.launch import launch, start_campaign_run
 from herald.campaigns.status import CampaignStatus, campaign_status
 from herald.models import Definition
@@ -30,12 +30,14 @@ class CampaignMethods:
     async def _launch_campaigns(
         self, definitions: Sequence[Definition], results: list[ApplyResult]
     ) -> list[ApplyResult]:
-        """Start or reschedule each changed campaign; a note says what runs when."""
-        changed = {d.name: d for d in definitions if isinstance(d, Campaign)}
+        """Start or reschedule each changed campaign, and each unchanged one whose launch
+        failed before (Temporal was unreachable); a note says what runs when. One launched
+        is left alone: launching again would rewrite its Schedule."""
+        applied = {d.name: d for d in definitions if isinstance(d, Campaign)}
         out = []
         for result in results:
-            campaign = changed.get(result.name) if result.kind == "Campaign" else None
-            if campaign is None or not result.changed:
+            campaign = applied.get(result.name) if result.kind == "Campaign" else None
+            if campaign is None or not (result.changed or await self._launch_pending(campaign)):
                 out.append(result)
                 continue
             try:
@@ -45,12 +47,17 @@ class CampaignMethods:
             out.append(result.model_copy(update={"note": note}))
         return out
 
+    async def _launch_pending(self, campaign: Campaign) -> bool:
+        async with self.database.session() as session:
+            return await store.launch_pending(session, campaign.name)
+
     async def launch_campaign(self, campaign: Campaign) -> str:
+        """Put the stored `campaign` to work in Temporal, and note that it was."""
         async with self.database.session() as session:
             found = await store.get_campaign(session, campaign.name)
             generation = await store.get_generation(session, campaign.name)
         paused = found is not None and found[1] is CampaignState.PAUSED
-        return await launch(
+        note = await launch(
             self.temporal,
             campaign,
             self.settings.task_queue,
@@ -58,13 +65,16 @@ class CampaignMethods:
             paused,
             generation,
         )
+        async with self.database.session() as session:
+            await store.mark_launched(session, campaign)
+        return note
 
     async def start_run(self, name: str, run: str) -> str:
         """Start a run now, outside the campaign's schedule (a run id is used once, ever)."""
         async with self.database.session() as session:
             found = await store.get_campaign(session, name)
         if found is None:
-            raise CampaignError(f"campaign {name!r} does not exist; `herald apply` it first")
+            raise CampaignNotFound(f"campaign {name!r} does not exist; `herald apply` it first")
         workflow_id = await start_campaign_run(
             await self.temporal(), found[0], run, self.settings.task_queue
         )
@@ -82,7 +92,7 @@ class CampaignMethods:
     async def campaign_status(self, name: str) -> CampaignStatus:
         found = await campaign_status(self.database, name, await self.now())
         if found is None:
-            raise CampaignError(f"campaign {name!r} does not exist; `herald apply` it first")
+            raise CampaignNotFound(f"campaign {name!r} does not exist; `herald apply` it first")
         return found
 
     async def campaign_control(self, name: str, action: str) -> list[str]:

@@ -9,7 +9,7 @@ from datetime import datetime
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.service import RPCError
 
-from herald.campaigns.errors import CampaignError
+from herald.campaigns.errors import CampaignError, CampaignNotFound
 from herald.campaigns.status import campaign_status
 from herald.models.campaign import RECURRING
 from herald.models.campaign_run import (
@@ -48,7 +48,7 @@ async def control(
     update, new_state = ACTIONS[action]
     status = await campaign_status(database, name, now, runs=1)
     if status is None:
-        raise CampaignError(f"campaign {name!r} does not exist; `herald apply` it first")
+        raise CampaignNotFound(f"campaign {name!r} does not exist; `herald apply` it first")
     _check(name, action, status.state)
     async with database.session() as session:
         runs = [r.workflow_id for r in await store.list_runs(session, name) if _active(r.state)]

@@ -171,28 +171,32 @@ def _detail(r: RunStatus) -> str:
     )
 
 
-def _control(name: str, action: str) -> None:
-    for line in run(lambda c: c.campaign_control(name, action)):
+def _control(name: str, action: str, as_json: bool) -> None:
+    done = run(lambda c: c.campaign_control(name, action))
+    if as_json:  # as `herald journeys pause --json`: one object, the name and action first
+        print_json({"campaign": name, "action": action, "done": done})
+        return
+    for line in done:
         out.print(line, highlight=False)
     out.print(f"{name}: {action} done", highlight=False)
 
 
 @app.command("pause")
-def pause(name: Name) -> None:
+def pause(name: Name, as_json: JsonFlag = False) -> None:
     """Hold the running run between batches and pause the schedule."""
-    _control(name, "pause")
+    _control(name, "pause", as_json)
 
 
 @app.command("resume")
-def resume(name: Name) -> None:
+def resume(name: Name, as_json: JsonFlag = False) -> None:
     """Continue a paused campaign where it stopped."""
-    _control(name, "resume")
+    _control(name, "resume", as_json)
 
 
 @app.command("cancel")
-def cancel(name: Name) -> None:
+def cancel(name: Name, as_json: JsonFlag = False) -> None:
     """Stop the campaign: the running run skips what it has not sent; no more runs."""
-    _control(name, "cancel")
+    _control(name, "cancel", as_json)
 
 
 @app.command("run")

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models.campaign import Campaign
 from herald.models.campaign_run import (
+    FINISHED,
     CampaignState,
     campaign_workflow_id,
     message_key,
@@ -32,8 +33,10 @@ async def put_campaign(session: AsyncSession, campaign: Campaign) -> bool:
     """Store the definition; False when it is unchanged. A campaign that was cancelled, or a
     ONCE campaign whose run failed, applied again with changes is scheduled anew: SCHEDULED
     in a new generation, whose runs start afresh (see `once_run`). Applied again unchanged,
-    it stays as it is, so re-applying a whole directory restarts nothing. A ONCE campaign
-    that completed is not sent again (its run id is taken): start a run by hand for that."""
+    it stays as it is, so re-applying a whole directory restarts nothing (only a launch that
+    failed is tried again: see `launch_pending`). Stored or changed, its launch is pending
+    until `mark_launched`. A ONCE campaign that completed is not sent again (its run id is
+    taken): start a run by hand for that."""
     document = campaign.model_dump(mode="json")
     now = utcnow()
     row = await session.get(CampaignRow, campaign.name, with_for_update=True)
@@ -54,9 +57,26 @@ async def put_campaign(session: AsyncSession, campaign: Campaign) -> bool:
         return False
     if await _over_for_good(session, row):
         row.state, row.generation = CampaignState.SCHEDULED.value, row.generation + 1
-    row.definition, row.updated_at = document, now
+    row.definition, row.updated_at, row.launched_at = document, now, None
     await session.flush()
     return True
+
+
+async def launch_pending(session: AsyncSession, name: str) -> bool:
+    """Whether the campaign's current definition was never put to work in Temporal (it was
+    unreachable when the campaign was applied), and the campaign is not over since."""
+    row = await session.get(CampaignRow, name)
+    if row is None or row.launched_at is not None:
+        return False
+    return CampaignState(row.state) not in FINISHED
+
+
+async def mark_launched(session: AsyncSession, campaign: Campaign) -> None:
+    """Note that `campaign` was put to work, if it is still the stored definition: another
+    one applied meanwhile waits for its own launch."""
+    row = await session.get(CampaignRow, campaign.name, with_for_update=True)
+    if row is not None and checksum(row.definition) == checksum(campaign.model_dump(mode="json")):
+        row.launched_at = utcnow()
 
 
 async def _over_for_good(session: AsyncSession, row: CampaignRow) -> bool:

@@ -185,6 +185,9 @@ class CampaignRow(Base):
     generation: Mapped[int] = mapped_column(Integer, server_default="1")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # When this definition was put to work in Temporal (its run started, its Schedule
+    # written). NULL: applied while Temporal was unreachable; applying it again launches it.
+    launched_at: Mapped[datetime | None]
 
 
 class MessageRow(Base):

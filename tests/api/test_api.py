@@ -42,6 +42,14 @@ def test_definitions_apply_all_or_nothing(api: httpx.Client) -> None:
     assert accepted.status_code == 202
 
 
+def test_definitions_answer_422_for_a_list_where_one_word_goes(api: httpx.Client) -> None:
+    # `herald apply`'s TypeError on a list in a set of tags was a 500 here.
+    posted = api.post("/v1/definitions", json=[{"kind": ["Journey"], "name": "j"}])
+    assert posted.status_code == 422, posted.text
+    [problem] = posted.json()["detail"]
+    assert "kind: expected one word, got a list; allowed: Template, Journey," in problem
+
+
 def test_put_endpoint_and_read_outbox(api: httpx.Client) -> None:
     body = {"ChannelType": "SMS", "Address": "+15555550100", "Id": "sms-1"}
     put = api.put("/v1/endpoints/sms-1", json=body)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +18,7 @@ from herald.cli import app
 from herald.client import HeraldClient
 from herald.models import DEFINITION_ADAPTER, Endpoint, RunProgress
 from herald.models.campaign_run import campaign_workflow_id
+from herald.settings import Settings
 from herald.store import Database
 from herald.store.campaigns_tables import CampaignAssignmentRow
 from herald.store.endpoints import upsert_endpoints
@@ -149,3 +152,12 @@ async def states(cli: CliRunner, name: str) -> tuple[str, str]:
 
 async def apply(client: HeraldClient, *docs: dict[str, Any]) -> None:
     await client.apply([DEFINITION_ADAPTER.validate_python(d) for d in docs])
+
+
+@asynccontextmanager
+async def temporal_down(database: Database) -> AsyncIterator[HeraldClient]:
+    """A client on `database` (through a pool of its own, which it closes) whose Temporal
+    is unreachable: nothing listens on port 1."""
+    settings = Settings(database_url=database.url, temporal_address="127.0.0.1:1")
+    async with HeraldClient(settings, Database(database.url)) as client:
+        yield client

@@ -1,7 +1,8 @@
 """A campaign applied again after it ended for good is scheduled anew: a cancelled one, or a
 ONCE campaign whose run failed (its snapshot could not be made: the segment is not at the
 version the campaign pins). The failed run says why in `herald campaigns status`; the new
-run gets its own id, so it sends to every endpoint once, and the earlier runs stay listed."""
+run gets its own id, so it sends to every endpoint once, and the earlier runs stay listed.
+One stored while Temporal was unreachable starts when it is applied again, unchanged."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from herald.campaigns.errors import CampaignError
+from herald.models import DEFINITION_ADAPTER
 from herald.store import Database
 from tests.campaigns.harness import (
     SEGMENT,
@@ -22,6 +24,7 @@ from tests.campaigns.harness import (
     message_counts,
     outbox_per_endpoint,
     states,
+    temporal_down,
     unique,
 )
 from tests.helpers import eventually
@@ -104,3 +107,22 @@ async def test_a_failed_snapshot_ends_the_run_failed_and_a_fix_applied_runs_anew
     assert await states(cli, name) == ("COMPLETED", "COMPLETED")
     runs = (await herald(cli, "campaigns", "status", name, "--json"))["runs"]
     assert [(r["run"], r["state"]) for r in runs] == [("once-2", "COMPLETED"), ("once", "FAILED")]
+
+
+async def test_a_campaign_stored_while_temporal_was_down_starts_when_applied_again(
+    engine: Engine, sqlite_database: Database
+) -> None:
+    """The note says "apply it again when Temporal is up"; doing so, unchanged, starts the
+    run it could not start. Applied once more, the launched campaign is left alone."""
+    await add_endpoints(sqlite_database, 5)
+    name = unique()
+    docs = [DEFINITION_ADAPTER.validate_python(d) for d in (SEGMENT, TEMPLATE, campaign(name))]
+    async with temporal_down(sqlite_database) as down:
+        [stored] = [r for r in await down.apply(docs) if r.kind == "Campaign"]
+    assert stored.changed and "apply it again when Temporal is up" in str(stored.note)
+
+    [again] = [r for r in await engine.herald.apply(docs) if r.kind == "Campaign"]
+    assert (again.changed, again.note) == (False, f"runs once as campaign:{name}:once")
+    assert (await finished(engine, name)).counts.sent == 5
+    [left] = [r for r in await engine.herald.apply(docs) if r.kind == "Campaign"]
+    assert (left.changed, left.note) == (False, None)

@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from herald.cli import app
 from tests.campaigns.harness import SEGMENT, TEMPLATE, campaign
 
+README = Path(__file__).resolve().parents[2] / "README.md"
+
 # An event-triggered campaign: applying it starts nothing in Temporal.
 ON_PURCHASE = campaign(
     "thanks", schedule={"frequency": "EVENT", "event": {"event_type": "purchase"}}
@@ -41,10 +43,26 @@ def test_apply_then_list_and_status(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_unknown_campaign_exits_2_with_the_reason(runner: CliRunner) -> None:
-    for command in (["status", "nope"], ["pause", "nope"]):
+    for command in (["status", "nope"], ["pause", "nope"], ["cancel", "nope", "--json"]):
         result = runner.invoke(app, ["campaigns", *command])
         assert result.exit_code == 2
         assert "campaign 'nope' does not exist" in result.stderr
+
+
+def test_pause_resume_cancel_print_json_as_the_readme_says(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    assert "herald campaigns pause|resume|cancel spring-sale [--json]" in README.read_text()
+    path = tmp_path / "thanks.yaml"
+    path.write_text(yaml.safe_dump_all([SEGMENT, TEMPLATE, ON_PURCHASE]))
+    assert runner.invoke(app, ["apply", str(path)]).exit_code == 0
+    for action in ("pause", "resume", "cancel"):
+        result = runner.invoke(app, ["campaigns", action, "thanks", "--json"])
+        assert result.exit_code == 0, result.output
+        # An event-triggered campaign has no run or Schedule to tell: `done` is empty.
+        assert json.loads(result.stdout) == {"campaign": "thanks", "action": action, "done": []}
+    status = runner.invoke(app, ["campaigns", "status", "thanks", "--json"])
+    assert json.loads(status.stdout)["state"] == "CANCELLED"
 
 
 def test_http_routes(api: httpx.Client) -> None:
@@ -53,6 +71,8 @@ def test_http_routes(api: httpx.Client) -> None:
     assert [c["name"] for c in api.get("/v1/campaigns").json()] == ["thanks"]
     assert api.get("/v1/campaigns/thanks").json()["state"] == "SCHEDULED"
     assert api.get("/v1/campaigns/nope").status_code == 404
+    ghost = api.post("/v1/campaigns/nope/pause")  # no such campaign: not a refusal (409)
+    assert ghost.status_code == 404 and "does not exist" in ghost.json()["detail"]
     refused = api.post("/v1/campaigns/thanks/resume")
     assert refused.status_code == 409 and "not paused" in refused.json()["detail"]
     bad = api.post("/v1/definitions", json=[{**ON_PURCHASE, "holdout_percent": 101}])

@@ -10,9 +10,18 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from herald.client import HeraldClient
+from herald.models import DEFINITION_ADAPTER
 from herald.models.campaign_run import campaign_schedule_id
 from herald.store import Database
-from tests.campaigns.harness import SEGMENT, TEMPLATE, add_endpoints, apply, campaign, unique
+from tests.campaigns.harness import (
+    SEGMENT,
+    TEMPLATE,
+    add_endpoints,
+    apply,
+    campaign,
+    temporal_down,
+    unique,
+)
 from tests.helpers import eventually
 
 START = datetime(2030, 1, 15, 9, 30, tzinfo=ZoneInfo("Europe/Paris"))  # a Tuesday
@@ -152,4 +161,29 @@ async def test_a_cancelled_recurring_campaign_applied_again_is_scheduled_and_run
     new, old = status.runs
     assert new.run.startswith("scheduled-2-") and old.run.startswith("scheduled-")
     assert (new.sent, old.sent, status.state.value) == (5, 5, "PENDING_NEXT_RUN")
+    await herald.campaign_control(name, "cancel")
+
+
+async def test_a_schedule_missed_while_temporal_was_down_is_made_once_and_kept_paused(
+    herald: HeraldClient, sqlite_database: Database
+) -> None:
+    """Stored while Temporal was unreachable, a recurring campaign gets its Schedule when it
+    is applied again unchanged. Paused then, and applied again, its Schedule is not written
+    again: it stays paused, with the pause's note."""
+    name = unique()
+    start = datetime.now(UTC) + timedelta(days=1)
+    doc = campaign(name, schedule={"frequency": "DAILY", "start_time": start})
+    docs = [DEFINITION_ADAPTER.validate_python(d) for d in (SEGMENT, TEMPLATE, doc)]
+    async with temporal_down(sqlite_database) as down:
+        await down.apply(docs)
+    [made] = [r for r in await herald.apply(docs) if r.kind == "Campaign"]
+    schedule_id = campaign_schedule_id(name)
+    assert (made.changed, made.note) == (False, f"daily runs on Temporal Schedule {schedule_id}")
+
+    await herald.campaign_control(name, "pause")
+    [kept] = [r for r in await herald.apply(docs) if r.kind == "Campaign"]
+    assert (kept.changed, kept.note) == (False, None)
+    handle = (await herald.temporal()).get_schedule_handle(schedule_id)
+    state = (await handle.describe()).schedule.state
+    assert (state.paused, state.note) == (True, "paused with herald campaigns pause")
     await herald.campaign_control(name, "cancel")

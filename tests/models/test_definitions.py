@@ -13,6 +13,7 @@ from herald.client import HeraldClient
 from herald.definitions import DefinitionError, load_file, load_files
 from herald.models import (
     DEFINITION_ADAPTER,
+    Definition,
     EmailTemplate,
     EndpointDefinition,
     Journey,
@@ -22,6 +23,7 @@ from herald.models import (
 from herald.settings import Settings
 from herald.store import Database
 from herald.store.journeys import get_journey
+from herald.unknown_fields import unknown_field
 
 ENDPOINT_YAML = """\
 kind: Endpoint
@@ -384,3 +386,11 @@ def test_a_file_that_cannot_be_read_is_named_with_why(tmp_path: Path) -> None:
     with pytest.raises(DefinitionError) as raised:
         load_file(path)
     assert raised.value.problems == [f"{path}: cannot be read: Is a directory"]
+
+
+def test_an_unknown_field_is_told_the_fields_of_the_model_found_at_its_place() -> None:
+    found = unknown_field(Definition, ("Journey", "steps", "a", "send", "nxt"))
+    assert str(found).startswith("unknown field; did you mean `next`? allowed: channel, next,")
+    # No model there (a tag no member has, a kind that is none): the caller keeps pydantic's.
+    assert unknown_field(Definition, ("Journey", "steps", "a", "sned", "x")) is None
+    assert unknown_field(Definition, ("Nothing", "x")) is None
