@@ -53,7 +53,7 @@ async def admit_page(
             raise AdmissionError(f"segment {rule.segment!r} does not exist")
         # A user journey admits each user once, however many of their endpoints are members.
         paging = page_users if settings.entry.participant == "user" else page_members
-        members = await paging(session, segment, after=req.after, limit=req.limit)
+        members = await paging(session, segment, after=req.after, limit=req.limit, now=req.now)
     gate = asyncio.Semaphore(CONCURRENT_STARTS)
 
     async def admit(participant: str) -> bool:

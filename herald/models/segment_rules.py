@@ -190,7 +190,8 @@ class _EventRuleBase(HeraldModel):
 class PerformedRule(_EventRuleBase):
     """The endpoint recorded `event` (whose attributes match `where`) at least `at_least` and at
     most `at_most` times in the last `within` (or ever). scope `user`: events of the endpoint's
-    user, from any of their endpoints; an endpoint without a user counts its own."""
+    user, recorded for the user or for any of their endpoints (from before it had the user
+    too); an endpoint without a user counts its own."""
 
     type: Literal["performed"]
     at_least: int | None = Field(default=None, ge=0)
@@ -206,7 +207,7 @@ class PerformedRule(_EventRuleBase):
 
 
 class NotPerformedRule(_EventRuleBase):
-    """No `event` matching `where` in the last `within` (or ever)."""
+    """No `event` matching `where` in the last `within` (or ever); scope as for performed."""
 
     type: Literal["not_performed"]
 

@@ -13,6 +13,7 @@ subquery under OR / NOT for every row once its result outgrows work_mem.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -43,28 +44,58 @@ E = EndpointRow
 V = EventRow
 M = MessageRow
 Key = SQLColumnExpression[Any]
-# test(endpoint key, event key, top): the endpoint's key is among the events' keys that count.
-KeyTest = Callable[[Key, Key, bool], ColumnElement[bool]]
 
 
-def by_person(scope: str, test: KeyTest, top: bool) -> ColumnElement[bool]:
-    """scope endpoint: the endpoint's own events. scope user: its user's events (from any of
-    their endpoints, or recorded for the user), or its own when it has no user."""
+@dataclass(frozen=True)
+class Tie:
+    """What makes an event one of a person's: its `event_key` equals the endpoint's `key`,
+    and `also` holds."""
+
+    key: Key
+    event_key: Key
+    also: tuple[ColumnElement[bool], ...] = ()
+
+
+# test(ties, top): the events tied to the endpoint by any of `ties` count. The ties of one
+# person never share an event, so counts add up.
+TiesTest = Callable[[list[Tie], bool], ColumnElement[bool]]
+OWN = Tie(E.id, V.endpoint_id)
+
+
+def by_person(scope: str, test: TiesTest, top: bool) -> ColumnElement[bool]:
+    """scope endpoint: the endpoint's own events. scope user: its user's events, or its own
+    when it has no user."""
     if scope == "endpoint":
-        return test(E.id, V.endpoint_id, top)
+        return test([OWN], top)
     return or_(
-        and_(E.user_id.is_not(None), test(E.user_id, V.user_id, False)),
-        and_(E.user_id.is_(None), test(E.id, V.endpoint_id, False)),
+        and_(E.user_id.is_not(None), test(_users_events(), False)),
+        and_(E.user_id.is_(None), test([OWN], False)),
     )
 
 
-def having(
-    key: Key, event_key: Key, matching: list[ColumnElement[bool]], top: bool
-) -> ColumnElement[bool]:
-    """The endpoint's key has at least one matching event."""
+def _users_events() -> list[Tie]:
+    """The events recorded for the user, and those recorded for any endpoint the user has now:
+    an event keeps the user its endpoint had when it was recorded, so an endpoint's events
+    from before it had the user (or from another user) are found through the endpoint."""
+    peer = aliased(EndpointRow)
+    # Not the events recorded for the user: the first tie has them.
+    others = V.user_id.is_distinct_from(E.user_id)
+    return [
+        Tie(E.user_id, V.user_id),
+        Tie(E.user_id, peer.user_id, (V.endpoint_id == peer.id, others)),
+    ]
+
+
+def having(tie: Tie, matching: list[ColumnElement[bool]], top: bool) -> ColumnElement[bool]:
+    """The endpoint has at least one matching event through `tie`."""
     if top:
-        return key.in_(select(event_key).where(event_key.is_not(None), *matching))
-    return probe(event_key == key, *matching)
+        events = select(tie.event_key).where(tie.event_key.is_not(None), *tie.also, *matching)
+        return tie.key.in_(events)
+    return probe(tie.event_key == tie.key, *tie.also, *matching)
+
+
+def _any(ties: list[Tie], matching: list[ColumnElement[bool]], top: bool) -> ColumnElement[bool]:
+    return or_(*(having(tie, matching, top) for tie in ties))
 
 
 def _window(now: datetime, within: timedelta | None) -> ColumnElement[bool]:
@@ -83,23 +114,13 @@ def active(rule: ActiveRule, now: datetime) -> ColumnElement[bool]:
             *(starts_with(V.event_type, prefix) for prefix in ACTIVITY_PREFIXES),
         ),
     ]
+    acted = by_person(rule.scope, lambda ties, _: _any(ties, activity, False), False)
     updated = and_(E.effective_date.is_not(None), E.effective_date.between(since, now))
-    on_its_own = or_(having(E.id, V.endpoint_id, activity, False), updated)
     if rule.scope == "user":
         peer = aliased(EndpointRow)
-        peer_updated = [peer.effective_date.between(since, now)]
-        found = or_(
-            and_(
-                E.user_id.is_not(None),
-                or_(
-                    having(E.user_id, V.user_id, activity, False),
-                    probe(peer.user_id == E.user_id, *peer_updated),
-                ),
-            ),
-            and_(E.user_id.is_(None), on_its_own),
-        )
-    else:
-        found = on_its_own
+        peer_updated = probe(peer.user_id == E.user_id, peer.effective_date.between(since, now))
+        updated = or_(and_(E.user_id.is_not(None), peer_updated), updated)
+    found = or_(acted, updated)
     return found if rule.type == "active" else not_(found)
 
 
@@ -112,34 +133,38 @@ def performed(
         *(V.attributes[name].as_string().in_(values) for name, values in rule.where.items()),
     ]
     if isinstance(rule, NotPerformedRule):
-        return not_(by_person(rule.scope, lambda k, ek, _: having(k, ek, matching, False), False))
+        return not_(by_person(rule.scope, lambda ties, _: _any(ties, matching, False), False))
     at_least, at_most = rule.at_least, rule.at_most
 
-    def counts(key: Key, event_key: Key, top: bool) -> ColumnElement[bool]:
+    def counts(ties: list[Tie], top: bool) -> ColumnElement[bool]:
         conditions = []
         if at_least == 1:
-            conditions.append(having(key, event_key, matching, top and at_most is None))
+            conditions.append(_any(ties, matching, top and at_most is None))
         elif at_least:
-            conditions.append(_at_least(key, event_key, matching, at_least, top))
+            conditions.append(_at_least(ties, matching, at_least, top))
         if at_most is not None:
-            conditions.append(_count(key, event_key, matching) <= at_most)
+            conditions.append(_count(ties, matching) <= at_most)
         return and_(*conditions) if conditions else true()
 
     return by_person(rule.scope, counts, top)
 
 
 def _at_least(
-    key: Key, event_key: Key, matching: list[ColumnElement[bool]], times: int, top: bool
+    ties: list[Tie], matching: list[ColumnElement[bool]], times: int, top: bool
 ) -> ColumnElement[bool]:
-    if top:
-        keys = select(event_key).where(event_key.is_not(None), *matching)
-        return key.in_(keys.group_by(event_key).having(func.count() >= times))
-    at_least: ColumnElement[bool] = _count(key, event_key, matching) >= times
+    if top and len(ties) == 1:
+        [tie] = ties
+        keys = select(tie.event_key).where(tie.event_key.is_not(None), *tie.also, *matching)
+        return tie.key.in_(keys.group_by(tie.event_key).having(func.count() >= times))
+    at_least: ColumnElement[bool] = _count(ties, matching) >= times
     return at_least
 
 
-def _count(key: Key, event_key: Key, matching: list[ColumnElement[bool]]) -> Any:
-    return select(func.count()).where(event_key == key, *matching).scalar_subquery()
+def _count(ties: list[Tie], matching: list[ColumnElement[bool]]) -> Any:
+    counts = [
+        select(func.count()).where(tie.event_key == tie.key, *tie.also, *matching) for tie in ties
+    ]
+    return sum((c.scalar_subquery() for c in counts[1:]), counts[0].scalar_subquery())
 
 
 def engagement(rule: EngagementRule, now: datetime, top: bool) -> ColumnElement[bool]:
@@ -169,4 +194,4 @@ def engagement(rule: EngagementRule, now: datetime, top: bool) -> ColumnElement[
             V.attributes["message_id"].as_string().in_(provider_ids),
         ),
     ]
-    return having(E.id, V.endpoint_id, engaged, top)
+    return having(OWN, engaged, top)

@@ -33,7 +33,7 @@ from herald.models.segment_rules import (
 )
 from herald.segments import behaviour, dimensions
 from herald.segments.errors import SegmentError
-from herald.segments.sql import probe
+from herald.segments.sql import one_of_many, probe
 from herald.store.tables import EndpointRow, SegmentMemberRow
 
 E = EndpointRow
@@ -118,9 +118,9 @@ def _reference(rule: SegmentRule, context: CompileContext, top: bool) -> ColumnE
 def _static(segment: Segment, top: bool) -> ColumnElement[bool]:
     parts: list[ColumnElement[bool]] = []
     if segment.endpoint_ids:
-        parts.append(E.id.in_(segment.endpoint_ids))
+        parts.append(one_of_many(E.id, segment.endpoint_ids))
     if segment.user_ids:
-        parts.append(and_(E.user_id.is_not(None), E.user_id.in_(segment.user_ids)))
+        parts.append(and_(E.user_id.is_not(None), one_of_many(E.user_id, segment.user_ids)))
     if segment.imported is not None:
         parts += _imported(segment.name, segment.imported, top and not parts)
     return or_(*parts) if parts else false()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from herald.store.bulk import json_text
 from herald.store.urls import async_url, ensure_sqlite_dir, sync_url
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -57,9 +59,26 @@ def _serialise_sqlite_writers(engine: Engine) -> None:
         event.listen(engine, "begin", _begin_immediate)
 
 
+def _sqlite_json(value: Any) -> str:
+    """JSON with non-ASCII characters as they are: SQLite's json_extract matches a key as
+    stored, so `$."Größe"` would miss a key written `"Gr\\u00f6\\u00dfe"` (PostgreSQL reads
+    either). A lone surrogate cannot be stored as UTF-8 text, so such a document keeps its
+    escapes."""
+    text = json_text(value)
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(value)
+    return text
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    return {"json_serializer": _sqlite_json} if url.startswith("sqlite") else {}
+
+
 def make_sync_engine(url: str) -> Engine:
     ensure_sqlite_dir(url)
-    engine = create_engine(sync_url(url), pool_pre_ping=True)
+    engine = create_engine(sync_url(url), pool_pre_ping=True, **_engine_options(url))
     _configure(engine)
     return engine
 
@@ -83,7 +102,9 @@ class Database:
         self.url = url
         sqlite = url.startswith("sqlite")
         # A file has no server to drop idle connections, so no ping per checkout.
-        self.engine: AsyncEngine = create_async_engine(async_url(url), pool_pre_ping=not sqlite)
+        self.engine: AsyncEngine = create_async_engine(
+            async_url(url), pool_pre_ping=not sqlite, **_engine_options(url)
+        )
         _configure(self.engine.sync_engine)
         _serialise_sqlite_writers(self.engine.sync_engine)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)

@@ -92,11 +92,18 @@ class Evaluator:
 
     def _events_of(self, scope: str, e: Endpoint) -> list[Event]:
         if scope == "user" and e.user_id is not None:
-            return [v for v in self.world.events if self._user_of(v) == e.user_id]
+            # Recorded for the user, or for an endpoint the user has now.
+            theirs = {p.id for p in self.world.endpoints if p.user_id == e.user_id}
+            return [
+                v
+                for v in self.world.events
+                if self._user_of(v) == e.user_id or v.endpoint_id in theirs
+            ]
         return [v for v in self.world.events if v.endpoint_id == e.id]
 
     def _user_of(self, event: Event) -> str | None:
-        """Who the store attributes the event to: the given user, else the endpoint's."""
+        """Who the store records the event for: the given user, else its endpoint's (a World's
+        endpoints are written before its events)."""
         if event.user_id is not None:
             return event.user_id
         return self.event_users.get(event.endpoint_id or "")

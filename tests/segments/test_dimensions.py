@@ -6,8 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from herald.models import Endpoint, Event, Segment
+from herald.models.segment import MAX_INLINE_IDS
 from herald.segments import (
     count_members,
     count_users,
@@ -18,6 +20,7 @@ from herald.segments import (
 )
 from herald.store import Database
 from tests.segments.world import NOW, Message, World, load
+from tests.sql_capture import statements_run
 
 
 def _endpoint(endpoint_id: str, **fields: Any) -> Endpoint:
@@ -290,3 +293,71 @@ async def test_base_and_static_segments(audience: Database) -> None:
     assert await _members(audience, static, include_unreachable=True) == ["ann", "bob", "cy", "dee"]
     assert await _members(audience, built, include_unreachable=True) == ["ann", "cy"]
     assert await _members(audience, built) == ["ann"]
+
+
+async def _logged_in_later(database: Database, *events: Event) -> None:
+    """A phone registered anonymously records `events`, then the person logs in and the app
+    gives the endpoint its `User.UserId`: the events keep the user they were recorded with
+    (none)."""
+    await load(database, World(endpoints=[_endpoint("phone")], events=list(events)))
+    await load(database, World(endpoints=[_endpoint("phone", User={"UserId": "u-ann"})]))
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        ({"type": "active", "within": "P1D"}, ["phone"]),
+        ({"type": "performed", "event": "purchase", "within": "P30D"}, ["phone"]),
+        ({"type": "not_performed", "event": "purchase"}, []),
+    ],
+    ids=["active", "performed", "not_performed"],
+)
+async def test_scope_user_keeps_the_endpoints_events_from_before_it_had_a_user(
+    database: Database, rule: dict[str, Any], expected: list[str]
+) -> None:
+    """Widening the scope to the user never drops the endpoint's own events."""
+    await _logged_in_later(
+        database,
+        _event("phone", "_session.start", timedelta(hours=2)),
+        _event("phone", "purchase", timedelta(hours=1)),
+    )
+    for scope in ("endpoint", "user"):
+        segment = _segment(rule | {"scope": scope})
+        assert await _members(database, segment, include_unreachable=True) == expected, scope
+
+
+async def test_scope_user_counts_each_event_of_the_user_once(database: Database) -> None:
+    """The user's events: the phone's from before the login (found through the endpoint) and
+    the tablet's, recorded for the user (and found through the endpoint too)."""
+    await _logged_in_later(database, _event("phone", "purchase", timedelta(hours=2)))
+    tablet = _endpoint("tablet", User={"UserId": "u-ann"})
+    bought = _event("tablet", "purchase", timedelta(hours=1))
+    await load(database, World(endpoints=[tablet], events=[bought]))
+    purchases = {"type": "performed", "event": "purchase", "scope": "user"}
+    exactly = _segment(purchases | {"at_least": 2, "at_most": 2})
+    assert await _members(database, exactly, include_unreachable=True) == ["phone", "tablet"]
+
+
+async def test_static_segments_full_to_their_limit_combine(database: Database) -> None:
+    """Each static segment may list 10,000 endpoint and 10,000 user ids (MAX_INLINE_IDS). One
+    bound parameter per id overflowed PostgreSQL's 65,535 parameters of a statement once four
+    such lists were combined (and SQLite's 32,766 at two, as it is built by default): each
+    list is one parameter."""
+    lists = [
+        Segment(
+            name=f"attendees-{n}",
+            endpoint_ids=[f"e{n}-{i}" for i in range(MAX_INLINE_IDS)],
+            user_ids=[f"u{n}-{i}" for i in range(MAX_INLINE_IDS)],
+        )
+        for n in range(4)
+    ]
+    combined = _segment(*({"type": "segment", "name": s.name} for s in lists), match="any")
+    await load(database, World(endpoints=[_endpoint("e2-7")], segments=lists))
+    with statements_run(database) as statements:
+        try:
+            async with database.session() as session:
+                assert await count_members(session, combined, now=NOW) == 1
+        except DBAPIError as exc:  # not the whole statement: it holds 80,000 ids
+            pytest.fail(f"the count failed: {str(exc.orig).splitlines()[0]}")
+    [counted] = [params for sql, params in statements if "count(" in sql]
+    assert len(counted) < 20, "a parameter per id"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from herald.models import DEFINITION_ADAPTER
+from herald.models import DEFINITION_ADAPTER, Event
 from herald.models.journey_run import journey_run_workflow_id
 from tests.helpers import eventually
 from tests.workflows.engine import Engine, endpoint, journey, template
@@ -103,3 +103,27 @@ async def test_the_segment_walk_takes_a_shorter_refresh_of_a_new_version(
         what="sr2 within the new refresh",
         deadline_s=5,
     )
+
+
+async def test_the_segment_walk_evaluates_the_segment_at_its_own_time(engine: Engine) -> None:
+    """Behaviour windows end at the walk's time (Temporal's, ahead of the wall clock once
+    time is skipped), as the schedule does: a purchase stamped between the wall clock and
+    the walk's time counts."""
+    now = await engine.now()
+    buyers = {
+        "kind": "Segment",
+        "name": "buyers",
+        "rules": [{"type": "performed", "event": "purchase"}],
+    }
+    settings = {
+        "entry": {"segment": {"segment": "buyers"}},
+        "schedule": {"start": (now + timedelta(days=2)).isoformat()},
+    }
+    await engine.apply(endpoint("b1"), buyers, template("hi"))
+    bought = Event(endpoint_id="b1", event_type="purchase", timestamp=now + timedelta(days=1))
+    await engine.herald.put_event(bought, route=False)
+    await engine.apply(journey("bought", "hello", HELLO, **settings))
+    run = engine.env.client.get_workflow_handle(journey_run_workflow_id("bought"))
+    await eventually(lambda: run.query("admitted"), lambda n: n == 0, what="the run to report")
+    await engine.skip(timedelta(days=2, minutes=1))
+    assert await run.result() == 1
