@@ -278,7 +278,7 @@ async def _record(
     status = (
         MessageStatus.SENT if result.status is DeliveryStatus.ACCEPTED else MessageStatus.FAILED
     )
-    return await _finish(
+    finished = await _finish(
         session,
         req,
         status,
@@ -290,6 +290,8 @@ async def _record(
         reason=result.reason,
         address=message.address,  # what its receipts suppress, should the endpoint change
     )
+    # Carried for the caller: a transactional result reports a STOP as OPTED_OUT, not FAILED.
+    return finished.model_copy(update={"address_problem": result.address_problem})
 
 
 async def _finish(

@@ -24,6 +24,14 @@ class TemporalUnavailable(RuntimeError):
     """Temporal could not be reached; the message says where it was looked for."""
 
 
+def unreachable(exc: BaseException) -> bool:
+    """Whether `exc` says Temporal could not be reached at all, so nothing was done there:
+    no connection, or a connected client whose server has gone (the SDK's retries spent)."""
+    if isinstance(exc, RPCError):
+        return exc.status == RPCStatusCode.UNAVAILABLE
+    return isinstance(exc, TemporalUnavailable)
+
+
 async def connect(
     settings: Settings, address: str | None = None, runtime: Runtime | None = None
 ) -> Client:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from temporalio.client import Client
+
 from herald.dashboard.overview import DashboardOverview, DeliveryMetrics, deliveries, overview
-from herald.journeys.lifecycle import JourneyListing
+from herald.journeys.lifecycle import shown_states
 from herald.settings import Settings
 from herald.store import Database
 
@@ -17,16 +19,18 @@ class DashboardMethods:
     settings: Settings
     database: Database
     now: Callable[[], Awaitable[datetime]]
-    journey_list: Callable[[], Awaitable[list[JourneyListing]]]
+    temporal: Callable[[], Awaitable[Client]]
 
     async def dashboard_overview(self) -> DashboardOverview:
         """Journeys and campaigns with links to their workflows in the Temporal UI, and the
         app events a campaign can convert on. A journey's state is the one `herald journeys
-        list` shows: COMPLETED once it takes no one and holds no one."""
-        shown = {listed.journey.name: listed.state for listed in await self.journey_list()}
+        list` shows: COMPLETED once it takes no one and holds no one. With Temporal down,
+        the journeys whose state needs it show their stored state (`journeys_stored_state`)
+        instead of every page failing."""
+        shown, stored = await shown_states(self.temporal, self.database, await self.now())
         async with self.database.session() as session:
             return await overview(
-                session, self.settings.ui_url, self.settings.temporal_namespace, shown
+                session, self.settings.ui_url, self.settings.temporal_namespace, shown, stored
             )
 
     async def delivery_metrics(self, days: int = 30) -> DeliveryMetrics:

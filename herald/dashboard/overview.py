@@ -3,7 +3,7 @@ events a campaign can convert on, and deliveries by day over a window."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
@@ -32,6 +32,11 @@ class DashboardOverview(HeraldModel):
     journeys: list[Listed]
     campaigns: list[Listed]
     conversion_events: list[str] = Field(description="App events seen (names without `_`).")
+    journeys_stored_state: list[str] = Field(
+        default_factory=list,
+        description="Journeys shown in their stored state because Temporal could not be "
+        "reached to tell whether anyone is still in them (a CLOSED one may be COMPLETED).",
+    )
 
 
 class DeliveryMetrics(HeraldModel):
@@ -47,10 +52,15 @@ def workflows_url(ui_url: str, namespace: str, attribute: str, name: str) -> str
 
 
 async def overview(
-    session: AsyncSession, ui_url: str, namespace: str, journey_states: Mapping[str, str]
+    session: AsyncSession,
+    ui_url: str,
+    namespace: str,
+    journey_states: Mapping[str, str],
+    stored_state: Sequence[str] = (),
 ) -> DashboardOverview:
     """`journey_states`: each journey's state as `herald journeys list` shows it (COMPLETED is
-    worked out when read, not stored); campaigns show their stored state."""
+    worked out when read, not stored), but for the `stored_state` ones, which Temporal was
+    needed for; campaigns show their stored state."""
 
     def listed(states: Mapping[str, str], attribute: str) -> list[Listed]:
         return [
@@ -74,6 +84,7 @@ async def overview(
         journeys=listed(journey_states, "HeraldJourney"),
         campaigns=listed(campaign_states, "HeraldCampaign"),
         conversion_events=list(events.scalars()),
+        journeys_stored_state=sorted(stored_state),
     )
 
 

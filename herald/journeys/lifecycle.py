@@ -44,6 +44,7 @@ from herald.store.entries import (
 )
 from herald.store.journey_progress import told_exits
 from herald.store.journeys import get_journey, get_state, get_states, list_journeys, set_state
+from herald.temporal import TemporalUnavailable, unreachable
 
 TemporalFactory = Callable[[], Awaitable[Client]]
 
@@ -192,6 +193,45 @@ async def listing(
         )
         for p in published
     ]
+
+
+async def shown_states(
+    temporal: TemporalFactory, database: Database, now: datetime
+) -> tuple[dict[str, str], list[str]]:
+    """Each journey's state as `listing` shows it, for a view that must not fail while
+    Temporal is down (the dashboard): a journey whose state needs Temporal then shows its
+    stored state, and is named in the second item (a CLOSED one may be COMPLETED)."""
+    async with database.session() as session:
+        published = await list_journeys(session)
+        states = await get_states(session)
+    reach = _Reach(temporal)
+    shown: dict[str, str] = {}
+    stored: list[str] = []
+    for p in published:
+        name = p.journey.name
+        try:
+            shown[name] = await shown_state(reach.client, database, p, states[name], now)
+        except (TemporalUnavailable, RPCError) as exc:
+            if not unreachable(exc):
+                raise
+            reach.down = str(exc)
+            shown[name] = states[name]
+            stored.append(name)
+    return shown, stored
+
+
+class _Reach:
+    """Temporal until it is found unreachable; then every later ask fails at once, rather
+    than waiting out the SDK's retries (about ten seconds) once per journey."""
+
+    def __init__(self, temporal: TemporalFactory) -> None:
+        self._temporal = temporal
+        self.down: str | None = None
+
+    async def client(self) -> Client:
+        if self.down is not None:
+            raise TemporalUnavailable(self.down)
+        return await self._temporal()
 
 
 async def _all_entries(database: Database, name: str) -> AsyncIterator[EntryRecord]:

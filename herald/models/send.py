@@ -18,7 +18,7 @@ from herald.models.journey_settings import (
     ParticipantKind,
     QuietTime,
 )
-from herald.models.message import MESSAGE_KEY_LENGTH
+from herald.models.message import MESSAGE_KEY_LENGTH, AddressProblem
 from herald.models.template import Template
 
 
@@ -88,6 +88,12 @@ class SendResult(HeraldModel):
     reason: str | None = None
     duplicate: bool = Field(default=False, description="Already sent under this key before.")
     not_before: datetime | None = Field(default=None, description="DEFERRED: ask again then.")
+    # Added after histories were recorded: optional with a default, so they still decode.
+    address_problem: AddressProblem | None = Field(
+        default=None,
+        description="FAILED: the provider refused the address for good (the endpoint is "
+        "marked for it), e.g. OPTED_OUT for an SMS number that texted STOP.",
+    )
 
 
 def user_endpoint_key(key: str, endpoint_id: str) -> str:

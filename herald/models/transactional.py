@@ -17,6 +17,7 @@ from pydantic import Field, field_validator, model_validator
 from herald.models.base import HeraldModel
 from herald.models.channel import ChannelType, MessageChannel
 from herald.models.endpoint import Endpoint
+from herald.models.message import AddressProblem
 from herald.models.names import ResourceName
 from herald.models.send import SendOutcome, SendResult
 from herald.models.template import Template
@@ -110,7 +111,7 @@ class RecipientStatus(StrEnum):
     ACCEPTED = "ACCEPTED"  # the provider took it: `message_id` names it in the message log
     FAILED = "FAILED"  # `reason` says why
     SUPPRESSED = "SUPPRESSED"  # the address is on the channel's suppression list
-    OPTED_OUT = "OPTED_OUT"  # the endpoint opted out (or is inactive)
+    OPTED_OUT = "OPTED_OUT"  # the endpoint opted out (or is inactive), or did at the provider
 
 
 class RecipientResult(HeraldModel):
@@ -185,6 +186,10 @@ def recipient_result(
         if sent.outcome is SendOutcome.SENT:
             status = RecipientStatus.ACCEPTED
         elif sent.outcome is SendOutcome.SKIPPED and sent.reason in _OPTED_OUT:
+            status = RecipientStatus.OPTED_OUT
+        elif sent.address_problem is AddressProblem.OPTED_OUT:
+            # Refused by the provider (an SMS STOP): what the next send skips as opted out.
+            # An INVALID address stays FAILED, the reason naming it: a permanent failure.
             status = RecipientStatus.OPTED_OUT
         elif sent.outcome is SendOutcome.SKIPPED and (sent.reason or "").startswith(_SUPPRESSED):
             status = RecipientStatus.SUPPRESSED

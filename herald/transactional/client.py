@@ -4,6 +4,9 @@ A request is resolved and kept under its request id in one transaction, then one
 (`message:{request_id}`) sends it. The caller waits for the results up to a deadline; a
 request still sending then (a provider outage being retried) answers PENDING, and its results
 are read later by id. Asking again with the same id never sends again.
+
+A request whose workflow cannot be started (Temporal unreachable) is refused (the API's 503)
+and not kept: the caller's retry under the same id is then a new request, sent once.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Protocol
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from herald.models.transactional import (
     MESSAGE_WORKFLOW,
@@ -26,8 +30,9 @@ from herald.models.transactional import (
 )
 from herald.settings import Settings
 from herald.store import Database
+from herald.temporal import TemporalUnavailable, unreachable
 from herald.transactional.plan import plan_request
-from herald.transactional.store import claim_request, get_request
+from herald.transactional.store import claim_request, get_request, release_request
 
 DEFAULT_WAIT = 5.0  # seconds a caller waits for the results before a PENDING answer
 
@@ -56,7 +61,13 @@ class TransactionalMethods:
                 return kept.model_copy(update={"duplicate": True})
             plan = await plan_request(session, request, request_id)
             plan, new = await claim_request(session, plan)
-        handle = await _start(await self.temporal(), plan, self.settings.task_queue)
+        try:
+            handle = await _start(await self.temporal(), plan, self.settings.task_queue)
+        except TemporalUnavailable:
+            if new:  # a claim made before this call is left to the call that made it
+                async with self.database.session() as session:
+                    await release_request(session, request_id)
+            raise
         return await _results(self, handle, request_id, wait, duplicate=not new)
 
     async def message_results(
@@ -97,6 +108,13 @@ async def _start(
         )
     except WorkflowAlreadyStartedError:
         return client.get_workflow_handle(workflow_id, result_type=MessageResponse)
+    except RPCError as exc:
+        # Only a server that could not be reached at all: nothing was started, so the
+        # claim may go. Any other error may follow a start; the kept plan is then what a
+        # retry under the same id joins.
+        if not unreachable(exc):
+            raise
+        raise TemporalUnavailable(f"Temporal is not reachable: {exc}") from exc
 
 
 async def _results(
@@ -109,6 +127,10 @@ async def _results(
 ) -> MessageResponse:
     try:
         done = await asyncio.wait_for(handle.result(), timeout=wait)
+    except RPCError as exc:
+        if exc.status != RPCStatusCode.NOT_FOUND:
+            raise
+        raise _never_started(request_id) from None
     except TimeoutError:
         async with host.database.session() as session:
             kept = await get_request(session, request_id)
@@ -118,3 +140,15 @@ async def _results(
         kept = await get_request(session, request_id)
     accepted_at = kept.accepted_at if kept else None
     return done.model_copy(update={"duplicate": duplicate, "accepted_at": accepted_at})
+
+
+def _never_started(request_id: str) -> LookupError:
+    """A kept request no workflow sends: the process stopped between keeping it and starting
+    its workflow. Reading it does not send it (a GET is no send, and the caller may have
+    given up on it); a POST under the same id starts the kept plan, once."""
+    from herald.client import NotFoundError  # HeraldClient is built on this module
+
+    return NotFoundError(
+        f"message request {request_id!r} was kept but never started, so nothing was sent: "
+        "send it again with the same request_id"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from herald.models.transactional import (
@@ -30,6 +31,17 @@ async def claim_request(session: AsyncSession, plan: MessagePlan) -> tuple[Messa
     row = await session.get(MessageRequestRow, plan.request_id)
     assert row is not None
     return MessagePlan.model_validate(row.plan), bool(inserted.rowcount)  # type: ignore[attr-defined]
+
+
+async def release_request(session: AsyncSession, request_id: str) -> None:
+    """Forget a claim whose workflow could not be started: nothing was sent, and the caller
+    was told so, so a retry under the id is a new request rather than a repeat of nothing."""
+    await session.execute(
+        delete(MessageRequestRow).where(
+            MessageRequestRow.request_id == request_id,
+            MessageRequestRow.completed_at.is_(None),
+        )
+    )
 
 
 async def get_request(session: AsyncSession, request_id: str) -> MessageResponse | None:

@@ -1,9 +1,22 @@
 """The dashboard over plain HTTP: pages and the chart library are public shells served from
-the package; the data behind them needs a key; bad input is named."""
+the package; the data behind them needs a key; bad input is named; Temporal being down
+leaves the pages up."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
+
+from herald.api.app import create_app
+from herald.auth.keys import Scope
+from herald.client import HeraldClient
+from herald.settings import Settings
+from herald.store import Database
+from herald.store.entries import EntryRecord, record_entry
+from herald.store.journeys import set_state
+from tests.helpers import definitions
+from tests.loopback_http import free_port, serve_app
 
 
 def test_pages_and_chart_library_are_served_without_a_key(api: httpx.Client) -> None:
@@ -40,3 +53,34 @@ def test_the_data_needs_a_key_and_days_are_checked(api: httpx.Client) -> None:
     bad = api.get("/v1/metrics/deliveries", params={"days": 0})
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["loc"] == ["query", "days"]
+
+
+async def test_the_overview_shows_stored_journey_states_while_temporal_is_down(
+    sqlite_database: Database,
+) -> None:
+    # Every page reads the overview first, so it must not fail for want of Temporal, which
+    # only says whether a closed journey with participants not yet seen leaving is COMPLETED.
+    settings = Settings(
+        database_url=sqlite_database.url, temporal_address=f"127.0.0.1:{free_port()}"
+    )
+    herald = HeraldClient(settings, sqlite_database)
+    await herald.apply(definitions())
+    async with sqlite_database.session() as session:
+        await set_state(session, "onboarding", "CLOSED")
+        await record_entry(
+            session,
+            EntryRecord(
+                journey="onboarding", participant_id="ann", entry_n=1, version=1,
+                workflow_id="journey:onboarding:ann:1", trigger="api",
+                entered_at=datetime(2026, 3, 10, tzinfo=UTC),
+            ),
+        )  # fmt: skip
+    key = (await herald.create_api_key("dashboard", Scope.READ)).key
+    with serve_app(create_app(settings)) as api:
+        api.headers["Authorization"] = f"Bearer {key}"
+        overview = api.get("/v1/dashboard/overview")
+
+    assert overview.status_code == 200, overview.text
+    journeys = [(j["name"], j["state"]) for j in overview.json()["journeys"]]
+    assert journeys == [("onboarding", "CLOSED")]
+    assert overview.json()["journeys_stored_state"] == ["onboarding"]

@@ -1,4 +1,5 @@
-"""A worker on the dev server and a client over SQLite: what `POST /v1/messages` runs on."""
+"""A worker on the dev server and a client over SQLite: what `POST /v1/messages` runs on;
+and a Twilio server on loopback."""
 
 from __future__ import annotations
 
@@ -10,11 +11,18 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from herald.channels import ChannelRegistry
+from herald.channels.config import ChannelSettings
+from herald.channels.config_http import TwilioSettings
 from herald.client import HeraldClient
 from herald.models import DEFINITION_ADAPTER
 from herald.settings import Settings
 from herald.store import Database
+from tests.channels.fakes.twilio import FakeTwilio
+from tests.channels.serving import serve
 from worker import build_worker
+
+SID = "AC" + "2" * 32
+TOKEN = "twilio-token-for-transactional-tests"
 
 Running = Callable[[ChannelRegistry | None], AbstractAsyncContextManager[HeraldClient]]
 
@@ -68,3 +76,19 @@ def herald_running(
             yield herald
 
     return running
+
+
+@pytest.fixture
+async def twilio() -> AsyncIterator[tuple[FakeTwilio, ChannelSettings]]:
+    fake = FakeTwilio(SID, TOKEN)
+    async with serve(fake.app) as url:
+        settings = TwilioSettings.model_validate(
+            {
+                "provider": "twilio",
+                "account_sid": SID,
+                "auth_token": TOKEN,
+                "from_number": "+15550001111",
+                "base_url": url,
+            }
+        )
+        yield fake, ChannelSettings(sms=settings)

@@ -1,5 +1,6 @@
 """`POST /v1/messages` and `GET /v1/messages/{id}` served by uvicorn, with a worker on the dev
-server and a Twilio server on loopback that goes down for a moment."""
+server and a Twilio server on loopback that goes down for a moment; and an API whose Temporal
+cannot be reached."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-import pytest
 from starlette.responses import JSONResponse
 from temporalio.testing import WorkflowEnvironment
 
@@ -17,34 +17,13 @@ from herald.api.app import create_app
 from herald.auth.keys import Scope
 from herald.channels import ChannelRegistry
 from herald.channels.config import ChannelSettings
-from herald.channels.config_http import TwilioSettings
 from herald.client import HeraldClient
 from herald.models import MessageStatus
 from herald.settings import Settings
 from herald.store import Database
 from tests.channels.fakes.twilio import FakeTwilio
-from tests.channels.serving import serve
-from tests.loopback_http import serve_app
+from tests.loopback_http import free_port, serve_app
 from tests.transactional.conftest import Running
-
-SID = "AC" + "2" * 32
-TOKEN = "twilio-token-for-transactional-tests"
-
-
-@pytest.fixture
-async def twilio() -> AsyncIterator[tuple[FakeTwilio, ChannelSettings]]:
-    fake = FakeTwilio(SID, TOKEN)
-    async with serve(fake.app) as url:
-        settings = TwilioSettings.model_validate(
-            {
-                "provider": "twilio",
-                "account_sid": SID,
-                "auth_token": TOKEN,
-                "from_number": "+15550001111",
-                "base_url": url,
-            }
-        )
-        yield fake, ChannelSettings(sms=settings)
 
 
 async def _call(client: httpx.Client, method: str, url: str, **kw: Any) -> httpx.Response:
@@ -97,6 +76,35 @@ async def test_the_api_answers_results_then_202_while_a_provider_is_down(
 
     assert [m["Body"] for m in fake.accepted] == ["1", "2"]
     assert [(m.status, m.provider) for m in logged] == [(MessageStatus.SENT, "twilio-sms")] * 2
+
+
+async def test_a_request_refused_while_temporal_is_down_is_not_kept_and_its_retry_sends_once(
+    herald_running: Running, dev_env: WorkflowEnvironment, sqlite_database: Database,
+    task_queue: str,
+) -> None:  # fmt: skip
+    # The 503 says nothing was accepted: kept, the id would read PENDING with no workflow to
+    # send it, and the caller's retry would be a `duplicate` of a request never sent.
+    body = {
+        "request_id": "while-down",
+        "endpoints": {"ann-email": {}},
+        "content": {"EMAIL": {"subject": "Receipt", "text": "Thanks"}},
+    }
+    live = _api(dev_env, sqlite_database, task_queue)
+    down = live.model_copy(update={"temporal_address": f"127.0.0.1:{free_port()}"})
+    async with herald_running(None) as herald:
+        async with _served(herald, down) as api:
+            refused = await _call(api, "POST", "/v1/messages", json=body)
+        async with _served(herald, live) as api:
+            read = await _call(api, "GET", "/v1/messages/while-down?wait=5")
+            retried = await _call(api, "POST", "/v1/messages", json=body)
+        outbox = await herald.outbox()
+
+    assert refused.status_code == 503, refused.text
+    assert read.status_code == 404, read.text
+    assert retried.status_code == 200, retried.text
+    assert retried.json()["duplicate"] is False
+    assert [r["status"] for r in retried.json()["results"]] == ["ACCEPTED"]
+    assert [m.content.subject for m in outbox] == ["Receipt"]
 
 
 async def test_bad_requests_are_refused_naming_the_field(

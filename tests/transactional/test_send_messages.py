@@ -5,10 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from herald.models import AddressProblem, MessageChannel
+import pytest
+
+from herald.channels import ChannelRegistry
+from herald.channels.config import ChannelSettings
+from herald.client import NotFoundError
+from herald.models import AddressProblem, Endpoint, MessageChannel
 from herald.models.transactional import MessageRequest, RecipientStatus, RequestState
+from herald.store import Database
 from herald.store.suppressions import suppress
+from herald.transactional.plan import plan_request
+from herald.transactional.store import claim_request
+from tests.channels.fakes.twilio import FakeTwilio
 from tests.transactional.conftest import Running
+
+UNSUBSCRIBED = "+15005550004"  # the fake Twilio refuses it with 21610: the number texted STOP
+INVALID = "+15005550001"  # and this one with 21211: not a valid phone number
 
 
 def _request(**fields: Any) -> MessageRequest:
@@ -69,6 +81,65 @@ async def test_a_repeated_request_id_returns_the_first_results_and_sends_nothing
     assert (first.duplicate, again.duplicate) == (False, True)
     assert again.results == first.results == fetched.results
     assert [m.content.subject for m in outbox] == ["Order B-1"]
+
+
+async def test_a_kept_request_never_started_is_not_pending_and_sending_it_again_sends_once(
+    herald_running: Running,
+) -> None:
+    # The process stopped between keeping the request and starting its workflow. Reading
+    # it sends nothing (the caller may have given up); sending it again starts the kept plan.
+    request = _request(
+        request_id="kept-only",
+        endpoints={"ann-email": {}},
+        templates={"EMAIL": {"name": "receipt"}},
+        substitutions={"order": "C-1"},
+    )
+    async with herald_running(None) as herald:
+        async with herald.database.session() as session:
+            await claim_request(session, await plan_request(session, request, "kept-only"))
+        with pytest.raises(NotFoundError, match="never started"):
+            await herald.message_results("kept-only", wait=5)
+        sent = await herald.send_messages(request)
+        outbox = await herald.outbox()
+
+    assert [r.status for r in sent.results] == [RecipientStatus.ACCEPTED]
+    assert [m.content.subject for m in outbox] == ["Order C-1"]
+
+
+async def test_a_number_opted_out_at_the_provider_is_opted_out_from_the_first_refusal(
+    herald_running: Running,
+    sqlite_database: Database,
+    twilio: tuple[FakeTwilio, ChannelSettings],
+) -> None:
+    # A caller branches on the status (OPTED_OUT: ask them to text START; FAILED: look into
+    # it), so the refusal that opts the endpoint out says so, as the sends after it do. An
+    # invalid number stays FAILED: a permanent failure, its reason naming Twilio's code.
+    _, channel_settings = twilio
+    channels = ChannelRegistry.from_settings(channel_settings, sqlite_database)
+    phones = {"stopped-sms": UNSUBSCRIBED, "bad-sms": INVALID}
+    endpoints = [
+        Endpoint.model_validate({"Id": i, "ChannelType": "SMS", "Address": a})
+        for i, a in phones.items()
+    ]
+    sms = {"SMS": {"body": "Hi"}}
+    try:
+        async with herald_running(channels) as herald:
+            await herald.upsert_endpoints(endpoints)
+            first = await herald.send_messages(
+                _request(endpoints={"stopped-sms": {}, "bad-sms": {}}, content=sms)
+            )
+            later = await herald.send_messages(_request(endpoints={"stopped-sms": {}}, content=sms))
+    finally:
+        await channels.aclose()
+
+    got = {r.recipient: (r.status, r.reason or "") for r in first.results}
+    assert got["stopped-sms"][0] is RecipientStatus.OPTED_OUT
+    assert "21610" in got["stopped-sms"][1]
+    assert got["bad-sms"][0] is RecipientStatus.FAILED
+    assert "21211" in got["bad-sms"][1]
+    assert [(r.status, r.reason) for r in later.results] == [
+        (RecipientStatus.OPTED_OUT, "endpoint opted out")
+    ]
 
 
 async def test_unsendable_recipients_are_reported_and_the_rest_sent(

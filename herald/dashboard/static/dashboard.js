@@ -128,6 +128,12 @@ function chosen(name, listed) {
   return listed.find((item) => item.name === wanted) || listed[0];
 }
 
+function journeyState(overview, journey) {
+  // Whether anyone is still in a closed journey (COMPLETED) is Temporal's to say.
+  const stored = overview.journeys_stored_state.includes(journey.name);
+  return stored ? `${journey.state} (as stored: Temporal is unreachable)` : journey.state;
+}
+
 async function journeysPage(overview) {
   if (!overview.journeys.length) return [el("p", { class: "muted" }, "No journeys yet.")];
   const journey = chosen("journey", overview.journeys);
@@ -142,7 +148,7 @@ async function journeysPage(overview) {
   const bars = ["reached", "sent", "delivered", "opened", "clicked", "replied"];
   return [
     el("div", { class: "controls" }, picker("journey", overview.journeys.map((j) => j.name), journey.name),
-      el("span", { class: "muted" }, journey.state), uiLink(journey.workflows_url)),
+      el("span", { class: "muted" }, journeyState(overview, journey)), uiLink(journey.workflows_url)),
     summary([
       ["entered", m.entered, String(m.entered)],
       ["active", m.active, String(m.active)],
