@@ -35,9 +35,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _postgresql_utc(dbapi_connection: Any, _record: Any) -> None:
+    # Days are UTC days (metrics by day, windows from midnight UTC): date() of a timestamptz
+    # takes the session's zone, which is the server's unless set, often the host's own.
+    # Committed, or the pool's reset would roll the SET back.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET TIME ZONE 'UTC'")
+    cursor.close()
+    dbapi_connection.commit()
+
+
 def _configure(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _postgresql_utc)
 
 
 def _sqlite_manual_transactions(dbapi_connection: Any, _record: Any) -> None:
