@@ -158,15 +158,8 @@ class HeraldClient(
 
     async def start_journey(self, journey: str) -> str:
         """Start (or find running) the segment walk of a published journey."""
-        async with self.database.session() as session:
-            state = await journey_store.get_state(session, journey)
-        if state == "DRAFT":
-            # A walk of a draft would find it admitting no one and ask again at once.
-            raise lifecycle.LifecycleError(
-                f"journey {journey!r} is a DRAFT: `herald journeys activate {journey}` "
-                "activates it and starts its segment entry"
-            )
-        return await runs.ensure_run(await self.temporal(), journey, self.settings.task_queue)
+        task_queue = self.settings.task_queue
+        return await runs.start_walk(self.temporal, self.database, journey, task_queue)
 
     async def validated(self, load: Callable[[], Definitions]) -> Definitions:
         """`load()`'s definitions. When its field checks fail, the DefinitionError raised

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from temporalio.client import Client
 from temporalio.common import (
     SearchAttributePair,
@@ -10,6 +12,7 @@ from temporalio.common import (
     WorkflowIDReusePolicy,
 )
 
+from herald.journeys.lifecycle import LifecycleError
 from herald.models.journey_run import (
     HERALD_JOURNEY,
     JOURNEY_RUN_WORKFLOW,
@@ -17,6 +20,8 @@ from herald.models.journey_run import (
     JourneyRunInput,
     journey_run_workflow_id,
 )
+from herald.store import Database
+from herald.store.journeys import get_journey, get_state
 
 
 async def ensure_run(
@@ -46,3 +51,23 @@ async def ensure_run(
         # wait. A run that read it already (just started) ignores it.
         await handle.signal(PUBLISHED_SIGNAL, published)
     return workflow_id
+
+
+async def start_walk(
+    temporal: Callable[[], Awaitable[Client]], database: Database, journey: str, task_queue: str
+) -> str:
+    """`herald journeys start`: start (or find running) the segment walk of a published
+    journey, paged as its entry says. Returns the workflow id."""
+    async with database.session() as session:
+        state = await get_state(session, journey)
+        published = await get_journey(session, journey)
+    if state == "DRAFT":
+        # A walk of a draft would find it admitting no one and ask again at once.
+        raise LifecycleError(
+            f"journey {journey!r} is a DRAFT: `herald journeys activate {journey}` "
+            "activates it and starts its segment entry"
+        )
+    segment = published.journey.settings.entry.segment if published else None
+    if segment is None:
+        return await ensure_run(await temporal(), journey, task_queue)
+    return await ensure_run(await temporal(), journey, task_queue, segment.page_size)

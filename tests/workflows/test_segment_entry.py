@@ -3,6 +3,7 @@ admits new members on refresh, and honours the schedule."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from herald.models import DEFINITION_ADAPTER, Event
@@ -127,3 +128,21 @@ async def test_the_segment_walk_evaluates_the_segment_at_its_own_time(engine: En
     await eventually(lambda: run.query("admitted"), lambda n: n == 0, what="the run to report")
     await engine.skip(timedelta(days=2, minutes=1))
     assert await run.result() == 1
+
+
+async def test_journeys_start_pages_the_walk_as_the_journey_says(engine: Engine) -> None:
+    """`herald journeys start` (a walk started again after one finished) paged by 500
+    whatever the journey's `page_size`; apply and activate passed it."""
+    segment = {"kind": "Segment", "name": "few", "endpoint_ids": ["p1"]}
+    entry = {"entry": {"segment": {"segment": "few", "page_size": 7}}}
+    await engine.apply(endpoint("p1"), segment, template("hi"))
+    await engine.apply(journey("paged", "hello", HELLO, **entry))
+    run = engine.env.client.get_workflow_handle(journey_run_workflow_id("paged"))
+    await run.result()  # no refresh: the walk ends once the segment is walked
+
+    await engine.herald.start_journey("paged")
+    again = engine.env.client.get_workflow_handle(journey_run_workflow_id("paged"))
+    history = await again.fetch_history()
+    started = history.events[0].workflow_execution_started_event_attributes
+    [payload] = started.input.payloads
+    assert json.loads(payload.data)["page_size"] == 7
