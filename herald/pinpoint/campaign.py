@@ -77,6 +77,7 @@ def _refuse_unsupported(document: dict[str, Any]) -> None:
             "remove IsPaused and apply the campaign when it should send (write it with --out "
             "to apply later), or give it a StartTime ahead and `herald campaigns pause` it"
         )
+    _refuse_custom_delivery(document, "$")
     hook = get(document, "Hook", "$") or {}
     if given := {k: v for k, v in hook.items() if v not in (None, "")}:
         described = ", ".join(f"{k} {v}" for k, v in given.items())
@@ -84,6 +85,18 @@ def _refuse_unsupported(document: dict[str, Any]) -> None:
             f"$.Hook: a Lambda hook ({described}) cannot run in Herald; put the endpoints a "
             "FILTER hook keeps in the segment (SegmentId), send what a DELIVERY hook "
             "delivered through the CUSTOM channel, and remove Hook"
+        )
+
+
+def _refuse_custom_delivery(node: dict[str, Any], path: str) -> None:
+    """Pinpoint delivers such a campaign (or treatment) to a Lambda or web address of its
+    own; dropped, Herald would send the messages to the endpoints instead."""
+    custom = get(node, "CustomDeliveryConfiguration", path) or {}
+    if uri := custom.get("DeliveryUri"):
+        raise PinpointImportError(
+            f"{path}.CustomDeliveryConfiguration: custom delivery to {uri} does not translate; "
+            "a Herald campaign sends through its channels' providers (a journey's webhook "
+            "step calls a web address per participant); remove CustomDeliveryConfiguration"
         )
 
 
@@ -97,6 +110,7 @@ def _translated(exc: ValidationError) -> list[str]:
 
 
 def treatment(node: dict[str, Any], path: str, campaign_schedule: dict[str, Any]) -> dict[str, Any]:
+    _refuse_custom_delivery(node, path)
     out = {
         "name": resource_name(node.get("TreatmentName") or path.rsplit(".", 1)[-1], path),
         "description": node.get("TreatmentDescription") or "",

@@ -57,6 +57,22 @@ def test_a_setting_that_stops_or_narrows_sending_is_refused(field: str, value: A
     assert refused({**BASE, field: value}).startswith(f"$.{field}: ")
 
 
+def test_custom_delivery_is_refused_on_the_campaign_and_its_treatments() -> None:
+    """Pinpoint hands such messages to a Lambda or web address instead of the endpoints'
+    channels; imported without it, Herald would message every endpoint itself."""
+    custom = {"DeliveryUri": "https://hooks.example.com/deliver", "EndpointTypes": ["EMAIL"]}
+    assert refused({**BASE, "CustomDeliveryConfiguration": custom}).startswith(
+        "$.CustomDeliveryConfiguration: custom delivery to https://hooks.example.com/deliver"
+    )
+    treatment = {
+        "TemplateConfiguration": BASE["TemplateConfiguration"],
+        "SizePercent": 50,
+        "CustomDeliveryConfiguration": custom,
+    }
+    document = {**BASE, "AdditionalTreatments": [treatment]}
+    assert refused(document).startswith("$.AdditionalTreatments.0.CustomDeliveryConfiguration: ")
+
+
 def test_an_unpaused_campaign_and_an_empty_hook_import() -> None:
     """`get-campaign` prints `"IsPaused": false` and `"Hook": {}` for a campaign without."""
     assert imported({**BASE, "IsPaused": False, "Hook": {}}) == imported(BASE)
