@@ -136,8 +136,7 @@ def _show(message: OutboxMessage) -> None:
     console.print(
         labelled(
             "outbox",
-            f"#{message.id} {message.channel} to {message.address} "
-            f"({message.journey}/{message.step_id}): {what}",
+            f"#{message.id} {message.channel} to {message.address} ({message.origin}): {what}",
             "green",
         )
     )

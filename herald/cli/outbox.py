@@ -29,13 +29,12 @@ def list_(
 
 
 def _table(messages: list[OutboxMessage]) -> Table:
-    table = Table("id", "at", "channel", "to", "journey/step", "message")
+    table = Table("id", "at", "channel", "to", "from", "message")
     for m in messages:
         c = m.content
         text = c.subject or c.body or ""
         if c.text or c.html:
             text += " | " + (c.text or c.html or "").strip().replace("\n", " ")[:80]
-        where = f"{m.journey}/{m.step_id}" if m.journey else ""
         at = m.created_at.strftime("%H:%M:%S")
-        table.add_row(str(m.id), at, m.channel, m.address, where, text)
+        table.add_row(str(m.id), at, m.channel, m.address, m.origin, text)
     return table

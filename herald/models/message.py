@@ -113,3 +113,11 @@ class OutboxMessage(HeraldModel):
     journey: str | None = None
     step_id: str | None = None
     created_at: datetime
+
+    @property
+    def origin(self) -> str:
+        """What sent it, for people: `journey/step`, else its key's kind and name
+        (`campaign spring-sale`, `message REQUEST-ID`)."""
+        if self.journey:
+            return f"{self.journey}/{self.step_id}"
+        return " ".join(self.idempotency_key.split(":")[:2])
