@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,11 +14,14 @@ import pytest
 import yaml
 
 from herald.settings import Settings
+from worker.build import SHUTDOWN_GRACE
 
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
 HERALD_SERVICES = ["herald-worker", "herald-api"]
+DOCKER_DEFAULT_GRACE = "10s"  # `docker compose stop` without stop_grace_period
+DURATION_UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001, "us": 1e-6}
 
 
 def env(service: str) -> dict[str, str]:
@@ -30,6 +35,13 @@ def env(service: str) -> dict[str, str]:
 def host_port(address: str) -> tuple[str, int]:
     host, _, port = address.rpartition(":")
     return host, int(port)
+
+
+def duration(text: str) -> timedelta:
+    """Compose's duration format: `1m30s`, `45s`, `500ms`."""
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|us|h|m|s)", text)
+    assert parts and "".join(n + u for n, u in parts) == text, f"not a duration: {text!r}"
+    return timedelta(seconds=sum(float(n) * DURATION_UNITS[u] for n, u in parts))
 
 
 def settings_for(service: str, monkeypatch: pytest.MonkeyPatch) -> Settings:
@@ -127,3 +139,13 @@ def test_herald_image_builds_from_dockerfile_copying_every_package(service: str)
     if "." not in copied:
         missing = (packages | {"pyproject.toml", "README.md"}) - copied
         assert not missing, f"Dockerfile does not copy {sorted(missing)}"
+
+
+def test_worker_is_given_longer_than_its_own_graceful_shutdown() -> None:
+    # `docker compose stop`, a scale-down or a redeploy SIGKILLs after stop_grace_period; the
+    # worker lets running activities finish for SHUTDOWN_GRACE, then closes its providers.
+    # Killed inside that grace, a slow send dies mid-way and a clean stop exits 137.
+    given = SERVICES["herald-worker"].get("stop_grace_period", DOCKER_DEFAULT_GRACE)
+    assert duration(str(given)) >= SHUTDOWN_GRACE + timedelta(seconds=5), (
+        f"herald-worker stop_grace_period {given} vs the worker's own {SHUTDOWN_GRACE}"
+    )

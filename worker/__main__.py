@@ -6,16 +6,16 @@ import asyncio
 import logging
 import signal
 import time
-
-from temporalio.client import Client
-from temporalio.runtime import Runtime
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from herald.channels import ChannelRegistry
 from herald.client import HeraldClient
 from herald.event_sweep import EventSweeper
 from herald.process_exit import leave
 from herald.settings import Settings
-from herald.store import Database, upgrade
+from herald.settings_errors import BadSettings, load_settings
+from herald.store import Database, DatabaseUnavailable, upgrade
 from herald.streams import StreamShipper
 from herald.temporal import (
     TemporalUnavailable,
@@ -28,13 +28,15 @@ from worker.build import build_worker
 
 log = logging.getLogger("herald.worker")
 CONNECT_PATIENCE_S = 60.0
+T = TypeVar("T")
 
 
 async def run(settings: Settings) -> None:
     url = settings.resolved_database_url
-    await asyncio.to_thread(upgrade, url)
+    await _patiently(lambda: asyncio.to_thread(upgrade, url))
     address = settings.worker_metrics_address
-    client = await _connect_patiently(settings, metrics_runtime(address) if address else None)
+    runtime = metrics_runtime(address) if address else None
+    client = await _patiently(lambda: connect(settings, runtime=runtime))
     await ensure_search_attributes(client)
     database = Database(url)
     stop = asyncio.Event()
@@ -72,14 +74,14 @@ async def run(settings: Settings) -> None:
     await database.dispose()
 
 
-async def _connect_patiently(settings: Settings, runtime: Runtime | None) -> Client:
-    """A worker started before Temporal (compose, systemd, a server restarting) waits for it
-    rather than exiting; after CONNECT_PATIENCE_S it gives up with the connect error."""
+async def _patiently(attempt: Callable[[], Awaitable[T]]) -> T:
+    """A worker started before PostgreSQL or Temporal (compose, systemd, a server restarting)
+    waits for it rather than exiting; after CONNECT_PATIENCE_S it gives up with the error."""
     deadline = time.monotonic() + CONNECT_PATIENCE_S
     while True:
         try:
-            return await connect(settings, runtime=runtime)
-        except TemporalUnavailable as exc:
+            return await attempt()
+        except (DatabaseUnavailable, TemporalUnavailable) as exc:
             if time.monotonic() > deadline:
                 raise
             log.warning("%s; retrying", exc)
@@ -88,7 +90,18 @@ async def _connect_patiently(settings: Settings, runtime: Runtime | None) -> Cli
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    asyncio.run(run(Settings()))
+    try:
+        settings = load_settings()
+    except BadSettings as exc:
+        for problem in exc.problems:
+            log.error("%s", problem)
+        leave(2)  # as the `herald` commands exit on a bad setting
+    try:
+        asyncio.run(run(settings))
+    except (DatabaseUnavailable, TemporalUnavailable) as exc:
+        # What to start or which variable to fix, in one line rather than a traceback.
+        log.error("%s; giving up after %.0f s", exc, CONNECT_PATIENCE_S)
+        leave(1)
     leave(0)
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from herald import __version__
 from herald.api.audience import router as audience_router
-from herald.api.auth import require_key
+from herald.api.auth import KeyCheck, bearer
 from herald.api.campaigns import router as campaigns_router
 from herald.api.dashboard import pages as dashboard_pages
 from herald.api.dashboard import router as dashboard_router
@@ -53,7 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Herald",
         version=__version__,
         lifespan=lifespan,
-        dependencies=[Depends(require_key)],
+        # Publishes the bearer scheme in OpenAPI; KeyCheck (below) checks the key.
+        dependencies=[Depends(bearer)],
     )
     app.include_router(router)
     app.include_router(audience_router)
@@ -65,6 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics_router)
     app.include_router(prometheus_router)
     app.state.telemetry = Telemetry()
+    # Added first, so it runs inside the request counter: refused requests are counted too.
+    app.add_middleware(KeyCheck)
     app.middleware("http")(app.state.telemetry.count)
     app.include_router(campaigns_router)
     app.include_router(dashboard_router)

@@ -2,7 +2,7 @@
 own signature (never an API key), recorded once, and answered quickly.
 
     POST /v1/webhooks/twilio/sms       Twilio incoming message (A MESSAGE COMES IN)
-    POST /v1/webhooks/twilio/status    Twilio status callback (delivery receipts)
+    POST /v1/webhooks/twilio/status    Twilio status callback (messages' and calls' receipts)
     POST /v1/webhooks/aws/sns          SNS subscription: End User Messaging two-way SMS and
                                        SMS events, SES receiving and SES event notifications
     POST /v1/webhooks/inbound          generic JSON reply, HMAC-SHA256 signed
@@ -49,12 +49,14 @@ async def read_body(request: Request, client: HeraldClient) -> bytes:
 
 def _twilio_token(client: HeraldClient) -> str:
     token = client.settings.two_way.twilio_auth_token
-    sms = client.settings.channels.sms
-    if token is None and sms.provider == "twilio":
-        token = getattr(sms, "auth_token", None)
+    # Else the Twilio channel's own: SMS first, then voice (whose calls post status here too).
+    for channel in (client.settings.channels.sms, client.settings.channels.voice):
+        if token is None and channel.provider == "twilio":
+            token = getattr(channel, "auth_token", None)
     if token is None:
         raise Unauthenticated(
-            "cannot verify Twilio: set HERALD_TWO_WAY__TWILIO_AUTH_TOKEN (or a Twilio SMS channel)"
+            "cannot verify Twilio: set HERALD_TWO_WAY__TWILIO_AUTH_TOKEN "
+            "(or a Twilio SMS or voice channel)"
         )
     return token.get_secret_value()
 
@@ -92,7 +94,8 @@ async def twilio_sms(request: Request, client: Client, signed: TwilioSignature =
 async def twilio_status(
     request: Request, client: Client, signed: TwilioSignature = None
 ) -> Response:
-    """Twilio's status callback for a message Herald sent (`StatusCallback` URL)."""
+    """Twilio's status callback for a message or a voice call Herald sent (`StatusCallback`
+    URL): delivered and failed ones are recorded, the steps before are acknowledged."""
     params = await _twilio_form(request, client, signed)
     receipt = twilio.status_receipt(params, str(request.url))
     if receipt is not None:

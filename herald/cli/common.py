@@ -20,6 +20,9 @@ from herald.journeys.entry import EntryError
 from herald.journeys.lifecycle import LifecycleError
 from herald.metrics import MetricsNotFound
 from herald.segments import SegmentError
+from herald.settings import Settings
+from herald.settings_errors import BadSettings, load_settings
+from herald.store import DatabaseUnavailable
 from herald.temporal import TemporalUnavailable
 
 # No markup: what these print holds user text (names, reasons, a reply pattern such as
@@ -33,9 +36,10 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a 
 
 def run(work: Callable[[HeraldClient], Awaitable[T]]) -> T:
     """Run one client call; user errors exit 2 with the message, never a traceback."""
+    settings = checked_settings()
 
     async def go() -> T:
-        async with await HeraldClient.connect() as client:
+        async with await HeraldClient.connect(settings) as client:
             return await work(client)
 
     try:
@@ -53,9 +57,20 @@ def run(work: Callable[[HeraldClient], Awaitable[T]]) -> T:
         SegmentError,
         MetricsNotFound,
         TemporalUnavailable,
+        DatabaseUnavailable,
         CampaignError,
     ) as exc:
         fail(str(exc))
+
+
+def checked_settings() -> Settings:
+    """The command's settings; bad ones exit 2, one line per variable, never a traceback."""
+    try:
+        return load_settings()
+    except BadSettings as exc:
+        for problem in exc.problems:
+            err.print(labelled("error:", problem), highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
 
 
 def fail(message: str) -> NoReturn:

@@ -9,8 +9,7 @@ from typing import Annotated
 
 import typer
 
-from herald.cli.common import out
-from herald.settings import Settings
+from herald.cli.common import checked_settings, fail, out
 
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 
@@ -33,7 +32,7 @@ def dev(
     """Run Herald on embedded defaults: Temporal dev server + UI, worker, HTTP API."""
     from herald.dev import run_dev
 
-    raise typer.Exit(run_dev(Settings(), demo=demo, journeys=journeys))
+    raise typer.Exit(run_dev(checked_settings(), demo=demo, journeys=journeys))
 
 
 def worker() -> None:
@@ -46,10 +45,8 @@ def api() -> None:
     """Run the HTTP API (migrates the database first)."""
     import uvicorn
 
-    from herald.store import upgrade
-
-    settings = Settings()
-    upgrade(settings.resolved_database_url)
+    settings = checked_settings()
+    _migrate(settings.resolved_database_url)
     uvicorn.run(
         "herald.api.app:create_app", factory=True, host=settings.api_host, port=settings.api_port
     )
@@ -58,9 +55,18 @@ def api() -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply database migrations up to the newest."""
-    from herald.store import upgrade
     from herald.store.migrate import current
 
-    url = Settings().resolved_database_url
-    upgrade(url)
+    url = checked_settings().resolved_database_url
+    _migrate(url)
     out.print(f"database at revision {', '.join(current(url))}", highlight=False)
+
+
+def _migrate(url: str) -> None:
+    """Migrations up to the newest; a database that cannot be reached exits 2, saying so."""
+    from herald.store import DatabaseUnavailable, upgrade
+
+    try:
+        upgrade(url)
+    except DatabaseUnavailable as exc:
+        fail(str(exc))

@@ -4,11 +4,16 @@ HERALD_TWO_WAY__WEBHOOK_SECRET=...          # the generic HMAC-signed webhook
 HERALD_TWO_WAY__TWILIO_AUTH_TOKEN=...       # default: the Twilio SMS channel's token
 HERALD_TWO_WAY__KEYWORDS__HELP_TEXT="Acme: reply STOP to opt out."
 HERALD_TWO_WAY__PUBLIC_URL=https://herald.example.com   # turns on click/open tracking
+HERALD_TWO_WAY__SNS_TOPIC_ARNS=arn:aws:sns:eu-west-1:123456789012:herald   # or a,b or ["a","b"]
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+import json
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
 
 OPT_OUT = (
     "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "OPTOUT", "OPT-OUT", "REMOVE",
@@ -18,6 +23,7 @@ OPT_IN = ("START", "UNSTOP")
 HELP = ("HELP",)
 # SNS signs with certificates served from these hosts only; anything else is a forgery.
 AWS_SNS_HOSTS = r"^sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$"
+TOPIC_ARNS_FORMS = 'one ARN, ARNs separated by commas, or a JSON list ["arn:aws:sns:...", ...]'
 
 
 class Keywords(BaseModel):
@@ -63,17 +69,34 @@ class TwoWaySettings(BaseModel):
         default=None, description="HMAC-SHA256 secret of the generic inbound webhook."
     )
     twilio_auth_token: SecretStr | None = Field(
-        default=None, description="Verifies X-Twilio-Signature; default: the SMS channel's."
+        default=None,
+        description="Verifies X-Twilio-Signature; default: the Twilio SMS (or voice) channel's.",
     )
     sns_certificate_hosts: str = Field(
         default=AWS_SNS_HOSTS, description="Regex of hosts SNS signing certificates come from."
     )
-    sns_topic_arns: list[str] = Field(
+    # NoDecode: the environment's text reaches `_topic_arns` as written, so a bare ARN is not
+    # refused as broken JSON with an error naming only `two_way`.
+    sns_topic_arns: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Accept SNS messages from these topics only (if set)."
     )
     max_body_bytes: int = Field(default=256 * 1024, gt=0, description="Larger bodies get 413.")
     keywords: Keywords = Field(default_factory=Keywords)
     numbers: dict[str, NumberKeywords] = Field(default_factory=dict)
+
+    @field_validator("sns_topic_arns", mode="before")
+    @classmethod
+    def _topic_arns(cls, value: Any) -> Any:
+        """A JSON list, a bare ARN or ARNs separated by commas; lists pass as given."""
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if not text.startswith("["):
+            return [arn.strip() for arn in text.split(",") if arn.strip()]
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            raise ValueError(f"not a JSON list; allowed: {TOPIC_ARNS_FORMS}") from None
 
     def keywords_for(self, number: str | None) -> Keywords:
         """The keywords of an origination number: the defaults with its overrides."""

@@ -1,4 +1,5 @@
-"""Twilio's webhooks: the signature, an incoming SMS, and a message status callback.
+"""Twilio's webhooks: the signature, an incoming SMS, and status callbacks of messages and
+of voice calls (both posted to the one status URL, a call's with CallSid and CallStatus).
 
 X-Twilio-Signature is base64(HMAC-SHA1(auth token, URL + each POST parameter's name and
 value, sorted by name)), where URL is exactly what Twilio requested, query included.
@@ -21,6 +22,9 @@ PROVIDER = "twilio"
 UNSUBSCRIBED = {"21610"}
 INVALID = {"21211", "21614", "30005", "30006"}
 FAILED = {"failed", "undelivered"}
+# A call's final statuses; queued, initiated, ringing and in-progress come before them.
+CALL_COMPLETED = "completed"
+CALL_FAILED = {"failed", "busy", "no-answer", "canceled"}
 
 
 def signature(auth_token: str, url: str, params: Mapping[str, str]) -> str:
@@ -62,6 +66,13 @@ def inbound_sms(params: Mapping[str, str]) -> InboundMessage:
 
 
 def status_receipt(params: Mapping[str, str], url: str) -> Receipt | None:
+    """A receipt for a message's or a call's outcome; None for the steps before it."""
+    if params.get("CallSid") and not params.get("MessageSid"):
+        return _call_receipt(params, url)
+    return _message_receipt(params, url)
+
+
+def _message_receipt(params: Mapping[str, str], url: str) -> Receipt | None:
     """A receipt for `delivered` and for failures; None for the steps before (queued, sent)."""
     sid, status = _required(params, "MessageSid", "MessageStatus")
     if status != "delivered" and status not in FAILED:
@@ -72,14 +83,37 @@ def status_receipt(params: Mapping[str, str], url: str) -> Receipt | None:
         problem = AddressProblem.OPTED_OUT
     elif code in INVALID:
         problem = AddressProblem.INVALID
-    keys = parse_qs(urlsplit(url).query).get("herald_key")
     return Receipt(
         provider=PROVIDER,
         receipt_id=f"{sid}:{status}",
         event_type="_SMS.SUCCESS" if status == "delivered" else "_SMS.FAILURE",
-        idempotency_key=keys[0] if keys else None,
+        idempotency_key=_herald_key(url),
         provider_message_id=sid,
         recipient=params.get("To") or None,
         suppress=problem,
         detail=f"Twilio {status}" + (f" (error {code})" if code else ""),
     )
+
+
+def _call_receipt(params: Mapping[str, str], url: str) -> Receipt | None:
+    """A voice call's outcome: `completed` delivered it, busy, no answer, canceled or failed
+    did not. Its message is found by `herald_key`, or by the CallSid the provider logged."""
+    sid, status = _required(params, "CallSid", "CallStatus")
+    if status != CALL_COMPLETED and status not in CALL_FAILED:
+        return None
+    seconds = params.get("CallDuration")
+    return Receipt(
+        provider=PROVIDER,
+        receipt_id=f"{sid}:{status}",
+        event_type="_voice.delivered" if status == CALL_COMPLETED else "_voice.failure",
+        idempotency_key=_herald_key(url),
+        provider_message_id=sid,
+        recipient=params.get("To") or None,
+        detail=f"Twilio call {status}" + (f" ({seconds} s)" if seconds else ""),
+    )
+
+
+def _herald_key(url: str) -> str | None:
+    """The idempotency key Herald put on the callback URL it gave Twilio (`?herald_key=`)."""
+    keys = parse_qs(urlsplit(url).query).get("herald_key")
+    return keys[0] if keys else None

@@ -5,6 +5,6 @@ in one transaction with `Database.session()`.
 """
 
 from herald.store.database import Database, make_sync_engine
-from herald.store.migrate import upgrade
+from herald.store.migrate import DatabaseUnavailable, upgrade
 
-__all__ = ["Database", "make_sync_engine", "upgrade"]
+__all__ = ["Database", "DatabaseUnavailable", "make_sync_engine", "upgrade"]

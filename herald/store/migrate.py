@@ -6,10 +6,17 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
 from herald.store.database import make_sync_engine
+from herald.store.urls import masked
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be connected to (down, not up yet, refused the login)."""
 
 
 def alembic_config() -> Config:
@@ -26,12 +33,26 @@ def upgrade(url: str, revision: str = "heads") -> None:
     """
     engine = make_sync_engine(url)
     try:
-        with engine.begin() as connection:
+        with _connect(engine, url) as connection, connection.begin():
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     finally:
         engine.dispose()
+
+
+def _connect(engine: Engine, url: str) -> Connection:
+    """A connection, or DatabaseUnavailable naming the URL (password masked) and the variable;
+    an OperationalError once connected is a migration's own and stays as it is."""
+    try:
+        return engine.connect()
+    except OperationalError as exc:
+        # The driver's first line says why (refused, unknown host, login); never the password.
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        raise DatabaseUnavailable(
+            f"cannot connect to the database at {masked(url)}: {reason}; start it, "
+            "or fix HERALD_DATABASE_URL"
+        ) from None
 
 
 def current(url: str) -> tuple[str, ...]:

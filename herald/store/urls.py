@@ -6,22 +6,37 @@ psycopg 3 (async) for the app, and the plain sync drivers for Alembic.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
 
 ALLOWED = "sqlite:///PATH, postgresql://USER[:PASSWORD]@HOST[:PORT]/DB"
+# `[scheme://]user:PASSWORD@`, up to the last `@`: a password may itself hold `@` or `:`.
+PASSWORD = re.compile(r"^((?:[^:/?#]+://)?[^:/@]*:).*@")
 
 
 class DatabaseUrlError(ValueError):
     pass
 
 
+def masked(url: str) -> str:
+    """`url` fit to print: its password as `***`, even when the URL does not parse (errors
+    and logs reach terminals and `docker logs`)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return PASSWORD.sub(r"\1***@", url, count=1)
+
+
 def _parse(url: str) -> URL:
     try:
         parsed = make_url(url)
-    except Exception as exc:
-        raise DatabaseUrlError(f"HERALD_DATABASE_URL {url!r} is not a URL; use {ALLOWED}") from exc
+    except Exception:
+        # Not chained: the parser's message may quote part of the password (a bad port).
+        raise DatabaseUrlError(
+            f"HERALD_DATABASE_URL {masked(url)!r} is not a URL; use {ALLOWED}"
+        ) from None
     backend = parsed.get_backend_name()
     if backend == "postgres":
         parsed = parsed.set(drivername="postgresql")

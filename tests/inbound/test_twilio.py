@@ -7,13 +7,14 @@ from typing import Any
 from twilio.request_validator import RequestValidator
 
 from herald.inbound.settings import NumberKeywords
-from herald.models import MessageChannel, MessageStatus
+from herald.models import Endpoint, MessageChannel, MessageStatus
 from herald.store.messages import claim_message, finish_message
 from herald.store.suppressions import find_suppression
 from tests.inbound.conftest import TWILIO_TOKEN, TwoWay, call, sms_endpoint
 
 ANN = "+15555550101"
 OUR_NUMBER = "+15555550000"
+STATUS = "/v1/webhooks/twilio/status"
 
 
 def post(two_way: TwoWay, path: str, form: dict[str, str], signature: str | None = None) -> Any:
@@ -121,11 +122,56 @@ def test_a_reply_names_the_last_message_sent_to_the_endpoint_on_its_channel(
     )
 
 
-async def _sent(herald: Any, key: str, sent_as: str | None = None) -> None:
+def call_status(sid: str, status: str) -> dict[str, str]:
+    """A voice call's status callback: CallSid and CallStatus, no MessageSid."""
+    return {
+        "AccountSid": "AC1",
+        "CallSid": sid,
+        "CallStatus": status,
+        "To": ANN,
+        "From": OUR_NUMBER,
+    }
+
+
+def test_voice_call_status_callbacks_become_voice_receipts(two_way: TwoWay) -> None:
+    # The voice provider gives Twilio's Calls API the same status URL; a call's callback
+    # was refused (422 `MessageSid is missing`), so no call outcome ever reached Herald.
+    settings = two_way.settings
+    voice = Endpoint.model_validate({"Id": "ann-voice", "ChannelType": "VOICE", "Address": ANN})
+    call(settings, lambda h: h.upsert_endpoints([voice]))
+    call(settings, _calls_placed)
+
+    ringing = post(two_way, f"{STATUS}?herald_key=call-1", call_status("CA1", "ringing"))
+    assert ringing.status_code == 200
+    assert call(settings, lambda h: h.events("ann-voice")) == []  # nothing final yet
+    # Found by the key on the URL, or else by the CallSid the provider logged for the call.
+    assert post(two_way, f"{STATUS}?herald_key=call-1", call_status("CA1", "completed")).is_success
+    assert post(two_way, STATUS, call_status("CA2", "busy")).is_success
+    assert post(two_way, STATUS, call_status("CA3", "no-answer")).is_success
+
+    events = call(settings, lambda h: h.events("ann-voice"))
+    assert sorted((e.event_type, e.attributes["message_id"]) for e in events) == [
+        ("_voice.delivered", "CA1"),
+        ("_voice.failure", "CA2"),
+        ("_voice.failure", "CA3"),
+    ]
+
+
+async def _calls_placed(herald: Any) -> None:
+    """Three calls the Twilio voice provider placed: its message log keeps each CallSid."""
+    for key, sid in (("call-1", "CA1"), ("call-2", "CA2"), ("call-3", "CA3")):
+        await _sent(herald, key, sid, MessageChannel.VOICE, "ann-voice")
+
+
+async def _sent(
+    herald: Any,
+    key: str,
+    sent_as: str | None = None,
+    channel: MessageChannel = MessageChannel.SMS,
+    endpoint_id: str = "ann-sms",
+) -> None:
     async with herald.database.session() as session:
-        await claim_message(
-            session, idempotency_key=key, channel=MessageChannel.SMS, endpoint_id="ann-sms"
-        )
+        await claim_message(session, idempotency_key=key, channel=channel, endpoint_id=endpoint_id)
         if sent_as is not None:
             await finish_message(
                 session, key, MessageStatus.SENT, provider="twilio", provider_message_id=sent_as
