@@ -52,9 +52,10 @@ with workflow.unsafe.imports_passed_through():
         ReplySignal,
     )
     from workflows.steps import Inbox, Migrating, StepContext, Stopped, run_step
+    from workflows.steps.carry import HELD_INBOX_PATCH, held_mark
     from workflows.steps.policies import LOOKUP_RETRY, LOOKUP_TIMEOUT
     from workflows.steps.send import release_held
-    from workflows.steps.waiting import hold_while_paused, raise_if_stopping
+    from workflows.steps.waiting import hold_while_paused, raise_if_stopping, take_migration
 
 # Before this a participant migrated during a wait began the mapped wait's duration (or
 # timeout) anew, and one migrated while its journey was paused ran on unpaused; now the
@@ -167,6 +168,7 @@ class JourneyWorkflow:
 
     async def _run_one(self, ctx: StepContext, step_id: str) -> str | None:
         ctx.state.current_step = step_id
+        ctx.mark_reached()  # before any hold: what arrives while held counts at this step
         step = ctx.inp.journey.steps[step_id]
         rides = workflow.patched(PROGRESS_RIDES_SENDS)
         # Since progress rides with sends, a step is reached once routed to, as the send
@@ -285,13 +287,15 @@ class JourneyWorkflow:
         )
 
     def _inbox_since_mark(self, ctx: StepContext) -> dict[str, list[Any]]:
-        """Events and replies received since the waiting step began, for the new run. Asked
-        only by a participant that moves with some in hand."""
-        if ctx.inbox_mark is None:
+        """Events and replies received since the waiting step began (or, its wait not begun,
+        those it would count), for the new run. Asked only by one moving with some in hand."""
+        mark, patch = ctx.inbox_mark, MIGRATION_INBOX_PATCH
+        if mark is None:
+            mark, patch = held_mark(ctx), HELD_INBOX_PATCH
+        if mark is None:
             return {}
-        events = self._inbox.events[ctx.inbox_mark[0] :]
-        replies = self._inbox.replies[ctx.inbox_mark[1] :]
-        if not (events or replies) or not workflow.patched(MIGRATION_INBOX_PATCH):
+        events, replies = self._inbox.events[mark[0] :], self._inbox.replies[mark[1] :]
+        if not (events or replies) or not workflow.patched(patch):
             return {}
         return {"events": events, "replies": replies}
 
@@ -342,7 +346,7 @@ class JourneyWorkflow:
 
     @workflow.signal(name=MIGRATE_SIGNAL)
     def migrate(self, target: MigrateSignal) -> None:
-        self._inbox.migrate = target
+        take_migration(self._inbox, target)
 
     @workflow.query
     def state(self) -> JourneyState | None:

@@ -255,12 +255,22 @@ async def participants(
     Read from each participant's workflow rather than from visibility, which lags behind
     and which not every server (the time-skipping test server) serves.
     """
+    async for entry, status_name, step, _ in _described(temporal, database, name):
+        yield entry, status_name, step
+
+
+async def _described(
+    temporal: Client, database: Database, name: str
+) -> AsyncIterator[tuple[EntryRecord, str, str | None, int]]:
+    """As `participants`, with the version recorded for each entry: the one it entered on
+    or was last signalled to move to."""
     async for entry in _all_entries(database, name):
+        recorded = entry.version
         try:
             described = await temporal.get_workflow_handle(entry.workflow_id).describe()
         except RPCError as exc:
             if exc.status == RPCStatusCode.NOT_FOUND:
-                yield entry, "UNKNOWN", None
+                yield entry, "UNKNOWN", None, recorded
                 continue
             raise
         status_name = described.status.name if described.status else "UNKNOWN"
@@ -270,7 +280,7 @@ async def participants(
         running = found.get(HERALD_JOURNEY_VERSION)
         if running is not None and running != entry.version:
             entry = replace(entry, version=running)
-        yield entry, status_name, found.get(HERALD_STEP)
+        yield entry, status_name, found.get(HERALD_STEP), recorded
 
 
 async def status(
@@ -334,8 +344,14 @@ async def migrate(
         raise LifecycleError(
             f"--map targets not in version {version}: {bad}; its steps: {', '.join(sorted(steps))}"
         )
-    # Only forward: participants on a newer version than the target stay on it.
-    movers = [e async for e in _running(temporal, database, name) if e.version < version]
+    # Only forward: participants on a newer version than the target, or signalled to move to
+    # one (busy, they still run an older one), stay put. Each is checked against the version
+    # it runs, as it moves only when it next looks.
+    movers = [
+        e
+        async for e, recorded in _running(temporal, database, name)
+        if max(e.version, recorded) < version
+    ]
     checked = {e.version for e in movers}
     await _check_mapping(database, name, checked, target, step_map)
     signal = MigrateSignal(journey=target.journey, version=version, step_map=step_map)
@@ -383,9 +399,12 @@ async def _check_mapping(
         )
 
 
-async def _running(temporal: Client, database: Database, name: str) -> AsyncIterator[EntryRecord]:
-    """The journey's running participants, each with the version it runs."""
+async def _running(
+    temporal: Client, database: Database, name: str
+) -> AsyncIterator[tuple[EntryRecord, int]]:
+    """The journey's running participants, each with the version it runs, and the version
+    recorded for it (the target of a migration it has not taken yet)."""
     running = WorkflowExecutionStatus.RUNNING.name
-    async for entry, status_name, _ in participants(temporal, database, name):
+    async for entry, status_name, _, recorded in _described(temporal, database, name):
         if status_name == running:
-            yield entry
+            yield entry, recorded

@@ -24,8 +24,13 @@ from temporalio.worker import Replayer
 
 from herald.client import HeraldClient
 from herald.inbound.models import InboundMessage
-from herald.models import DEFINITION_ADAPTER, Definition
-from herald.models.journey_run import HERALD_JOURNEY_VERSION, journey_run_workflow_id
+from herald.models import DEFINITION_ADAPTER, Definition, Event
+from herald.models.journey_run import (
+    HERALD_JOURNEY_VERSION,
+    MIGRATE_SIGNAL,
+    MigrateSignal,
+    journey_run_workflow_id,
+)
 from herald.settings import Settings
 from herald.store import Database, upgrade
 from tests.helpers import definitions, eventually, until_waiting
@@ -64,7 +69,9 @@ async def record(name: str, scenario: str = "send-wait-send") -> None:
     `deleted-at-send` during a wait before a send;
     `paused-until` (waiting until a time a day ahead, the participant is paused for a day
     from halfway, past that time, then resumed); `cancelled-held` (quiet time holds the
-    first send, and the journey is cancelled meanwhile)."""
+    first send, and the journey is cancelled meanwhile); `held-event`,
+    `held-reply-migrated` and `migrated-back`, a participant busy in a webhook call while
+    paused or migrated (`record_held`)."""
     from tests.conftest import start_time_skipping
     from worker import build_worker
 
@@ -238,6 +245,130 @@ async def record_deleted(name: str, at_send: bool = False) -> None:
     await env.shutdown()
 
 
+HELD_NUMBER = "+15555550161"
+
+
+def _held_steps(scenario: str, url: str, timeout: str = "P1D") -> dict[str, Any]:
+    """A webhook call (its answer held back while the journey is paused or migrated), then a
+    wait for an event, a wait for the reply to an SMS question, or a nap of `timeout`."""
+    call = {"type": "webhook", "url": f"{url}/hook", "timeout": "PT30S"}
+    if scenario == "held-event":
+        watch = {"type": "wait_for_event", "event_type": "purchase", "timeout": timeout}
+        routes = {"on_event": "bought", "on_timeout": "remind"}
+        return {
+            "call": {**call, "next": "watch"},
+            "watch": watch | routes,
+            **_exits("bought", "remind"),
+        }
+    if scenario == "held-reply-migrated":
+        yes = [{"keywords": ["YES"], "next": "glad"}]
+        answer = {"type": "wait_for_reply", "after_step": "ask", "branches": yes}
+        ask = {"type": "send", "channel": "SMS", "template": "ask", "next": "call"}
+        timed = {"timeout": timeout, "on_timeout": "nudge"}
+        return {
+            "ask": ask,
+            "call": {**call, "next": "answer"},
+            "answer": answer | timed,
+            **_exits("glad", "nudge"),
+        }
+    nap = {"type": "wait", "duration": timeout, "next": "bye"}
+    return {"call": {**call, "next": "nap"}, "nap": nap, **_exits("bye")}
+
+
+def _exits(*names: str) -> dict[str, Any]:
+    return {name: {"type": "exit"} for name in names}
+
+
+async def record_held(name: str, scenario: str) -> None:
+    """A participant busy in a webhook call (its answer held back) when: `held-event`, the
+    journey is paused, so it is held at `watch`, where it buys; then the journey resumes;
+    `held-reply-migrated`, paused, it is held at `answer` after its SMS question, answers
+    YES, and is migrated to version 2 (the history saved is the run it left);
+    `migrated-back`, migrations to version 3 then to version 2 reach it (signalled
+    directly: `herald journeys migrate` no longer sends the second). Saved as NAME.json."""
+    from tests.conftest import start_time_skipping
+    from tests.loopback_http import loopback_server
+    from worker import build_worker
+
+    env = await start_time_skipping()
+    database, herald = _herald(env)
+    start = "ask" if scenario == "held-reply-migrated" else "call"
+    with loopback_server() as server:
+        server.gate.clear()
+        phone = endpoint("hal", ChannelType="SMS", Address=HELD_NUMBER)
+        docs = [
+            phone,
+            template("ask", "SMS"),
+            journey("held", start, _held_steps(scenario, server.url)),
+        ]
+        await herald.apply([DEFINITION_ADAPTER.validate_python(d) for d in docs])
+        async with build_worker(env.client, task_queue="record", database=database):
+            entered = await herald.enter("held", "hal")
+            handle = env.client.get_workflow_handle(entered.workflow_id)
+            run_id = (await handle.describe()).run_id
+            await eventually(lambda: _calls(server), bool, what="the webhook call")
+            if scenario == "migrated-back":
+                await _migrate_back(herald, database, handle, server.url)
+            else:
+                await herald.journey_transition("held", "pause")
+            server.gate.set()
+            if scenario != "migrated-back":
+                await _while_held(env, herald, handle, scenario, server.url)
+            await env.sleep(timedelta(days=1, minutes=1))
+            first = env.client.get_workflow_handle(entered.workflow_id, run_id=run_id)
+            history = await first.fetch_history()
+    (HISTORIES / f"{name}.json").write_text(history.to_json())
+    await database.dispose()
+    await env.shutdown()
+
+
+async def _calls(server: Any) -> int:
+    return len(server.requests)
+
+
+async def _while_held(
+    env: WorkflowEnvironment, herald: HeraldClient, handle: Any, scenario: str, url: str
+) -> None:
+    """Held at the step after the call: the event or the reply comes; then the resume (and,
+    for the reply, a migration to version 2 first)."""
+    await eventually(
+        lambda: herald.journey_state("held", "hal"),
+        lambda s: s is not None and s.paused and s.current_step in ("watch", "answer"),
+        what="the participant held by the pause",
+    )
+    if scenario == "held-event":
+        await herald.put_event(Event(id="held-1", endpoint_id="hal", event_type="purchase"))
+    else:
+        await herald.receive(
+            InboundMessage(provider="twilio", provider_message_id="SM-held-1", channel="SMS",
+                           from_address=HELD_NUMBER, to_address=None, text="Yes")
+        )  # fmt: skip
+        steps = _held_steps(scenario, url, "PT30H")
+        await herald.apply([DEFINITION_ADAPTER.validate_python(journey("held", "ask", steps))])
+        await herald.migrate("held", 2, {})
+        await eventually(
+            lambda: handle.describe(),
+            lambda d: d.typed_search_attributes.get(HERALD_JOURNEY_VERSION) == 2,
+            what="the participant running on version 2",
+        )
+    await herald.journey_transition("held", "resume")
+
+
+async def _migrate_back(herald: HeraldClient, database: Database, handle: Any, url: str) -> None:
+    """Versions 2 and 3 published; the busy participant is signalled to 3, then to 2."""
+    from herald.store.journeys import get_journey
+
+    for nap in ("PT2H", "PT3H"):
+        steps = _held_steps("migrated-back", url, nap)
+        await herald.apply([DEFINITION_ADAPTER.validate_python(journey("held", "call", steps))])
+    for version in (3, 2):
+        async with database.session() as session:
+            published = await get_journey(session, "held", version)
+        assert published is not None
+        target = MigrateSignal(journey=published.journey, version=version)
+        await handle.signal(MIGRATE_SIGNAL, target)
+
+
 def _split_journey(
     evaluation_wait: str, entry: dict[str, Any] | None = None, start: str | None = None
 ) -> Definition:
@@ -292,6 +423,8 @@ if __name__ == "__main__":
         asyncio.run(record_early_reply(sys.argv[1]))
     elif sys.argv[2:3] in (["deleted"], ["deleted-at-send"]):
         asyncio.run(record_deleted(sys.argv[1], at_send=sys.argv[2] == "deleted-at-send"))
+    elif sys.argv[2:3] in (["held-event"], ["held-reply-migrated"], ["migrated-back"]):
+        asyncio.run(record_held(sys.argv[1], sys.argv[2]))
     elif sys.argv[2:3] == ["accented-reply"]:
         asyncio.run(record_early_reply(sys.argv[1], "Sí"))
     else:

@@ -1,6 +1,8 @@
 """Migrations across versions: a participant keeps the event that entered it, every version's
-lost steps are named at once, nobody moves backwards, and a migration is checked against the
-version a participant still runs, not the one it was last signalled to move to."""
+lost steps are named at once, nobody moves backwards (not even one signalled to a newer
+version it has not taken yet), a migration is checked against the version a participant
+still runs, not the one it was last signalled to move to, and what a participant received
+at its step, held there by a pause, comes along."""
 
 from __future__ import annotations
 
@@ -129,6 +131,35 @@ async def test_a_migration_moves_nobody_back_to_an_older_version(engine: Engine)
     assert (await engine.finish(name, "new")).version == 2
 
 
+async def test_a_migration_to_an_older_version_does_not_undo_a_newer_one(engine: Engine) -> None:
+    """Busy in a webhook call on version 1, the participant is signalled to version 3; a
+    migration to version 2 then moves nobody, and the participant ends on version 3 (the
+    second signal once replaced the first, and it landed on version 2)."""
+    with loopback_server() as server:
+        server.gate.clear()
+        try:
+            call = {"type": "webhook", "url": f"{server.url}/hold", "timeout": "PT30S"}
+            v1 = {"call": {**call, "next": "nap"}, "nap": SERIES["nap"], "two": SERIES["two"]}
+            await engine.apply(
+                endpoint("tia"), template("t2"), template("t3"), journey("busy-back", "call", v1)
+            )
+            await engine.herald.enter("busy-back", "tia")
+            await eventually(lambda: _calls(server), bool, what="the webhook call")
+            await engine.apply(
+                journey("busy-back", "call", {**v1, "two": {**SERIES["two"], "template": "t3"}})
+            )
+            await engine.apply(
+                journey("busy-back", "call", {**v1, "nap": {**SERIES["nap"], "duration": "PT1H"}})
+            )
+            assert await engine.herald.migrate("busy-back", 3, {}) == 1
+            assert await engine.herald.migrate("busy-back", 2, {}) == 0
+        finally:
+            server.gate.set()
+        await engine.migrated("busy-back", "tia", 3)
+        state = await engine.waiting("busy-back", "tia", on="nap")
+    assert state.version == 3
+
+
 def _watch(timeout: str) -> dict[str, Any]:
     return {
         "one": {"type": "send", "template": "t1", "next": "watch"},
@@ -213,3 +244,41 @@ async def test_a_reply_received_while_paused_survives_a_migration(engine: Engine
     await engine.herald.journey_transition("mig-ask", "resume")
     path = engine.path(await engine.finish("mig-ask", "rex"))
     assert path == ["ask", "answer", "answer", "glad"]
+
+
+def _ask_call_answer(url: str, timeout: str) -> dict[str, Any]:
+    """The survey with a webhook call between the question and the wait for its answer."""
+    steps = _survey(timeout)
+    call = {"type": "webhook", "url": f"{url}/hook", "next": "answer"}
+    return {**steps, "ask": {**steps["ask"], "next": "call"}, "call": call}
+
+
+async def test_a_reply_while_held_before_its_wait_survives_a_migration(engine: Engine) -> None:
+    """Paused while busy in the call after its SMS question, the participant is held at
+    `answer` before the wait begins; it answers YES there and is migrated. The answer counts
+    on resume, as it does without the migration (the new run once began without it)."""
+    phone = endpoint("rae", ChannelType="SMS", Address="+15555550167")
+    with loopback_server() as server:
+        server.gate.clear()  # the call is answered only once the pause is in
+        try:
+            survey = journey("held-answer", "ask", _ask_call_answer(server.url, "P1D"))
+            await engine.apply(phone, template("ask", "SMS"), survey)
+            await engine.herald.enter("held-answer", "rae")
+            await eventually(lambda: _calls(server), bool, what="the webhook call")
+            await engine.herald.journey_transition("held-answer", "pause")
+        finally:
+            server.gate.set()
+        held = await engine.waiting("held-answer", "rae", on="answer")
+        assert held.paused and held.waiting_until is None  # held before its wait began
+        yes = ReplySignal(
+            id="r-held", channel="SMS", text="yes", from_address="+15555550167",
+            received_at=datetime.now(UTC),
+        )  # fmt: skip
+        assert await engine.herald.deliver_reply("rae", yes) == 1
+        await engine.apply(journey("held-answer", "ask", _ask_call_answer(server.url, "PT30H")))
+    assert await engine.herald.migrate("held-answer", 2, {}) == 1
+    await engine.migrated("held-answer", "rae", 2)
+    await engine.herald.journey_transition("held-answer", "resume")
+    await engine.skip(timedelta(hours=30, minutes=1))  # the new version's timeout, were it lost
+    result = await engine.finish("held-answer", "rae")
+    assert (result.version, engine.path(result)[-1]) == (2, "glad"), engine.path(result)

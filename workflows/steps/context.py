@@ -58,6 +58,9 @@ class StepContext:
     # a migrated run, whether its first step counts what the inbox holds from the start.
     inbox_mark: tuple[int, int] | None = None
     from_start: bool = False
+    # Where the inbox stood when the participant reached the current step, before a pause
+    # could hold it there: the hold is part of the step, so its wait counts what came since.
+    reached_mark: tuple[int, int] = (0, 0)
     # The key of the send that quiet time (open hours, a closed day) holds: its claim stays
     # PENDING until the send goes, so a participant leaving meanwhile settles it.
     held_key: str | None = None
@@ -66,6 +69,11 @@ class StepContext:
     # wait, less what an earlier wait took.
     reply_marks: dict[str, int] = field(default_factory=dict)
     replies_taken: int = 0
+
+    def mark_reached(self) -> None:
+        """The participant reaches a step (a migrated run's first counts all it was given)."""
+        here = (len(self.inbox.events), len(self.inbox.replies))
+        self.reached_mark = (0, 0) if self.from_start else here
 
     def mark_inbox(self) -> tuple[int, int]:
         """The step begins waiting: what it counts starts here (events, replies)."""

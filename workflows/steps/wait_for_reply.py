@@ -51,13 +51,21 @@ def chosen_branch(text: str, branches: list[ReplyBranch]) -> ReplyBranch | None:
 EARLY_REPLIES = "reply-counts-from-its-message"
 
 
+def since_message(ctx: StepContext, step: WaitForReplyStep) -> int | None:
+    """The first reply after the step's message less what an earlier wait took; None when
+    the message went in an earlier run (a migrated run counts from what it was given)."""
+    sent = ctx.reply_marks.get(step.after_step)
+    if sent is None or ctx.from_start:
+        return None
+    return max(sent, ctx.replies_taken)
+
+
 def first_counted(ctx: StepContext, step: WaitForReplyStep, channel: str) -> int:
     """The first reply the wait counts: from its message, or from the wait's start."""
     events, start = ctx.mark_inbox()
-    sent = ctx.reply_marks.get(step.after_step)
-    if sent is None or ctx.from_start:
-        return start  # the message went in an earlier run; a migrated run counts from 0
-    since = max(sent, ctx.replies_taken)
+    since = since_message(ctx, step)
+    if since is None:
+        return start
     early = any(r.channel == channel for r in ctx.inbox.replies[since:start])
     # Asked only when such a reply is there, so every other wait's history is as it was.
     if early and workflow.patched(EARLY_REPLIES):

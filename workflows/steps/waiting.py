@@ -15,7 +15,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from herald.models.journey_run import HERALD_WAITING_FOR, MigrateSignal
 
-from workflows.steps.context import Migrating, StepContext, Stopped
+from workflows.steps.context import Inbox, Migrating, StepContext, Stopped
 
 # Participants that started waiting before HeraldWaitingFor was set have no such upsert in
 # their history; the patch keeps their replay deterministic.
@@ -28,6 +28,9 @@ MIGRATE_CHECK_PATCH = "migrate-refuses-missing-step"
 # A pause that held a participant between steps left HeraldWaitingFor at `paused` after the
 # resume (until its next wait, or for good once it finished); now it is cleared.
 RESUME_CLEARS_PAUSED_PATCH = "resume-clears-herald-waiting-for"
+# A migration signal replaced any earlier one not yet taken, so `--to 3` then `--to 2` sent
+# to a busy participant moved it back to 2. Asked only when an older target is now ignored.
+NEWEST_MIGRATION_PATCH = "migration-keeps-newest-target"
 # A pause stretched every deadline by its length, a time of day or a quiet time's end too;
 # now only durations and timeouts stretch. Asked only when such a wait resumes.
 FIXED_DEADLINE_PATCH = "pause-keeps-fixed-deadlines"
@@ -145,6 +148,15 @@ def raise_if_stopping(ctx: StepContext) -> None:
     if not workflow.patched(MIGRATE_CHECK_PATCH):
         raise Migrating()
     _refuse_migration(ctx, target)
+
+
+def take_migration(inbox: Inbox, target: MigrateSignal) -> None:
+    """A migration signal: it replaces one not taken yet, unless that one is newer."""
+    pending = inbox.migrate
+    older = pending is not None and target.version < pending.version
+    if older and workflow.patched(NEWEST_MIGRATION_PATCH):
+        return
+    inbox.migrate = target
 
 
 def _refuse_migration(ctx: StepContext, target: MigrateSignal) -> None:
