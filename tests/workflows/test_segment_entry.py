@@ -146,3 +146,6 @@ async def test_journeys_start_pages_the_walk_as_the_journey_says(engine: Engine)
     started = history.events[0].workflow_execution_started_event_attributes
     [payload] = started.input.payloads
     assert json.loads(payload.data)["page_size"] == 7
+    # Let the walk end while this test's worker runs: left pending, its tasks held the shared
+    # time-skipping server's clock, and the next tests' skips timed out.
+    await again.result()
