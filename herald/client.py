@@ -25,7 +25,7 @@ from herald.campaigns.client import CampaignMethods
 from herald.dashboard.client import DashboardMethods
 from herald.definitions import DefinitionError, Definitions, load_files
 from herald.inbound.client import TwoWayMethods
-from herald.journeys import entry, lifecycle, routing, runs
+from herald.journeys import entry, lifecycle, migration, routing, runs
 from herald.journeys.entry import EnterResult
 from herald.metrics.client import MetricsMethods
 from herald.models import (
@@ -373,7 +373,7 @@ class HeraldClient(
 
     async def migrate(self, journey: str, version: int, step_map: dict[str, str]) -> int:
         """Move waiting participants to `version` at mapped steps; returns how many moved."""
-        return await lifecycle.migrate(
+        return await migration.migrate(
             await self.temporal(), self.database, journey, version, step_map
         )
 

@@ -18,7 +18,7 @@ from herald.settings import Settings
 from herald.store import Database, upgrade
 from tests.campaigns.harness import SEGMENT, TEMPLATE, add_endpoints, campaign
 from tests.helpers import eventually
-from tests.replay.test_replay import HISTORIES
+from tests.replay.record import HISTORIES
 
 
 async def record(name: str, failed: bool) -> None:

@@ -12,6 +12,16 @@ from tests.workflows.engine import Engine, endpoint, journey, template
 from tests.workflows.test_user_participants import USERS, device
 
 
+async def finished_outcomes(engine: Engine, name: str) -> dict[str, int]:
+    """The journey's outcomes once its one participant is counted as finished."""
+    status = await eventually(
+        lambda: engine.herald.journey_status(name),
+        lambda s: s.finished == 1,
+        what="the participant counted as finished",
+    )
+    return status.outcomes
+
+
 def steps(condition: dict[str, Any]) -> dict[str, Any]:
     return {
         "hello": {"type": "send", "template": "hello", "next": "pause"},
@@ -40,12 +50,7 @@ async def test_a_deleted_user_leaves_the_journey(engine: Engine) -> None:
     result = await engine.finish("erased", "ann")
     assert engine.path(result) == ["hello", "pause", "check"]
     assert result.exit_reason == "deleted: user 'ann' has no endpoints"
-    status = await eventually(
-        lambda: engine.herald.journey_status("erased"),
-        lambda s: s.finished == 1,
-        what="the participant counted as finished",
-    )
-    assert status.outcomes == {"deleted at check": 1}
+    assert await finished_outcomes(engine, "erased") == {"deleted at check": 1}
 
 
 async def test_a_deleted_endpoint_leaves_the_journey(engine: Engine) -> None:
@@ -88,12 +93,7 @@ async def test_an_endpoint_deleted_before_a_send_leaves_at_the_send(engine: Engi
     result = await engine.finish("erased-send", "cy")
     assert engine.path(result) == ["hello", "pause", "again"]
     assert result.exit_reason == "deleted: endpoint 'cy' does not exist"
-    status = await eventually(
-        lambda: engine.herald.journey_status("erased-send"),
-        lambda s: s.finished == 1,
-        what="the participant counted as finished",
-    )
-    assert status.outcomes == {"deleted at again": 1}
+    assert await finished_outcomes(engine, "erased-send") == {"deleted at again": 1}
 
 
 async def test_the_metrics_count_deleted_participants_under_one_reason(engine: Engine) -> None:
